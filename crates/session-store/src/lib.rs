@@ -1,1 +1,97 @@
+//! An [actix-session](https://docs.rs/actix-session) [`SessionStore`] on
+//! Amazon DynamoDB.
 //!
+//! - Conditional writes: a request racing a logout or an expiry never brings
+//!   the session back, and a new session never overwrites another.
+//! - Expired items are ignored on read (DynamoDB's TTL deletes them up to
+//!   days later), and [`ensure_table`](DynamoDbSessionStore::ensure_table)
+//!   turns TTL on for you.
+//! - An unchanged session costs one `GetItem` per request: the expiry is
+//!   extended at most once per touch interval, without a second read.
+//! - Item ids are hashes of the cookie's key: reading the table does not let
+//!   anyone take a session over.
+//! - Per-user sessions: list a user's sessions and revoke one or all others
+//!   (an index on the session's principal field; one Query, no Scan).
+//! - Every call is bounded by an operation timeout, and counted
+//!   ([`DynamoDbSessionStore::operation_counts`]).
+//!
+//! # Example
+//!
+//! ```no_run
+//! use actix_session::{Session, SessionMiddleware, config::PersistentSession};
+//! use actix_web::{App, HttpServer, cookie::{Key, time::Duration}, web};
+//! use session_store::DynamoDbSessionStore;
+//!
+//! async fn index(session: Session) -> actix_web::Result<String> {
+//!     let views = session.get::<u32>("views")?.unwrap_or(0) + 1;
+//!     session.insert("views", views)?;
+//!     Ok(format!("views: {views}"))
+//! }
+//!
+//! #[actix_web::main]
+//! async fn main() -> anyhow::Result<()> {
+//!     let aws = aws_config::load_from_env().await;
+//!     let store = DynamoDbSessionStore::builder(&aws, "sessions").build();
+//!     store.ensure_table().await?; // once, at start-up
+//!     let key = Key::generate(); // in production: from your settings
+//!     HttpServer::new(move || {
+//!         App::new()
+//!             .wrap(
+//!                 SessionMiddleware::builder(store.clone(), key.clone())
+//!                     .cookie_name("session".into())
+//!                     .session_lifecycle(PersistentSession::default().session_ttl(Duration::hours(1)))
+//!                     .build(),
+//!             )
+//!             .route("/", web::get().to(index))
+//!     })
+//!     .bind(("127.0.0.1", 8080))?
+//!     .run()
+//!     .await?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # Table layout
+//!
+//! Hash key `id` (S, configurable, with an optional prefix), `expires` (N,
+//! epoch seconds, DynamoDB's TTL attribute), `state` (M of S: the session
+//! fields as actix-session keeps them, JSON text), `created` and `touched` (N),
+//! and `principal` (S) with the global secondary index `principal-index`.
+//!
+//! The IAM actions the store needs: `dynamodb:GetItem`, `PutItem`,
+//! `UpdateItem`, `DeleteItem`, `Query` (on the index), and for
+//! `ensure_table`: `DescribeTable`, `CreateTable`, `DescribeTimeToLive`,
+//! `UpdateTimeToLive`.
+//!
+//! [`SessionStore`]: actix_session::storage::SessionStore
+
+mod builder;
+mod error;
+mod item;
+mod metrics;
+mod recent;
+mod sessions;
+mod store;
+mod table;
+
+pub use builder::{BillingMode, DYNAMODB_MAX_ITEM_BYTES, DynamoDbSessionStoreBuilder};
+pub use error::StoreError;
+pub use item::HANDLE_FIELD;
+pub use metrics::{Operation, OperationCounts};
+pub use sessions::{InvalidHandle, SessionHandle, SessionInfo};
+pub use store::DynamoDbSessionStore;
+pub use table::TableReport;
+
+/// The IAM actions the store calls, for least-privilege policies (the
+/// `provision` tool writes exactly these).
+pub const IAM_ACTIONS: &[&str] = &[
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:Query",
+    "dynamodb:DescribeTable",
+    "dynamodb:CreateTable",
+    "dynamodb:DescribeTimeToLive",
+    "dynamodb:UpdateTimeToLive",
+];

@@ -1,0 +1,275 @@
+//! The client side of Cognito's USER_SRP_AUTH (SRP-6a over the RFC 3526
+//! 3072-bit group, as amazon-cognito-identity-js computes it). The password
+//! never leaves this process: only `SRP_A` and a signature derived from the
+//! shared secret are sent.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
+use num_bigint::BigUint;
+use sha2::{Digest, Sha256};
+
+/// RFC 3526 3072-bit MODP group prime.
+const N_HEX: &str = concat!(
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74",
+    "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437",
+    "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
+    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05",
+    "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB",
+    "9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B",
+    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF695581718",
+    "3995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33",
+    "A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7",
+    "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864",
+    "D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E2",
+    "08E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
+);
+const INFO: &[u8] = b"Caldera Derived Key";
+
+/// Why an SRP exchange was aborted (a server value that would break the
+/// protocol's guarantees, or an answer that is not what Cognito sends).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SrpError {
+    /// `SRP_B mod N` is zero: a malicious or broken server.
+    #[error("SRP_B is zero modulo N")]
+    BIsZero,
+    /// `u = H(A || B)` is zero.
+    #[error("SRP scrambling parameter u is zero")]
+    UIsZero,
+    /// A challenge parameter is not valid hex or base64.
+    #[error("malformed SRP challenge parameter {0}")]
+    Malformed(&'static str),
+}
+
+struct Group {
+    n: BigUint,
+    g: BigUint,
+    k: BigUint,
+}
+
+fn group() -> &'static Group {
+    static GROUP: std::sync::OnceLock<Group> = std::sync::OnceLock::new();
+    GROUP.get_or_init(|| {
+        let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).expect("N is hex");
+        let g = BigUint::from(2u32);
+        let k = hash_hex_concat(&[&pad_hex(&n), &pad_hex(&g)]);
+        Group { n, g, k }
+    })
+}
+
+/// Hex of `x`, of even length, with a leading `00` when the top bit is set
+/// (so the value reads as positive), as the JS SDK pads it.
+fn pad_hex(x: &BigUint) -> String {
+    let mut hex = x.to_str_radix(16);
+    if hex.len() % 2 == 1 {
+        hex.insert(0, '0');
+    } else if hex.as_bytes()[0] >= b'8' {
+        hex.insert_str(0, "00");
+    }
+    hex
+}
+
+fn bytes_of_hex(hex: &str) -> Vec<u8> {
+    hex::decode(hex).expect("padded hex has even length")
+}
+
+/// SHA-256 of the bytes that the concatenated hex strings encode, as a number.
+fn hash_hex_concat(parts: &[&str]) -> BigUint {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(bytes_of_hex(part));
+    }
+    BigUint::from_bytes_be(&hasher.finalize())
+}
+
+/// One SRP exchange: the private value `a` and the public `A = g^a mod N`.
+pub struct SrpClient {
+    a: BigUint,
+    big_a: BigUint,
+}
+
+impl std::fmt::Debug for SrpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SrpClient").finish_non_exhaustive()
+    }
+}
+
+impl SrpClient {
+    /// A new exchange with 128 random bytes from the OS's CSPRNG.
+    pub fn new() -> Self {
+        loop {
+            let mut a = [0u8; 128];
+            rand::fill(&mut a);
+            if let Some(client) = Self::with_private_value(&a) {
+                return client;
+            }
+        }
+    }
+
+    /// An exchange with a given private value (known-answer tests); `None`
+    /// when it gives `A mod N == 0`.
+    pub fn with_private_value(a: &[u8]) -> Option<Self> {
+        let group = group();
+        let a = BigUint::from_bytes_be(a);
+        let big_a = group.g.modpow(&a, &group.n);
+        (big_a != BigUint::ZERO).then_some(Self { a, big_a })
+    }
+
+    /// `SRP_A` for InitiateAuth: `A` in hex.
+    pub fn public_hex(&self) -> String {
+        self.big_a.to_str_radix(16)
+    }
+
+    /// `PASSWORD_CLAIM_SIGNATURE` for the PASSWORD_VERIFIER challenge.
+    ///
+    /// `user_id_for_srp`, `salt_hex`, `b_hex` and `secret_block` are the
+    /// challenge's parameters; `timestamp` is [`timestamp`] of now, and must
+    /// be sent as `TIMESTAMP` too.
+    #[allow(clippy::too_many_arguments)]
+    pub fn password_claim_signature(
+        &self,
+        pool_id: &str,
+        user_id_for_srp: &str,
+        password: &str,
+        salt_hex: &str,
+        b_hex: &str,
+        secret_block: &str,
+        timestamp: &str,
+    ) -> Result<String, SrpError> {
+        let group = group();
+        let big_b = BigUint::parse_bytes(b_hex.as_bytes(), 16).ok_or(SrpError::Malformed("SRP_B"))?;
+        if &big_b % &group.n == BigUint::ZERO {
+            return Err(SrpError::BIsZero);
+        }
+        let salt = BigUint::parse_bytes(salt_hex.as_bytes(), 16).ok_or(SrpError::Malformed("SALT"))?;
+        let secret_block = BASE64
+            .decode(secret_block)
+            .map_err(|_| SrpError::Malformed("SECRET_BLOCK"))?;
+
+        let u = hash_hex_concat(&[&pad_hex(&self.big_a), &pad_hex(&big_b)]);
+        if u == BigUint::ZERO {
+            return Err(SrpError::UIsZero);
+        }
+        let pool_name = pool_id.split_once('_').map_or(pool_id, |(_, name)| name);
+        let identity = hex::encode(Sha256::digest(format!("{pool_name}{user_id_for_srp}:{password}")));
+        let x = hash_hex_concat(&[&pad_hex(&salt), &identity]);
+
+        let g_x = group.g.modpow(&x, &group.n);
+        let k_g_x = (&group.k * g_x) % &group.n;
+        let base = ((&big_b % &group.n) + &group.n - k_g_x) % &group.n;
+        let exponent = &self.a + &u * &x;
+        let s = base.modpow(&exponent, &group.n);
+
+        let mut key = [0u8; 16];
+        Hkdf::<Sha256>::new(Some(&bytes_of_hex(&pad_hex(&u))), &bytes_of_hex(&pad_hex(&s)))
+            .expand(INFO, &mut key)
+            .expect("16 bytes is a valid HKDF length");
+
+        let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
+        mac.update(pool_name.as_bytes());
+        mac.update(user_id_for_srp.as_bytes());
+        mac.update(&secret_block);
+        mac.update(timestamp.as_bytes());
+        Ok(BASE64.encode(mac.finalize().into_bytes()))
+    }
+}
+
+impl Default for SrpClient {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Cognito's `TIMESTAMP` format: `Mon Feb 3 08:05:09 UTC 2025` (day not padded).
+pub fn timestamp(now: chrono::DateTime<chrono::Utc>) -> String {
+    now.format("%a %b %-d %H:%M:%S UTC %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Known answers: shared/reference/srp-vectors.md.
+    const A_HEX: &str = "b1ce118779e27c1c015d7a226ecae2ea1fcd017049e4f5c6f9908c686d496dce12a1c017a7523d43e2f3a6bb7e75e266bab0471e0720030edb64d8b5aef428356bc72198d41d319cf36eb0c4b4063fb99f90bc3b25b0d1196f84836bc05be0dfe1e6d1e21ba4c77098f6e6119127981395b0f4da67e26f63ecbfb2ded5d9c091c9850c08f0c372e5101df27967250254d6748a75c9be2f59324d31241f950d79224af0d5ff1c169af541b04a063bd0d4f79216a9da1e1874bc041b97ca2d456310f0b29f3644eca4d0e0c21660cbc5774a7319746bf53024a3bbb9c1251002854d1e6fac951d3a160771cdaf681a95e8cd51eb0630c825cd6227f22edefd35b3789df41dfca6cbd4d90e90ec7e38d3cbdf2b5f3534b016267f6a42190690d4225131811c6ea3b8265cff2fc44497887995eb95357747c3db40dab7199af3b9cbaba28a75d800d809421c5da1b0a24ec3120b3738750dcd42a61d1e9d272118ec2e6db632c241ab33558502dc9bbac1f4a34b3243082b89dcc0620a626d83a483";
+    const SECRET_BLOCK: &str = "9ae77ec7154c14dcc487b47707fee4b4920cb96d8a8c045e4c8df879a7b375524aa736acdec6c9ad4ea606774d00621b";
+    const TIMESTAMP: &str = "Mon Feb 10 18:30:12 UTC 2025";
+
+    fn client() -> SrpClient {
+        SrpClient::with_private_value(&[1u8; 128]).unwrap()
+    }
+
+    fn sign(salt_and_b: &str) -> Result<String, SrpError> {
+        client().password_claim_signature(
+            "us-west-2_abc",
+            "user_id",
+            "password",
+            salt_and_b,
+            salt_and_b,
+            SECRET_BLOCK,
+            TIMESTAMP,
+        )
+    }
+
+    #[test]
+    fn public_value_matches_the_known_answer() {
+        assert_eq!(client().public_hex(), A_HEX);
+    }
+
+    #[test]
+    fn signature_matches_the_known_answer() {
+        assert_eq!(
+            sign("36ef01c6dde9fe503da333b1acc758ba").unwrap(),
+            "apNSb5GZpJciVc6cVNkDf4elCMoWUZcH4aukLlMPiFA="
+        );
+    }
+
+    #[test]
+    fn signature_with_odd_length_hex_matches_the_known_answer() {
+        assert_eq!(sign("36ef01c").unwrap(), "bVzjSe43mY37A6ZuzEVU5cr6QY1WeV3BPfdVJo0c2/8=");
+    }
+
+    #[test]
+    fn b_that_is_zero_modulo_n_is_refused() {
+        assert_eq!(sign("0"), Err(SrpError::BIsZero));
+        assert_eq!(sign(&N_HEX.to_lowercase()), Err(SrpError::BIsZero));
+        let two_n = group().n.clone() * 2u32;
+        assert_eq!(sign(&two_n.to_str_radix(16)), Err(SrpError::BIsZero));
+    }
+
+    #[test]
+    fn private_values_are_random() {
+        let fresh = SrpClient::new();
+        assert_ne!(fresh.big_a % &group().n, BigUint::ZERO);
+        assert_ne!(fresh.public_hex(), SrpClient::new().public_hex());
+        assert_ne!(fresh.public_hex(), client().public_hex());
+    }
+
+    #[test]
+    fn malformed_parameters_are_errors_not_panics() {
+        let c = client();
+        let sig = |salt: &str, b: &str, block: &str| {
+            c.password_claim_signature("us-west-2_abc", "u", "p", salt, b, block, TIMESTAMP)
+        };
+        assert_eq!(sig("zz", "36ef", SECRET_BLOCK), Err(SrpError::Malformed("SALT")));
+        assert_eq!(sig("36ef", "not hex", SECRET_BLOCK), Err(SrpError::Malformed("SRP_B")));
+        assert_eq!(sig("36ef", "36ef", "%%%"), Err(SrpError::Malformed("SECRET_BLOCK")));
+    }
+
+    #[test]
+    fn pad_hex_follows_the_js_sdk() {
+        assert_eq!(pad_hex(&BigUint::from(0x7fu32)), "7f");
+        assert_eq!(pad_hex(&BigUint::from(0x80u32)), "0080");
+        assert_eq!(pad_hex(&BigUint::from(0xfffu32)), "0fff");
+    }
+
+    #[test]
+    fn timestamp_does_not_pad_the_day() {
+        use chrono::TimeZone;
+        let t = chrono::Utc.with_ymd_and_hms(2025, 2, 3, 8, 5, 9).unwrap();
+        assert_eq!(timestamp(t), "Mon Feb 3 08:05:09 UTC 2025");
+        let t = chrono::Utc.with_ymd_and_hms(2025, 2, 10, 18, 30, 12).unwrap();
+        assert_eq!(timestamp(t), TIMESTAMP);
+    }
+}

@@ -1,0 +1,210 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_session::storage::SessionKey;
+use aws_config::SdkConfig;
+use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
+
+use crate::store::{DynamoDbSessionStore, Inner};
+
+/// Capacity of a new table: on-demand, or provisioned read/write units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum BillingMode {
+    /// Pay per request (the default).
+    #[default]
+    OnDemand,
+    /// Provisioned capacity, for the table and its index alike (the seed used 2/2).
+    Provisioned {
+        /// Read capacity units.
+        read: i64,
+        /// Write capacity units.
+        write: i64,
+    },
+}
+
+/// Settings of a [`DynamoDbSessionStore`]; see the builder's methods for defaults.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub(crate) table: String,
+    pub(crate) key_attribute: String,
+    pub(crate) key_prefix: String,
+    pub(crate) principal_field: Option<String>,
+    pub(crate) touch_interval: Duration,
+    pub(crate) consistent_reads: bool,
+    pub(crate) billing_mode: BillingMode,
+    pub(crate) create_table_if_missing: bool,
+    pub(crate) enable_ttl: bool,
+    pub(crate) operation_timeout: Duration,
+    pub(crate) table_active_timeout: Duration,
+    pub(crate) max_item_bytes: usize,
+    pub(crate) key_generator: fn() -> SessionKey,
+}
+
+/// Builds a [`DynamoDbSessionStore`]; start from [`DynamoDbSessionStore::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use session_store::{BillingMode, DynamoDbSessionStore};
+/// # async fn example(sdk_config: aws_config::SdkConfig) {
+/// let store = DynamoDbSessionStore::builder(&sdk_config, "sessions")
+///     .touch_interval(Duration::from_secs(60))
+///     .billing_mode(BillingMode::Provisioned { read: 2, write: 2 })
+///     .build();
+/// # }
+/// ```
+#[must_use]
+pub struct DynamoDbSessionStoreBuilder {
+    client: aws_sdk_dynamodb::Client,
+    settings: Settings,
+}
+
+/// The largest DynamoDB item (400 KiB).
+pub const DYNAMODB_MAX_ITEM_BYTES: usize = 400 * 1024;
+
+impl DynamoDbSessionStoreBuilder {
+    pub(crate) fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
+        Self {
+            client,
+            settings: Settings {
+                table,
+                key_attribute: "id".to_owned(),
+                key_prefix: String::new(),
+                principal_field: Some("user".to_owned()),
+                touch_interval: Duration::from_secs(30),
+                consistent_reads: true,
+                billing_mode: BillingMode::OnDemand,
+                create_table_if_missing: true,
+                enable_ttl: true,
+                operation_timeout: Duration::from_secs(3),
+                table_active_timeout: Duration::from_secs(120),
+                max_item_bytes: DYNAMODB_MAX_ITEM_BYTES,
+                key_generator: actix_session::storage::generate_session_key,
+            },
+        }
+    }
+
+    /// The hash-key attribute (default `id`).
+    pub fn key_attribute(mut self, name: impl Into<String>) -> Self {
+        self.settings.key_attribute = name.into();
+        self
+    }
+
+    /// A prefix for item ids, to share a table between apps (default none).
+    pub fn key_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.settings.key_prefix = prefix.into();
+        self
+    }
+
+    /// The session field whose value is written to the indexed `principal`
+    /// attribute, for [`DynamoDbSessionStore::list_sessions`] (default `user`;
+    /// `None` turns per-user sessions off).
+    pub fn principal_field(mut self, field: Option<&str>) -> Self {
+        self.settings.principal_field = field.map(str::to_owned);
+        self
+    }
+
+    /// The least time between two expiry extensions of an unchanged session
+    /// (default 30 s). Under it, `update_ttl` writes nothing.
+    pub fn touch_interval(mut self, interval: Duration) -> Self {
+        self.settings.touch_interval = interval;
+        self
+    }
+
+    /// Strongly consistent reads for `load` (default on): a session written
+    /// by one instance is seen at once by another.
+    pub fn consistent_reads(mut self, on: bool) -> Self {
+        self.settings.consistent_reads = on;
+        self
+    }
+
+    /// Capacity of a table created by [`DynamoDbSessionStore::ensure_table`]
+    /// (default on-demand).
+    pub fn billing_mode(mut self, mode: BillingMode) -> Self {
+        self.settings.billing_mode = mode;
+        self
+    }
+
+    /// Whether [`DynamoDbSessionStore::ensure_table`] creates a missing table
+    /// (default on).
+    pub fn create_table_if_missing(mut self, on: bool) -> Self {
+        self.settings.create_table_if_missing = on;
+        self
+    }
+
+    /// Whether [`DynamoDbSessionStore::ensure_table`] turns on DynamoDB TTL on
+    /// `expires` (default on).
+    pub fn enable_ttl(mut self, on: bool) -> Self {
+        self.settings.enable_ttl = on;
+        self
+    }
+
+    /// The bound on each DynamoDB call, retries included (default 3 s): an
+    /// unreachable endpoint fails within it.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.operation_timeout = timeout;
+        self
+    }
+
+    /// How long [`DynamoDbSessionStore::ensure_table`] waits for a new table
+    /// to become ACTIVE (default 120 s).
+    pub fn table_active_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.table_active_timeout = timeout;
+        self
+    }
+
+    /// The largest item the store writes (default and most
+    /// [`DYNAMODB_MAX_ITEM_BYTES`]); a larger session is refused before any write.
+    pub fn max_item_bytes(mut self, bytes: usize) -> Self {
+        self.settings.max_item_bytes = bytes.min(DYNAMODB_MAX_ITEM_BYTES);
+        self
+    }
+
+    #[cfg(test)]
+    pub(crate) fn key_generator(mut self, generator: fn() -> SessionKey) -> Self {
+        self.settings.key_generator = generator;
+        self
+    }
+
+    /// The store. Makes no call: run [`DynamoDbSessionStore::ensure_table`]
+    /// at start-up.
+    pub fn build(self) -> DynamoDbSessionStore {
+        let timeout = self.settings.operation_timeout;
+        let client_config = self
+            .client
+            .config()
+            .to_builder()
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(timeout.min(Duration::from_secs(1)))
+                    .operation_attempt_timeout(timeout)
+                    .operation_timeout(timeout)
+                    .build(),
+            )
+            .build();
+        DynamoDbSessionStore {
+            inner: Arc::new(Inner {
+                client: aws_sdk_dynamodb::Client::from_conf(client_config),
+                settings: self.settings,
+                counters: Default::default(),
+                recent: Default::default(),
+            }),
+        }
+    }
+}
+
+impl DynamoDbSessionStore {
+    /// A builder for a store on `table`, with a DynamoDB client made from
+    /// `config` (its region, credentials and endpoint override).
+    pub fn builder(config: &SdkConfig, table: impl Into<String>) -> DynamoDbSessionStoreBuilder {
+        Self::builder_from_client(aws_sdk_dynamodb::Client::new(config), table)
+    }
+
+    /// A builder for a store on `table` using an existing client (its
+    /// timeouts are replaced by the store's operation timeout).
+    pub fn builder_from_client(
+        client: aws_sdk_dynamodb::Client,
+        table: impl Into<String>,
+    ) -> DynamoDbSessionStoreBuilder {
+        DynamoDbSessionStoreBuilder::new(client, table.into())
+    }
+}

@@ -1,0 +1,113 @@
+use std::time::Duration;
+
+/// Errors of the DynamoDB session store itself; the `SessionStore` trait's
+/// error types wrap them, so `err.source()` leads here.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The session would not fit in one DynamoDB item; nothing was written.
+    #[error("session too large for a DynamoDB item: {bytes} bytes, the limit is {limit}")]
+    TooLarge {
+        /// Approximate size of the item that would have been written.
+        bytes: usize,
+        /// The configured limit ([`crate::DynamoDbSessionStoreBuilder::max_item_bytes`]).
+        limit: usize,
+    },
+    /// A stored item does not have the layout this store writes.
+    #[error("malformed session item: {0}")]
+    Malformed(String),
+    /// No fresh session key could be drawn (three collisions in a row).
+    #[error("could not draw an unused session key after {0} attempts")]
+    KeyCollisions(u32),
+    /// The table does not exist and creating it is turned off.
+    #[error("table {table} does not exist (create it, or turn on create_table_if_missing)")]
+    TableMissing {
+        /// The table name.
+        table: String,
+    },
+    /// The table did not become ACTIVE in time.
+    #[error("table {table} is still {status} after {waited:?}")]
+    TableNotActive {
+        /// The table name.
+        table: String,
+        /// The last status seen.
+        status: String,
+        /// How long we waited.
+        waited: Duration,
+    },
+    /// A DynamoDB call failed; `action` is the IAM action it needs (e.g.
+    /// `dynamodb:CreateTable`), named so a missing permission is obvious.
+    #[error("DynamoDB {action} on table {table} failed: {message}")]
+    DynamoDb {
+        /// The IAM action of the call.
+        action: &'static str,
+        /// The table name.
+        table: String,
+        /// The service's error code and message, or the transport failure.
+        message: String,
+        /// The SDK error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl StoreError {
+    pub(crate) fn dynamodb<E>(
+        action: &'static str,
+        table: &str,
+        err: aws_sdk_dynamodb::error::SdkError<E>,
+    ) -> Self
+    where
+        E: std::error::Error
+            + aws_sdk_dynamodb::error::ProvideErrorMetadata
+            + Send
+            + Sync
+            + 'static,
+    {
+        Self::DynamoDb {
+            action,
+            table: table.to_owned(),
+            message: describe(&err),
+            source: Box::new(err),
+        }
+    }
+}
+
+/// A one-line description of an SDK error: the service's code and message,
+/// or the kind of transport failure (timeout, connection refused, ...).
+pub(crate) fn describe<E>(err: &aws_sdk_dynamodb::error::SdkError<E>) -> String
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    use aws_sdk_dynamodb::error::SdkError;
+    match err {
+        SdkError::ServiceError(e) => {
+            let e = e.err();
+            match (e.code(), e.message()) {
+                (Some(code), Some(msg)) => format!("{code}: {msg}"),
+                (Some(code), None) => code.to_owned(),
+                _ => e.to_string(),
+            }
+        }
+        SdkError::TimeoutError(_) => "timed out".to_owned(),
+        SdkError::DispatchFailure(f) if f.is_timeout() => "timed out".to_owned(),
+        SdkError::DispatchFailure(f) if f.is_io() => {
+            format!(
+                "endpoint unreachable ({})",
+                std::error::Error::source(err)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default()
+            )
+        }
+        other => {
+            let mut text = other.to_string();
+            let mut source = std::error::Error::source(other);
+            while let Some(s) = source {
+                text.push_str(": ");
+                text.push_str(&s.to_string());
+                source = s.source();
+            }
+            text
+        }
+    }
+}

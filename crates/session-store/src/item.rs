@@ -1,0 +1,209 @@
+//! How a session is laid out in a DynamoDB item.
+//!
+//! | attribute   | type | what                                                   |
+//! |-------------|------|--------------------------------------------------------|
+//! | `id`        | S    | key prefix + SHA-256 of the session key (hex)          |
+//! | `expires`   | N    | epoch seconds; DynamoDB's TTL deletes the item later   |
+//! | `state`     | M    | the session state, field -> JSON text (as actix-session keeps it) |
+//! | `principal` | S    | the value of the principal field (e.g. `user`), when set; indexed |
+//! | `created`   | N    | epoch seconds of the first save                        |
+//! | `touched`   | N    | epoch seconds of the last write                        |
+//!
+//! The item id is a hash of the cookie's session key, so read access to the
+//! table (a console, a backup) does not let anyone take over a session.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use sha2::{Digest, Sha256};
+
+use crate::StoreError;
+
+pub(crate) const EXPIRES: &str = "expires";
+pub(crate) const STATE: &str = "state";
+pub(crate) const PRINCIPAL: &str = "principal";
+pub(crate) const CREATED: &str = "created";
+pub(crate) const TOUCHED: &str = "touched";
+/// The global secondary index on [`PRINCIPAL`].
+pub(crate) const PRINCIPAL_INDEX: &str = "principal-index";
+
+/// The session-state field in which [`crate::DynamoDbSessionStore`] hands the
+/// application the session's own [`crate::SessionHandle`] on load. It is
+/// derived from the key, never stored, and ignored on save.
+pub const HANDLE_FIELD: &str = "_session_handle";
+
+pub(crate) type State = HashMap<String, String>;
+
+/// The non-secret part of an item id: hex SHA-256 of the session key.
+pub(crate) fn key_hash(session_key: &str) -> String {
+    hex(&Sha256::digest(session_key.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// A session item as read back from DynamoDB.
+#[derive(Debug)]
+pub(crate) struct StoredSession {
+    pub(crate) state: State,
+    pub(crate) expires: i64,
+    pub(crate) touched: i64,
+}
+
+impl StoredSession {
+    pub(crate) fn decode(item: &HashMap<String, AttributeValue>) -> Result<Self, StoreError> {
+        let state = match item.get(STATE) {
+            Some(AttributeValue::M(map)) => map
+                .iter()
+                .map(|(k, v)| match v {
+                    AttributeValue::S(s) => Ok((k.clone(), s.clone())),
+                    _ => Err(StoreError::Malformed(format!(
+                        "state field {k:?} is not a string"
+                    ))),
+                })
+                .collect::<Result<State, _>>()?,
+            Some(_) => return Err(StoreError::Malformed(format!("{STATE} is not a map"))),
+            None => return Err(StoreError::Malformed(format!("{STATE} is missing"))),
+        };
+        let expires = number(item, EXPIRES)?
+            .ok_or_else(|| StoreError::Malformed(format!("{EXPIRES} is missing")))?;
+        // Items written by other tools may lack `touched`: treat them as due.
+        let touched = number(item, TOUCHED)?.unwrap_or(0);
+        Ok(Self {
+            state,
+            expires,
+            touched,
+        })
+    }
+}
+
+pub(crate) fn number(
+    item: &HashMap<String, AttributeValue>,
+    name: &str,
+) -> Result<Option<i64>, StoreError> {
+    match item.get(name) {
+        None => Ok(None),
+        Some(AttributeValue::N(n)) => n
+            .parse()
+            .map(Some)
+            .map_err(|_| StoreError::Malformed(format!("{name} is not an integer: {n:?}"))),
+        Some(_) => Err(StoreError::Malformed(format!("{name} is not a number"))),
+    }
+}
+
+/// The principal named by `field` in `state`: actix-session keeps values as
+/// JSON, so `"\"alice\""` is `alice`; a non-string value is used as written.
+pub(crate) fn principal(state: &State, field: Option<&str>) -> Option<String> {
+    let raw = state.get(field?)?;
+    let value = match serde_json::from_str::<serde_json::Value>(raw) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Null) => return None,
+        _ => raw.clone(),
+    };
+    (!value.is_empty()).then_some(value)
+}
+
+pub(crate) fn state_value(state: &State) -> AttributeValue {
+    AttributeValue::M(
+        state
+            .iter()
+            .filter(|(k, _)| k.as_str() != HANDLE_FIELD)
+            .map(|(k, v)| (k.clone(), AttributeValue::S(v.clone())))
+            .collect(),
+    )
+}
+
+/// An upper estimate of the DynamoDB size of an item holding `state`, after
+/// DynamoDB's rules: names and strings count their UTF-8 bytes, a number at
+/// most 21 bytes, a map 3 bytes plus 1 per element.
+pub(crate) fn estimated_size(
+    key_attribute: &str,
+    id: &str,
+    state: &State,
+    principal: Option<&str>,
+) -> usize {
+    const NUMBER: usize = 21;
+    let state_size = 3 + state
+        .iter()
+        .filter(|(k, _)| k.as_str() != HANDLE_FIELD)
+        .map(|(k, v)| k.len() + v.len() + 1)
+        .sum::<usize>();
+    key_attribute.len()
+        + id.len()
+        + STATE.len()
+        + state_size
+        + EXPIRES.len()
+        + CREATED.len()
+        + TOUCHED.len()
+        + 3 * NUMBER
+        + principal.map_or(0, |p| PRINCIPAL.len() + p.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_hash_is_hex_sha256() {
+        assert_eq!(
+            key_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn principal_reads_json_strings() {
+        let mut state = State::new();
+        state.insert("user".into(), "\"alice\"".into());
+        assert_eq!(principal(&state, Some("user")).as_deref(), Some("alice"));
+        assert_eq!(principal(&state, None), None);
+        state.insert("user".into(), "null".into());
+        assert_eq!(principal(&state, Some("user")), None);
+        state.insert("user".into(), "42".into());
+        assert_eq!(principal(&state, Some("user")).as_deref(), Some("42"));
+    }
+
+    #[test]
+    fn decode_rejects_malformed_items() {
+        let mut item = HashMap::new();
+        assert!(matches!(
+            StoredSession::decode(&item),
+            Err(StoreError::Malformed(_))
+        ));
+        item.insert(STATE.into(), AttributeValue::S("x".into()));
+        assert!(matches!(
+            StoredSession::decode(&item),
+            Err(StoreError::Malformed(_))
+        ));
+        item.insert(STATE.into(), AttributeValue::M(HashMap::new()));
+        item.insert(EXPIRES.into(), AttributeValue::N("soon".into()));
+        assert!(matches!(
+            StoredSession::decode(&item),
+            Err(StoreError::Malformed(_))
+        ));
+        item.insert(EXPIRES.into(), AttributeValue::N("17".into()));
+        let decoded = StoredSession::decode(&item).unwrap();
+        assert_eq!((decoded.expires, decoded.touched), (17, 0));
+    }
+
+    #[test]
+    fn size_grows_with_state_and_skips_the_handle() {
+        let mut state = State::new();
+        let empty = estimated_size("id", "x", &state, None);
+        state.insert("k".into(), "v".repeat(1000));
+        assert!(estimated_size("id", "x", &state, None) >= empty + 1000);
+        let mut with_handle = state.clone();
+        with_handle.insert(HANDLE_FIELD.into(), "\"h\"".into());
+        assert_eq!(
+            estimated_size("id", "x", &state, None),
+            estimated_size("id", "x", &with_handle, None)
+        );
+    }
+}

@@ -1,0 +1,132 @@
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// The DynamoDB operations the store makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operation {
+    /// `GetItem` (load).
+    GetItem,
+    /// `PutItem` (save).
+    PutItem,
+    /// `UpdateItem` (update, update_ttl).
+    UpdateItem,
+    /// `DeleteItem` (delete, revoke).
+    DeleteItem,
+    /// `Query` on the principal index (list sessions).
+    Query,
+}
+
+impl Operation {
+    /// Every operation, in a fixed order.
+    pub const ALL: [Operation; 5] = [
+        Operation::GetItem,
+        Operation::PutItem,
+        Operation::UpdateItem,
+        Operation::DeleteItem,
+        Operation::Query,
+    ];
+
+    /// The DynamoDB name of the operation, e.g. `"GetItem"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::GetItem => "GetItem",
+            Operation::PutItem => "PutItem",
+            Operation::UpdateItem => "UpdateItem",
+            Operation::DeleteItem => "DeleteItem",
+            Operation::Query => "Query",
+        }
+    }
+}
+
+/// How a call ended.
+pub(crate) enum Outcome {
+    Done,
+    /// DynamoDB refused a write's condition (the session was gone, the key taken).
+    Refused,
+    Failed,
+}
+
+/// Lock-free counters of the calls a store made, shared by its clones.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    calls: [AtomicU64; 5],
+    failures: [AtomicU64; 5],
+    refused: [AtomicU64; 5],
+}
+
+impl Counters {
+    pub(crate) fn record(&self, op: Operation, outcome: Outcome) {
+        self.calls[op as usize].fetch_add(1, Relaxed);
+        match outcome {
+            Outcome::Done => {}
+            Outcome::Refused => _ = self.refused[op as usize].fetch_add(1, Relaxed),
+            Outcome::Failed => _ = self.failures[op as usize].fetch_add(1, Relaxed),
+        }
+    }
+
+    pub(crate) fn snapshot(&self) -> OperationCounts {
+        OperationCounts {
+            calls: std::array::from_fn(|i| self.calls[i].load(Relaxed)),
+            failures: std::array::from_fn(|i| self.failures[i].load(Relaxed)),
+            refused: std::array::from_fn(|i| self.refused[i].load(Relaxed)),
+        }
+    }
+}
+
+/// A snapshot of a store's operation counters, from
+/// [`DynamoDbSessionStore::operation_counts`](crate::DynamoDbSessionStore::operation_counts).
+///
+/// A conditional write that DynamoDB refuses (the session was deleted or
+/// expired meanwhile, the key was taken) is counted as refused, not failed:
+/// it is the store working.
+///
+/// ```
+/// use session_store::{Operation, OperationCounts};
+/// let before = OperationCounts::default();
+/// let after = OperationCounts::default();
+/// assert_eq!(after.since(&before).calls(Operation::GetItem), 0);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OperationCounts {
+    calls: [u64; 5],
+    failures: [u64; 5],
+    refused: [u64; 5],
+}
+
+impl OperationCounts {
+    /// Calls made of `op`, failed ones included.
+    pub fn calls(&self, op: Operation) -> u64 {
+        self.calls[op as usize]
+    }
+
+    /// Calls of `op` that failed (service error, timeout, unreachable).
+    pub fn failures(&self, op: Operation) -> u64 {
+        self.failures[op as usize]
+    }
+
+    /// Writes of `op` whose condition DynamoDB refused, so nothing was written.
+    pub fn refused(&self, op: Operation) -> u64 {
+        self.refused[op as usize]
+    }
+
+    /// Calls made of every kind.
+    pub fn total_calls(&self) -> u64 {
+        self.calls.iter().sum()
+    }
+
+    /// Writes (PutItem, UpdateItem, DeleteItem).
+    pub fn writes(&self) -> u64 {
+        self.calls(Operation::PutItem)
+            + self.calls(Operation::UpdateItem)
+            + self.calls(Operation::DeleteItem)
+    }
+
+    /// The counts made since `earlier`.
+    pub fn since(&self, earlier: &OperationCounts) -> OperationCounts {
+        OperationCounts {
+            calls: std::array::from_fn(|i| self.calls[i].saturating_sub(earlier.calls[i])),
+            failures: std::array::from_fn(|i| self.failures[i].saturating_sub(earlier.failures[i])),
+            refused: std::array::from_fn(|i| self.refused[i].saturating_sub(earlier.refused[i])),
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Per-user sessions: list a principal's live sessions, revoke one or all
+//! others. Served by the `principal-index` global secondary index: one Query,
+//! never a Scan. The index is eventually consistent, so a session created a
+//! moment ago may be missing from a list for a moment.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::item::{self, CREATED, EXPIRES, HANDLE_FIELD, PRINCIPAL, PRINCIPAL_INDEX, TOUCHED};
+use crate::metrics::Operation;
+use crate::store::now;
+use crate::{DynamoDbSessionStore, StoreError};
+
+/// A non-secret name of a session: the SHA-256 of its key. It can revoke a
+/// session (for its owner) but not take it over.
+///
+/// A store hands the application the current session's handle in the session
+/// field [`HANDLE_FIELD`] on load:
+///
+/// ```
+/// use std::collections::HashMap;
+/// use session_store::SessionHandle;
+///
+/// let mut state = HashMap::new();
+/// let hex = "ab".repeat(32);
+/// state.insert(session_store::HANDLE_FIELD.to_owned(), format!("\"{hex}\""));
+/// let handle = SessionHandle::from_state(&state).unwrap();
+/// assert_eq!(handle.to_string(), hex);
+/// assert_eq!("nope".parse::<SessionHandle>().ok(), None);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SessionHandle(String);
+
+impl SessionHandle {
+    pub(crate) fn from_hash(hash: String) -> Self {
+        Self(hash)
+    }
+
+    /// The handle in a loaded session state (see [`HANDLE_FIELD`]).
+    pub fn from_state(state: &HashMap<String, String>) -> Option<Self> {
+        let raw = state.get(HANDLE_FIELD)?;
+        serde_json::from_str::<String>(raw).ok()?.parse().ok()
+    }
+
+    /// The handle of an actix-web request's session, if it has a stored one.
+    pub fn of(session: &actix_session::Session) -> Option<Self> {
+        session.get::<String>(HANDLE_FIELD).ok()??.parse().ok()
+    }
+}
+
+impl fmt::Display for SessionHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A string that is not a session handle (64 lowercase hex digits).
+#[derive(Debug, thiserror::Error)]
+#[error("not a session handle")]
+pub struct InvalidHandle;
+
+impl FromStr for SessionHandle {
+    type Err = InvalidHandle;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.len() == 64
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(InvalidHandle)
+        }
+    }
+}
+
+/// One live session of a principal, from [`DynamoDbSessionStore::list_sessions`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// Names the session for [`DynamoDbSessionStore::revoke_session`].
+    pub handle: SessionHandle,
+    /// When it was first saved.
+    pub created: SystemTime,
+    /// When it was last written (a change or an expiry extension).
+    pub last_touched: SystemTime,
+    /// When it expires unless used.
+    pub expires: SystemTime,
+}
+
+fn time(seconds: i64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(seconds.max(0) as u64)
+}
+
+impl DynamoDbSessionStore {
+    /// The live sessions of `principal` (the value of the principal field,
+    /// e.g. a user name), oldest first. One Query on the principal index.
+    ///
+    /// ```no_run
+    /// # async fn example(store: session_store::DynamoDbSessionStore) -> Result<(), session_store::StoreError> {
+    /// for session in store.list_sessions("alice").await? {
+    ///     println!("{} expires {:?}", session.handle, session.expires);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn list_sessions(&self, principal: &str) -> Result<Vec<SessionInfo>, StoreError> {
+        let settings = self.settings();
+        let mut sessions = Vec::new();
+        let mut start = None;
+        loop {
+            let result = self
+                .client()
+                .query()
+                .table_name(&settings.table)
+                .index_name(PRINCIPAL_INDEX)
+                .key_condition_expression("#p = :p")
+                .filter_expression("#e > :now")
+                .expression_attribute_names("#p", PRINCIPAL)
+                .expression_attribute_names("#e", EXPIRES)
+                .expression_attribute_values(":p", AttributeValue::S(principal.to_owned()))
+                .expression_attribute_values(":now", AttributeValue::N(now().to_string()))
+                .set_exclusive_start_key(start)
+                .send()
+                .await;
+            self.record_sdk(Operation::Query, &result);
+            let page =
+                result.map_err(|e| StoreError::dynamodb("dynamodb:Query", &settings.table, e))?;
+            for raw in page.items() {
+                sessions.push(self.session_info(raw)?);
+            }
+            // A page holds 1 MB of index entries: one page is the norm.
+            match page.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => break,
+            }
+        }
+        sessions.sort_by_key(|s| s.created);
+        Ok(sessions)
+    }
+
+    fn session_info(
+        &self,
+        raw: &HashMap<String, AttributeValue>,
+    ) -> Result<SessionInfo, StoreError> {
+        let settings = self.settings();
+        let id = match raw.get(&settings.key_attribute) {
+            Some(AttributeValue::S(id)) => id,
+            _ => {
+                return Err(StoreError::Malformed(format!(
+                    "{} is missing",
+                    settings.key_attribute
+                )));
+            }
+        };
+        let hash = id.strip_prefix(settings.key_prefix.as_str()).unwrap_or(id);
+        let number = |name| item::number(raw, name).map(Option::unwrap_or_default);
+        Ok(SessionInfo {
+            handle: SessionHandle::from_hash(hash.to_owned()),
+            created: time(number(CREATED)?),
+            last_touched: time(number(TOUCHED)?),
+            expires: time(number(EXPIRES)?),
+        })
+    }
+
+    /// Ends the session `handle` if it belongs to `principal`; `false` when
+    /// there was no such session (already gone, or someone else's). One
+    /// conditional DeleteItem.
+    ///
+    /// ```no_run
+    /// # async fn example(store: session_store::DynamoDbSessionStore, handle: session_store::SessionHandle) -> Result<(), session_store::StoreError> {
+    /// let revoked = store.revoke_session("alice", &handle).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn revoke_session(
+        &self,
+        principal: &str,
+        handle: &SessionHandle,
+    ) -> Result<bool, StoreError> {
+        let settings = self.settings();
+        let result = self
+            .client()
+            .delete_item()
+            .table_name(&settings.table)
+            .key(
+                &settings.key_attribute,
+                AttributeValue::S(self.id_of_hash(&handle.0)),
+            )
+            .condition_expression("#p = :p")
+            .expression_attribute_names("#p", PRINCIPAL)
+            .expression_attribute_values(":p", AttributeValue::S(principal.to_owned()))
+            .send()
+            .await;
+        self.record_sdk(Operation::DeleteItem, &result);
+        match result {
+            Ok(_) => Ok(true),
+            Err(SdkError::ServiceError(e)) if e.err().is_conditional_check_failed_exception() => {
+                Ok(false)
+            }
+            Err(e) => Err(StoreError::dynamodb(
+                "dynamodb:DeleteItem",
+                &settings.table,
+                e,
+            )),
+        }
+    }
+
+    /// Ends every session of `principal` but `keep` (typically the current
+    /// one); returns how many were ended. One Query, then one DeleteItem each.
+    ///
+    /// ```no_run
+    /// # async fn example(store: session_store::DynamoDbSessionStore, current: session_store::SessionHandle) -> Result<(), session_store::StoreError> {
+    /// let ended = store.revoke_other_sessions("alice", &current).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn revoke_other_sessions(
+        &self,
+        principal: &str,
+        keep: &SessionHandle,
+    ) -> Result<usize, StoreError> {
+        let mut ended = 0;
+        for session in self.list_sessions(principal).await? {
+            if &session.handle != keep && self.revoke_session(principal, &session.handle).await? {
+                ended += 1;
+            }
+        }
+        Ok(ended)
+    }
+}

@@ -1,0 +1,432 @@
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration as CookieDuration;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::builder::Settings;
+use crate::item::{
+    self, CREATED, EXPIRES, HANDLE_FIELD, PRINCIPAL, STATE, State, StoredSession, TOUCHED,
+};
+use crate::metrics::{Counters, Operation, OperationCounts, Outcome};
+use crate::recent::RecentLoads;
+use crate::{SessionHandle, StoreError};
+
+/// How many fresh keys `save` draws before giving up.
+const SAVE_ATTEMPTS: u32 = 3;
+
+/// An actix-session [`SessionStore`] on a DynamoDB table.
+///
+/// Cheap to clone (clones share the client and the counters). Build it with
+/// [`DynamoDbSessionStore::builder`] and call
+/// [`ensure_table`](DynamoDbSessionStore::ensure_table) once at start-up.
+///
+/// Semantics:
+/// - `load` is one `GetItem`; an expired item is absent even before DynamoDB's
+///   TTL deletes it.
+/// - `save` writes under a fresh random key, only if that key is unused.
+/// - `update` and `update_ttl` write only while the item exists and has not
+///   expired: a request racing a logout never brings the session back (its
+///   change is dropped, and the next request starts a new session).
+/// - `update_ttl` writes at most once per touch interval.
+#[derive(Clone)]
+pub struct DynamoDbSessionStore {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) client: aws_sdk_dynamodb::Client,
+    pub(crate) settings: Settings,
+    pub(crate) counters: Counters,
+    pub(crate) recent: RecentLoads,
+}
+
+impl std::fmt::Debug for DynamoDbSessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DynamoDbSessionStore")
+            .field("table", &self.inner.settings.table)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn is_conditional_check_failed<E>(err: &SdkError<E>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    matches!(err, SdkError::ServiceError(e) if e.err().code() == Some("ConditionalCheckFailedException"))
+}
+
+fn is_item_too_large<E>(err: &SdkError<E>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    matches!(err, SdkError::ServiceError(e)
+        if e.err().code() == Some("ValidationException")
+            && e.err().message().is_some_and(|m| m.contains("size")))
+}
+
+impl DynamoDbSessionStore {
+    /// The table name.
+    pub fn table(&self) -> &str {
+        &self.inner.settings.table
+    }
+
+    /// The DynamoDB client the store uses (with its operation timeout).
+    pub fn client(&self) -> &aws_sdk_dynamodb::Client {
+        &self.inner.client
+    }
+
+    /// Counts of the DynamoDB calls made so far by this store and its clones.
+    pub fn operation_counts(&self) -> OperationCounts {
+        self.inner.counters.snapshot()
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    pub(crate) fn id_of_hash(&self, hash: &str) -> String {
+        format!("{}{hash}", self.inner.settings.key_prefix)
+    }
+
+    fn id_of(&self, key: &SessionKey) -> String {
+        self.id_of_hash(&item::key_hash(key.as_ref()))
+    }
+
+    fn check_size(
+        &self,
+        id: &str,
+        state: &State,
+        principal: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let settings = &self.inner.settings;
+        let bytes = item::estimated_size(&settings.key_attribute, id, state, principal);
+        if bytes > settings.max_item_bytes {
+            return Err(StoreError::TooLarge {
+                bytes,
+                limit: settings.max_item_bytes,
+            });
+        }
+        Ok(())
+    }
+
+    fn dynamodb_error<E>(&self, action: &'static str, err: SdkError<E>) -> StoreError
+    where
+        E: std::error::Error
+            + aws_sdk_dynamodb::error::ProvideErrorMetadata
+            + Send
+            + Sync
+            + 'static,
+    {
+        if is_item_too_large(&err) {
+            return StoreError::TooLarge {
+                bytes: self.inner.settings.max_item_bytes + 1,
+                limit: self.inner.settings.max_item_bytes,
+            };
+        }
+        StoreError::dynamodb(action, &self.inner.settings.table, err)
+    }
+
+    /// Counts a call; a refused condition is the store working, not a failure.
+    pub(crate) fn record_sdk<T, E>(&self, op: Operation, result: &Result<T, SdkError<E>>)
+    where
+        E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+    {
+        let outcome = match result {
+            Ok(_) => Outcome::Done,
+            Err(e) if is_conditional_check_failed(e) => Outcome::Refused,
+            Err(_) => Outcome::Failed,
+        };
+        self.inner.counters.record(op, outcome);
+    }
+
+    /// One conditional PutItem under a fresh key; `None` on a key collision.
+    async fn put_new(
+        &self,
+        state: &State,
+        ttl: &CookieDuration,
+    ) -> Result<Option<SessionKey>, StoreError> {
+        let settings = &self.inner.settings;
+        let key = (settings.key_generator)();
+        let id = self.id_of(&key);
+        let principal = item::principal(state, settings.principal_field.as_deref());
+        self.check_size(&id, state, principal.as_deref())?;
+        let now = now();
+        let result = self
+            .inner
+            .client
+            .put_item()
+            .table_name(&settings.table)
+            .item(&settings.key_attribute, AttributeValue::S(id))
+            .item(STATE, item::state_value(state))
+            .item(
+                EXPIRES,
+                AttributeValue::N((now + ttl.whole_seconds()).to_string()),
+            )
+            .item(CREATED, AttributeValue::N(now.to_string()))
+            .item(TOUCHED, AttributeValue::N(now.to_string()))
+            .set_item_principal(principal)
+            .condition_expression("attribute_not_exists(#k)")
+            .expression_attribute_names("#k", &settings.key_attribute)
+            .send()
+            .await;
+        self.record_sdk(Operation::PutItem, &result);
+        match result {
+            Ok(_) => Ok(Some(key)),
+            Err(e) if is_conditional_check_failed(&e) => Ok(None),
+            Err(e) => Err(self.dynamodb_error("dynamodb:PutItem", e)),
+        }
+    }
+}
+
+/// Adds the optional principal attribute to a PutItem.
+trait SetPrincipal {
+    fn set_item_principal(self, principal: Option<String>) -> Self;
+}
+
+impl SetPrincipal for aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder {
+    fn set_item_principal(self, principal: Option<String>) -> Self {
+        match principal {
+            Some(p) => self.item(PRINCIPAL, AttributeValue::S(p)),
+            None => self,
+        }
+    }
+}
+
+impl SessionStore for DynamoDbSessionStore {
+    async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
+        let settings = &self.inner.settings;
+        let hash = item::key_hash(session_key.as_ref());
+        let id = self.id_of_hash(&hash);
+        let result = self
+            .inner
+            .client
+            .get_item()
+            .table_name(&settings.table)
+            .key(&settings.key_attribute, AttributeValue::S(id.clone()))
+            .consistent_read(settings.consistent_reads)
+            .send()
+            .await;
+        self.record_sdk(Operation::GetItem, &result);
+        let output = result
+            .map_err(|e| LoadError::Other(self.dynamodb_error("dynamodb:GetItem", e).into()))?;
+        let Some(raw) = output.item() else {
+            return Ok(None);
+        };
+        let stored =
+            StoredSession::decode(raw).map_err(|e| LoadError::Deserialization(e.into()))?;
+        if stored.expires <= now() {
+            return Ok(None);
+        }
+        self.inner.recent.remember(&id, stored.touched);
+        let mut state = stored.state;
+        let handle = SessionHandle::from_hash(hash);
+        state.insert(
+            HANDLE_FIELD.to_owned(),
+            serde_json::Value::String(handle.to_string()).to_string(),
+        );
+        Ok(Some(state))
+    }
+
+    async fn save(
+        &self,
+        session_state: State,
+        ttl: &CookieDuration,
+    ) -> Result<SessionKey, SaveError> {
+        for _ in 0..SAVE_ATTEMPTS {
+            match self.put_new(&session_state, ttl).await {
+                Ok(Some(key)) => return Ok(key),
+                Ok(None) => {
+                    tracing::warn!(table = %self.table(), "session key collision, drawing another")
+                }
+                Err(e) => return Err(SaveError::Other(e.into())),
+            }
+        }
+        Err(SaveError::Other(
+            StoreError::KeyCollisions(SAVE_ATTEMPTS).into(),
+        ))
+    }
+
+    async fn update(
+        &self,
+        session_key: SessionKey,
+        session_state: State,
+        ttl: &CookieDuration,
+    ) -> Result<SessionKey, UpdateError> {
+        let settings = &self.inner.settings;
+        let id = self.id_of(&session_key);
+        self.inner.recent.forget(&id);
+        let principal = item::principal(&session_state, settings.principal_field.as_deref());
+        self.check_size(&id, &session_state, principal.as_deref())
+            .map_err(|e| UpdateError::Other(e.into()))?;
+        let now = now();
+        let mut request = self
+            .inner
+            .client
+            .update_item()
+            .table_name(&settings.table)
+            .key(&settings.key_attribute, AttributeValue::S(id))
+            .condition_expression("attribute_exists(#k) AND #e > :now")
+            .expression_attribute_names("#k", &settings.key_attribute)
+            .expression_attribute_names("#s", STATE)
+            .expression_attribute_names("#e", EXPIRES)
+            .expression_attribute_names("#t", TOUCHED)
+            .expression_attribute_names("#p", PRINCIPAL)
+            .expression_attribute_values(":s", item::state_value(&session_state))
+            .expression_attribute_values(
+                ":e",
+                AttributeValue::N((now + ttl.whole_seconds()).to_string()),
+            )
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()));
+        request = match principal {
+            Some(p) => request
+                .update_expression("SET #s = :s, #e = :e, #t = :now, #p = :p")
+                .expression_attribute_values(":p", AttributeValue::S(p)),
+            None => request.update_expression("SET #s = :s, #e = :e, #t = :now REMOVE #p"),
+        };
+        let result = request.send().await;
+        self.record_sdk(Operation::UpdateItem, &result);
+        match result {
+            Ok(_) => Ok(session_key),
+            Err(e) if is_conditional_check_failed(&e) => {
+                // Deleted (logout) or expired while this request ran: writing
+                // would bring it back. The change is dropped; the old key now
+                // loads as absent, so the next request starts afresh.
+                tracing::info!(table = %settings.table, "session ended during the request; its change is dropped");
+                Ok(session_key)
+            }
+            Err(e) => Err(UpdateError::Other(
+                self.dynamodb_error("dynamodb:UpdateItem", e).into(),
+            )),
+        }
+    }
+
+    async fn update_ttl(
+        &self,
+        session_key: &SessionKey,
+        ttl: &CookieDuration,
+    ) -> Result<(), anyhow::Error> {
+        let settings = &self.inner.settings;
+        let id = self.id_of(session_key);
+        let now = now();
+        if let Some(touched) = self.inner.recent.take(&id)
+            && now.saturating_sub(touched) < settings.touch_interval.as_secs() as i64
+        {
+            return Ok(());
+        }
+        let result = self
+            .inner
+            .client
+            .update_item()
+            .table_name(&settings.table)
+            .key(&settings.key_attribute, AttributeValue::S(id))
+            .update_expression("SET #e = :e, #t = :now")
+            .condition_expression("attribute_exists(#k) AND #e > :now")
+            .expression_attribute_names("#k", &settings.key_attribute)
+            .expression_attribute_names("#e", EXPIRES)
+            .expression_attribute_names("#t", TOUCHED)
+            .expression_attribute_values(
+                ":e",
+                AttributeValue::N((now + ttl.whole_seconds()).to_string()),
+            )
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .send()
+            .await;
+        self.record_sdk(Operation::UpdateItem, &result);
+        match result {
+            Ok(_) => Ok(()),
+            // Gone meanwhile: nothing to extend, and no ghost item is created.
+            Err(e) if is_conditional_check_failed(&e) => Ok(()),
+            Err(e) => Err(self.dynamodb_error("dynamodb:UpdateItem", e).into()),
+        }
+    }
+
+    async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
+        let settings = &self.inner.settings;
+        let id = self.id_of(session_key);
+        self.inner.recent.forget(&id);
+        let result = self
+            .inner
+            .client
+            .delete_item()
+            .table_name(&settings.table)
+            .key(&settings.key_attribute, AttributeValue::S(id))
+            .send()
+            .await;
+        self.record_sdk(Operation::DeleteItem, &result);
+        result.map_err(|e| self.dynamodb_error("dynamodb:DeleteItem", e))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    fn fixed() -> SessionKey {
+        SessionKey::try_from("collide".repeat(10)).unwrap()
+    }
+
+    async fn store(generator: fn() -> SessionKey) -> DynamoDbSessionStore {
+        let aws = test_support::local_aws().await;
+        let store =
+            DynamoDbSessionStore::builder(&aws.config, test_support::unique_name("collide"))
+                .key_generator(generator)
+                .build();
+        store.ensure_table().await.unwrap();
+        store
+    }
+
+    #[tokio::test]
+    async fn a_key_collision_draws_another_key() {
+        static DRAWS: AtomicUsize = AtomicUsize::new(0);
+        // The first two draws give the same key, later ones fresh keys.
+        fn generator() -> SessionKey {
+            match DRAWS.fetch_add(1, Ordering::SeqCst) {
+                0 | 1 => fixed(),
+                _ => actix_session::storage::generate_session_key(),
+            }
+        }
+        let store = store(generator).await;
+        let ttl = CookieDuration::seconds(60);
+        let first = store
+            .save(State::from([("n".into(), "1".into())]), &ttl)
+            .await
+            .unwrap();
+        let second = store
+            .save(State::from([("n".into(), "2".into())]), &ttl)
+            .await
+            .unwrap();
+        assert_eq!(first.as_ref(), fixed().as_ref());
+        assert_ne!(second.as_ref(), first.as_ref());
+        assert_eq!(store.operation_counts().calls(Operation::PutItem), 3);
+        // The first session was not overwritten by the second.
+        assert_eq!(store.load(&first).await.unwrap().unwrap()["n"], "1");
+        assert_eq!(store.load(&second).await.unwrap().unwrap()["n"], "2");
+    }
+
+    #[tokio::test]
+    async fn endless_collisions_give_up_with_a_clear_error() {
+        let store = store(fixed).await;
+        let ttl = CookieDuration::seconds(60);
+        store.save(State::new(), &ttl).await.unwrap();
+        let err = store.save(State::new(), &ttl).await.unwrap_err();
+        let SaveError::Other(cause) = err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            matches!(cause.downcast_ref(), Some(StoreError::KeyCollisions(3))),
+            "{cause}"
+        );
+    }
+}

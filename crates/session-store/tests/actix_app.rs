@@ -1,0 +1,243 @@
+//! The store under actix-session's middleware in a real actix-web app:
+//! renew at login, purge at logout, the cost of a read-only request, and
+//! requests racing a logout.
+
+mod common;
+
+use actix_session::config::{PersistentSession, TtlExtensionPolicy};
+use actix_session::{Session, SessionMiddleware};
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, Key, time::Duration as Ttl};
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::{App, HttpResponse, test, web};
+use common::{scan, store};
+use session_store::{DynamoDbSessionStore, Operation, SessionHandle};
+
+async fn login(session: Session, user: web::Path<String>) -> actix_web::Result<HttpResponse> {
+    session.renew();
+    session.insert("user", user.into_inner())?;
+    Ok(HttpResponse::Ok().finish())
+}
+
+async fn logout(session: Session) -> HttpResponse {
+    session.purge();
+    HttpResponse::Ok().finish()
+}
+
+async fn views(session: Session) -> actix_web::Result<HttpResponse> {
+    let views = session.get::<u64>("views")?.unwrap_or(0) + 1;
+    session.insert("views", views)?;
+    Ok(HttpResponse::Ok().body(views.to_string()))
+}
+
+async fn whoami(session: Session) -> actix_web::Result<HttpResponse> {
+    let user = session.get::<String>("user")?.unwrap_or_default();
+    let handle = SessionHandle::of(&session)
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    Ok(HttpResponse::Ok().body(format!("{user} {handle}")))
+}
+
+async fn app(
+    store: &DynamoDbSessionStore,
+) -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
+    test::init_service(
+        App::new()
+            .wrap(
+                SessionMiddleware::builder(store.clone(), Key::generate())
+                    .cookie_name("session".into())
+                    .cookie_secure(false)
+                    .session_lifecycle(
+                        PersistentSession::default()
+                            .session_ttl(Ttl::seconds(60))
+                            .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+                    )
+                    .build(),
+            )
+            .route("/login/{user}", web::post().to(login))
+            .route("/logout", web::post().to(logout))
+            .route("/views", web::post().to(views))
+            .route("/whoami", web::get().to(whoami)),
+    )
+    .await
+}
+
+fn session_cookie<B>(response: &ServiceResponse<B>) -> Option<Cookie<'static>> {
+    response
+        .response()
+        .cookies()
+        .find(|c| c.name() == "session")
+        .map(|c| c.into_owned())
+}
+
+async fn body_text<B: MessageBody>(response: ServiceResponse<B>) -> String {
+    String::from_utf8(test::read_body(response).await.to_vec()).unwrap()
+}
+
+#[actix_web::test]
+async fn login_renews_the_key_and_logout_purges_the_session() {
+    let store = store().await;
+    let app = app(&store).await;
+
+    let anonymous =
+        test::call_service(&app, test::TestRequest::post().uri("/views").to_request()).await;
+    let cookie = session_cookie(&anonymous).expect("a session cookie");
+    assert_eq!(scan(&store).await.len(), 1);
+    let anonymous_id = scan(&store).await[0]["id"].as_s().unwrap().clone();
+
+    let request = test::TestRequest::post()
+        .uri("/login/alice")
+        .cookie(cookie.clone())
+        .to_request();
+    let logged_in = test::call_service(&app, request).await;
+    let renewed = session_cookie(&logged_in).expect("a new cookie");
+    assert_ne!(renewed.value(), cookie.value());
+    let items = scan(&store).await;
+    assert_eq!(items.len(), 1, "the pre-login session is gone");
+    assert_ne!(
+        items[0]["id"].as_s().unwrap(),
+        &anonymous_id,
+        "under a new key"
+    );
+    assert_eq!(items[0]["principal"].as_s().unwrap(), "alice");
+
+    // The old cookie no longer carries the login.
+    let request = test::TestRequest::get()
+        .uri("/whoami")
+        .cookie(cookie)
+        .to_request();
+    assert_eq!(
+        body_text(test::call_service(&app, request).await).await,
+        " "
+    );
+    let request = test::TestRequest::get()
+        .uri("/whoami")
+        .cookie(renewed.clone())
+        .to_request();
+    let whoami = body_text(test::call_service(&app, request).await).await;
+    assert!(whoami.starts_with("alice "), "{whoami}");
+    assert_eq!(
+        whoami.len(),
+        "alice ".len() + 64,
+        "the handle of the current session"
+    );
+
+    let request = test::TestRequest::post()
+        .uri("/logout")
+        .cookie(renewed.clone())
+        .to_request();
+    let logged_out = test::call_service(&app, request).await;
+    let removal = session_cookie(&logged_out).expect("a removal cookie");
+    assert_eq!(removal.value(), "");
+    assert!(scan(&store).await.is_empty(), "logout deletes the item");
+    let request = test::TestRequest::get()
+        .uri("/whoami")
+        .cookie(renewed)
+        .to_request();
+    assert_eq!(
+        body_text(test::call_service(&app, request).await).await,
+        " "
+    );
+}
+
+#[actix_web::test]
+async fn a_read_only_request_costs_one_get_item_and_no_write() {
+    let store = store().await;
+    let app = app(&store).await;
+    let request = test::TestRequest::post().uri("/login/alice").to_request();
+    let cookie = session_cookie(&test::call_service(&app, request).await).unwrap();
+
+    let before = store.operation_counts();
+    for _ in 0..5 {
+        let request = test::TestRequest::get()
+            .uri("/whoami")
+            .cookie(cookie.clone())
+            .to_request();
+        assert!(
+            test::call_service(&app, request)
+                .await
+                .status()
+                .is_success()
+        );
+    }
+    let spent = store.operation_counts().since(&before);
+    assert_eq!(spent.calls(Operation::GetItem), 5);
+    assert_eq!(spent.writes(), 0);
+
+    let before = store.operation_counts();
+    let request = test::TestRequest::post()
+        .uri("/views")
+        .cookie(cookie)
+        .to_request();
+    assert!(
+        test::call_service(&app, request)
+            .await
+            .status()
+            .is_success()
+    );
+    let spent = store.operation_counts().since(&before);
+    assert_eq!((spent.calls(Operation::GetItem), spent.writes()), (1, 1));
+}
+
+#[actix_web::test]
+async fn requests_racing_a_logout_never_bring_the_session_back() {
+    let store = store().await;
+    let app = app(&store).await;
+    let before = store.operation_counts();
+    for round in 0..5 {
+        let request = test::TestRequest::post().uri("/login/alice").to_request();
+        let cookie = session_cookie(&test::call_service(&app, request).await).unwrap();
+        let writers = (0..12).map(|_| {
+            let request = test::TestRequest::post()
+                .uri("/views")
+                .cookie(cookie.clone())
+                .to_request();
+            test::call_service(&app, request)
+        });
+        let logout = test::call_service(
+            &app,
+            test::TestRequest::post()
+                .uri("/logout")
+                .cookie(cookie.clone())
+                .to_request(),
+        );
+        let (responses, logged_out) = futures::join!(futures::future::join_all(writers), logout);
+        assert!(logged_out.status().is_success());
+        for response in responses {
+            assert!(
+                response.status().is_success(),
+                "round {round}: {}",
+                response.status()
+            );
+        }
+        // Gone, and stays gone.
+        let request = test::TestRequest::get()
+            .uri("/whoami")
+            .cookie(cookie.clone())
+            .to_request();
+        assert_eq!(
+            body_text(test::call_service(&app, request).await).await,
+            " ",
+            "round {round}"
+        );
+        let leftovers: Vec<_> = scan(&store).await;
+        assert!(
+            leftovers.iter().all(|item| !item.contains_key("principal")),
+            "round {round}: a logged-in item survived: {leftovers:?}"
+        );
+    }
+    assert!(store.list_sessions("alice").await.unwrap().is_empty());
+    // The race did happen: writes came after the logout and were refused.
+    let refused = store
+        .operation_counts()
+        .since(&before)
+        .refused(Operation::UpdateItem);
+    assert!(
+        refused > 0,
+        "no write raced the logout; the test proved nothing"
+    );
+}

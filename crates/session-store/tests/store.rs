@@ -1,0 +1,438 @@
+//! The SessionStore semantics, against DynamoDB on the local emulator.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration as Ttl;
+use aws_sdk_dynamodb::types::AttributeValue;
+use common::{now, number, scan, state, store, store_with};
+use session_store::{
+    BillingMode, DynamoDbSessionStore, HANDLE_FIELD, Operation, SessionHandle, StoreError,
+};
+
+const TTL: Ttl = Ttl::seconds(60);
+
+/// `SessionKey` is not `Clone`; the middleware hands `update` its own.
+fn copy(key: &SessionKey) -> SessionKey {
+    SessionKey::try_from(key.as_ref().to_owned()).unwrap()
+}
+
+async fn handle_of(store: &DynamoDbSessionStore, key: &SessionKey) -> SessionHandle {
+    SessionHandle::from_state(&store.load(key).await.unwrap().unwrap()).unwrap()
+}
+
+fn without_handle(
+    mut state: std::collections::HashMap<String, String>,
+) -> std::collections::HashMap<String, String> {
+    assert!(
+        state.remove(HANDLE_FIELD).is_some(),
+        "a loaded state carries its handle"
+    );
+    state
+}
+
+#[tokio::test]
+async fn save_then_load_round_trips_in_a_readable_item() {
+    let store = store().await;
+    let saved = state(&[("user", "alice"), ("views", "3")]);
+    let key = store.save(saved.clone(), &TTL).await.unwrap();
+    assert!(key.as_ref().len() >= 22, "at least 128 bits of key");
+
+    let loaded = store.load(&key).await.unwrap().expect("the session");
+    assert_eq!(without_handle(loaded), saved);
+
+    let items = scan(&store).await;
+    assert_eq!(items.len(), 1);
+    let item = &items[0];
+    let id = item["id"].as_s().unwrap();
+    assert_eq!(id.len(), 64, "the id is a SHA-256 of the key, not the key");
+    assert!(!id.contains(key.as_ref()));
+    let expires = number(item, "expires");
+    assert!((now() + 55..=now() + 61).contains(&expires), "{expires}");
+    assert_eq!(
+        item["state"].as_m().unwrap()["user"].as_s().unwrap(),
+        "\"alice\""
+    );
+    assert_eq!(item["principal"].as_s().unwrap(), "alice");
+    assert_eq!(number(item, "created"), number(item, "touched"));
+}
+
+#[tokio::test]
+async fn load_of_an_unknown_key_is_absent() {
+    let store = store().await;
+    let key = SessionKey::try_from("no-such-session".to_owned()).unwrap();
+    assert_eq!(store.load(&key).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn an_expired_item_still_in_the_table_is_absent() {
+    let store = store().await;
+    let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    let id = scan(&store).await[0]["id"].as_s().unwrap().clone();
+    // DynamoDB deletes expired items up to days later (the emulator never).
+    store
+        .client()
+        .update_item()
+        .table_name(store.table())
+        .key("id", AttributeValue::S(id))
+        .update_expression("SET expires = :past")
+        .expression_attribute_values(":past", AttributeValue::N((now() - 1).to_string()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(store.load(&key).await.unwrap(), None);
+    assert_eq!(scan(&store).await.len(), 1, "the item is still there");
+}
+
+#[tokio::test]
+async fn a_malformed_item_is_a_deserialization_error() {
+    let store = store().await;
+    let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    let id = scan(&store).await[0]["id"].as_s().unwrap().clone();
+    store
+        .client()
+        .update_item()
+        .table_name(store.table())
+        .key("id", AttributeValue::S(id))
+        .update_expression("SET #s = :x")
+        .expression_attribute_names("#s", "state")
+        .expression_attribute_values(":x", AttributeValue::N("42".into()))
+        .send()
+        .await
+        .unwrap();
+    match store.load(&key).await {
+        Err(LoadError::Deserialization(e)) => assert!(e.to_string().contains("state"), "{e}"),
+        other => panic!("expected a deserialization error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn update_changes_state_and_extends_expiry() {
+    let store = store().await;
+    let key = store
+        .save(state(&[("user", "alice")]), &Ttl::seconds(10))
+        .await
+        .unwrap();
+    let mut loaded = store.load(&key).await.unwrap().unwrap();
+    loaded.insert("views".into(), "2".into());
+    let same = store.update(copy(&key), loaded, &TTL).await.unwrap();
+    assert_eq!(same.as_ref(), key.as_ref());
+    let item = &scan(&store).await[0];
+    assert!(number(item, "expires") >= now() + 55);
+    assert_eq!(item["state"].as_m().unwrap()["views"].as_s().unwrap(), "2");
+    assert!(
+        !item["state"].as_m().unwrap().contains_key(HANDLE_FIELD),
+        "the handle is never stored"
+    );
+
+    // Logging out (principal field removed) drops the indexed attribute.
+    let mut loaded = store.load(&key).await.unwrap().unwrap();
+    loaded.remove("user");
+    store.update(copy(&key), loaded, &TTL).await.unwrap();
+    assert!(!scan(&store).await[0].contains_key("principal"));
+}
+
+#[tokio::test]
+async fn update_after_delete_writes_nothing() {
+    let store = store().await;
+    let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    let loaded = store.load(&key).await.unwrap().unwrap();
+    store.delete(&key).await.unwrap();
+    let before = store.operation_counts();
+    store
+        .update(copy(&key), loaded, &TTL)
+        .await
+        .expect("dropped, not an error");
+    assert!(
+        scan(&store).await.is_empty(),
+        "no session under the old key nor a new one"
+    );
+    assert_eq!(store.load(&key).await.unwrap(), None);
+    let spent = store.operation_counts().since(&before);
+    assert_eq!(spent.calls(Operation::UpdateItem), 1);
+    assert_eq!(spent.calls(Operation::PutItem), 0);
+    assert_eq!(spent.refused(Operation::UpdateItem), 1);
+    assert_eq!(
+        spent.failures(Operation::UpdateItem),
+        0,
+        "a refused condition is not a failure"
+    );
+}
+
+#[tokio::test]
+async fn update_of_an_expired_session_writes_nothing() {
+    let store = store().await;
+    let key = store
+        .save(state(&[("user", "alice")]), &Ttl::seconds(0))
+        .await
+        .unwrap();
+    store
+        .update(copy(&key), state(&[("user", "mallory")]), &TTL)
+        .await
+        .unwrap();
+    let item = &scan(&store).await[0];
+    assert_eq!(item["principal"].as_s().unwrap(), "alice", "not revived");
+    assert_eq!(store.load(&key).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn update_ttl_after_delete_leaves_no_ghost_item() {
+    let store = store_with(|b| b.touch_interval(Duration::ZERO)).await;
+    let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    store.load(&key).await.unwrap().unwrap();
+    store.delete(&key).await.unwrap();
+    store.update_ttl(&key, &TTL).await.unwrap();
+    assert!(scan(&store).await.is_empty());
+}
+
+#[tokio::test]
+async fn update_ttl_writes_at_most_once_per_touch_interval() {
+    // Default interval (30 s): a fresh session needs no touch.
+    let store = store().await;
+    let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    let before = store.operation_counts();
+    for _ in 0..3 {
+        store.load(&key).await.unwrap().unwrap();
+        store.update_ttl(&key, &TTL).await.unwrap();
+    }
+    let spent = store.operation_counts().since(&before);
+    assert_eq!(spent.calls(Operation::GetItem), 3);
+    assert_eq!(spent.writes(), 0, "no write while the last touch is recent");
+
+    // An interval of zero: every request extends the expiry with one write.
+    let store = store_with(|b| b.touch_interval(Duration::ZERO)).await;
+    let key = store
+        .save(state(&[("user", "alice")]), &Ttl::seconds(5))
+        .await
+        .unwrap();
+    let before = store.operation_counts();
+    store.load(&key).await.unwrap().unwrap();
+    store.update_ttl(&key, &TTL).await.unwrap();
+    let spent = store.operation_counts().since(&before);
+    assert_eq!((spent.calls(Operation::GetItem), spent.writes()), (1, 1));
+    assert!(number(&scan(&store).await[0], "expires") >= now() + 55);
+}
+
+#[tokio::test]
+async fn delete_is_idempotent() {
+    let store = store().await;
+    let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    store.delete(&key).await.unwrap();
+    store.delete(&key).await.unwrap();
+    assert!(scan(&store).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_session_too_large_for_an_item_is_refused_and_nothing_is_written() {
+    let store = store().await;
+    let huge = "x".repeat(450 * 1024);
+    let err = store
+        .save(state(&[("blob", &huge)]), &TTL)
+        .await
+        .unwrap_err();
+    let SaveError::Other(cause) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        matches!(
+            cause.downcast_ref::<StoreError>(),
+            Some(StoreError::TooLarge { .. })
+        ),
+        "{cause}"
+    );
+    assert!(scan(&store).await.is_empty());
+
+    let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    let err = store
+        .update(copy(&key), state(&[("blob", &huge)]), &TTL)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, UpdateError::Other(_)), "{err:?}");
+    assert!(err.to_string().contains("updating"), "{err}");
+    let kept = store.load(&key).await.unwrap().unwrap();
+    assert_eq!(
+        kept.get("user").map(String::as_str),
+        Some("\"alice\""),
+        "the item is unchanged"
+    );
+}
+
+#[tokio::test]
+async fn ensure_table_twice_creates_once_and_turns_ttl_on() {
+    let store = store().await; // the first ensure_table ran there
+    let report = store.ensure_table().await.unwrap();
+    assert!(!report.created);
+    assert!(report.ttl_enabled);
+    assert!(report.principal_index);
+    let ttl = store
+        .client()
+        .describe_time_to_live()
+        .table_name(store.table())
+        .send()
+        .await
+        .unwrap();
+    let description = ttl.time_to_live_description().unwrap();
+    assert_eq!(description.attribute_name(), Some("expires"));
+    assert_eq!(
+        description.time_to_live_status().map(|s| s.as_str()),
+        Some("ENABLED")
+    );
+}
+
+#[tokio::test]
+async fn tables_are_on_demand_by_default_or_provisioned() {
+    let on_demand = store().await;
+    let provisioned =
+        store_with(|b| b.billing_mode(BillingMode::Provisioned { read: 2, write: 2 })).await;
+    let describe = |store: DynamoDbSessionStore| async move {
+        store
+            .client()
+            .describe_table()
+            .table_name(store.table())
+            .send()
+            .await
+            .unwrap()
+            .table
+            .unwrap()
+    };
+    let table = describe(on_demand).await;
+    assert_eq!(
+        table
+            .billing_mode_summary()
+            .and_then(|b| b.billing_mode())
+            .map(|m| m.as_str()),
+        Some("PAY_PER_REQUEST")
+    );
+    let table = describe(provisioned).await;
+    let throughput = table.provisioned_throughput().unwrap();
+    assert_eq!(
+        (
+            throughput.read_capacity_units(),
+            throughput.write_capacity_units()
+        ),
+        (Some(2), Some(2))
+    );
+}
+
+#[tokio::test]
+async fn ensure_table_without_creation_reports_the_missing_table() {
+    let aws = test_support::local_aws().await;
+    let store = DynamoDbSessionStore::builder(&aws.config, test_support::unique_name("absent"))
+        .create_table_if_missing(false)
+        .build();
+    let err = store.ensure_table().await.unwrap_err();
+    assert!(matches!(err, StoreError::TableMissing { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn key_prefix_and_attribute_are_honoured() {
+    let store = store_with(|b| b.key_attribute("sid").key_prefix("app1:")).await;
+    let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    assert!(store.load(&key).await.unwrap().is_some());
+    let item = &scan(&store).await[0];
+    assert!(item["sid"].as_s().unwrap().starts_with("app1:"));
+    // The handle never includes the prefix, and revocation still finds the item.
+    let handle = store.list_sessions("alice").await.unwrap()[0]
+        .handle
+        .clone();
+    assert!(store.revoke_session("alice", &handle).await.unwrap());
+    assert_eq!(store.load(&key).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn per_user_sessions_list_and_revoke() {
+    let store = store().await;
+    let alice_1 = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    let alice_2 = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    let alice_3 = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    let bob = store.save(state(&[("user", "bob")]), &TTL).await.unwrap();
+    let anonymous = store.save(state(&[("views", "1")]), &TTL).await.unwrap();
+    // An expired session of alice is not listed.
+    store
+        .save(state(&[("user", "alice")]), &Ttl::seconds(0))
+        .await
+        .unwrap();
+
+    let before = store.operation_counts();
+    let sessions = store.list_sessions("alice").await.unwrap();
+    assert_eq!(
+        store
+            .operation_counts()
+            .since(&before)
+            .calls(Operation::Query),
+        1
+    );
+    assert_eq!(sessions.len(), 3);
+    let current = handle_of(&store, &alice_1).await;
+    assert!(sessions.iter().any(|s| s.handle == current));
+    for s in &sessions {
+        assert!(s.created <= s.last_touched && s.last_touched < s.expires);
+        // Handles are hashes: no session key ever appears in a listing.
+        for key in [&alice_1, &alice_2, &alice_3] {
+            assert!(!s.handle.to_string().contains(key.as_ref()));
+        }
+    }
+
+    // Bob cannot revoke alice's session, even knowing its handle.
+    assert!(!store.revoke_session("bob", &current).await.unwrap());
+    assert!(store.load(&alice_1).await.unwrap().is_some());
+
+    let second = handle_of(&store, &alice_2).await;
+    assert!(store.revoke_session("alice", &second).await.unwrap());
+    assert_eq!(store.load(&alice_2).await.unwrap(), None);
+
+    assert_eq!(
+        store
+            .revoke_other_sessions("alice", &current)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(store.load(&alice_1).await.unwrap().is_some());
+    assert_eq!(store.load(&alice_3).await.unwrap(), None);
+    assert!(store.load(&bob).await.unwrap().is_some());
+    assert!(store.load(&anonymous).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn an_unreachable_endpoint_fails_within_the_operation_timeout() {
+    // A port nothing listens on, and one that accepts but never answers.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    for endpoint in [
+        format!("http://{closed}"),
+        format!("http://{}", silent.local_addr().unwrap()),
+    ] {
+        let config = test_support::sdk_config(&endpoint).await;
+        let store = DynamoDbSessionStore::builder(&config, "unreachable")
+            .operation_timeout(Duration::from_millis(800))
+            .build();
+        let key = SessionKey::try_from("k".repeat(64)).unwrap();
+        let started = Instant::now();
+        let err = store.load(&key).await.unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(matches!(err, LoadError::Other(_)), "{err:?}");
+        let cause = std::error::Error::source(&err).unwrap().to_string();
+        assert!(cause.contains("GetItem"), "{cause}");
+        let counts = store.operation_counts();
+        assert_eq!(counts.failures(Operation::GetItem), 1);
+        assert!(
+            store
+                .ensure_table()
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("dynamodb:DescribeTable")
+        );
+    }
+    drop(silent);
+}

@@ -1,0 +1,47 @@
+# Sourced by scripts/demo and scripts/test: start the local AWS emulator on a
+# free port of 127.0.0.1, wait until it answers, and stop it (by its own PID)
+# when the calling script exits, fails or is interrupted.
+
+emulator_start() {
+  local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  "$root/scripts/install-moto"
+  local port
+  port="$("$root/.venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  local log="${EMULATOR_LOG:-$root/target/moto.log}"
+  mkdir -p "$(dirname "$log")"
+  # Repeatable pool/client ids across restarts of the emulator.
+  MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY=HASH \
+  MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY=HASH \
+    "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+  EMULATOR_PID=$!
+  trap emulator_stop EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  local deadline=$((SECONDS + 30))
+  until "$root/.venv/bin/python" - "$port" 2>/dev/null <<'PY'
+import socket, sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.2).close()
+PY
+  do
+    if ! kill -0 "$EMULATOR_PID" 2>/dev/null; then
+      echo "emulator: moto_server exited at start; its log:" >&2; cat "$log" >&2; exit 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "emulator: moto_server did not answer on 127.0.0.1:$port within 30 s (log: $log)" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+  # moto never checks credentials, but routes requests by their SigV4 scope.
+  export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}"
+  echo "emulator: moto_server (pid $EMULATOR_PID) on $AWS_ENDPOINT_URL, log $log" >&2
+}
+
+emulator_stop() {
+  if [ -n "${EMULATOR_PID:-}" ] && kill -0 "$EMULATOR_PID" 2>/dev/null; then
+    kill "$EMULATOR_PID" 2>/dev/null || true
+    wait "$EMULATOR_PID" 2>/dev/null || true
+    echo "emulator: stopped (pid $EMULATOR_PID)" >&2
+  fi
+  EMULATOR_PID=
+}

@@ -1,0 +1,36 @@
+# Settings of the demo binaries and of `provision`. Copy to settings.sh
+# (git-ignored: it holds a secret) and fill in. KEY=VALUE lines; environment
+# variables of the same name override these values.
+
+# AWS account id (written by `provision iam-user`).
+AWS_ID=
+# IAM user the demo runs as (written by `provision iam-user`).
+USER_NAME=
+# Access key of that user; leave both empty to use the standard AWS
+# credential chain (environment, profile, SSO, instance role).
+ACCESS_KEY_ID=
+SECRET_ACCESS_KEY=
+# Region of the DynamoDB session table.
+AWS_REGION=eu-west-3
+# DynamoDB table holding the sessions.
+TABLE_NAME=aws-express-session-dynamodb-cognito
+# Region of the Cognito user pool (Cognito is not in every region).
+COGNITO_REGION=eu-west-1
+# Name of the Cognito user pool (`provision cognito` creates it).
+POOL_NAME=aws-express-session-dynamodb-cognito
+# Id of the user pool and of its app client (written by `provision cognito`).
+POOL_ID=
+CLIENT_ID=
+# Secret of the app client, only if it has one.
+CLIENT_SECRET=
+# Key signing and encrypting the session cookie: 64 bytes or more, or a
+# shorter passphrase (stretched with a KDF). Empty: a random key at each
+# start, which logs everyone out on restart. Generate: openssl rand -base64 64
+SESSION_SECRET=
+# Set only for a local emulator, e.g. http://127.0.0.1:5000; empty for AWS.
+AWS_ENDPOINT_URL=
+# Port of the demo web server.
+PORT=3000
+# Send the session cookie only over HTTPS (true). Set false only for plain
+# http on localhost, as scripts/demo does.
+COOKIE_SECURE=true
