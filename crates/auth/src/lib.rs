@@ -1,1 +1,49 @@
+//! Amazon Cognito user-pool sign-in for Rust services, done right:
 //!
+//! - [`Cognito::sign_in`] with USER_SRP_AUTH by default (the password never
+//!   leaves the process), or USER_PASSWORD_AUTH;
+//! - challenges as typed results: [`SignIn::NewPasswordRequired`] can be
+//!   answered with [`Cognito::answer_new_password`]; others are a clear
+//!   [`AuthError::UnsupportedChallenge`];
+//! - SECRET_HASH whenever the app client has a secret;
+//! - [`TokenVerifier`]: RS256 signatures against the pool's JWKS (cached,
+//!   refetched on an unknown key at most every 10 s), issuer, `token_use`,
+//!   audience, `exp`/`nbf`;
+//! - [`Cognito::refresh`] and [`Cognito::sign_out`], which revokes the
+//!   tokens at Cognito (GlobalSignOut);
+//! - one [`AuthError`] whose messages are safe to show a user;
+//! - no process-global state, and a timeout on every call.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), auth::AuthError> {
+//! use auth::{Cognito, SignIn, TokenUse};
+//!
+//! let aws = aws_config::load_from_env().await;
+//! let cognito = Cognito::builder(&aws, "eu-west-1_AbCdEf", "app-client-id").build();
+//!
+//! // Sign in (SRP).
+//! let SignIn::Tokens(tokens) = cognito.sign_in("alice", "correct horse").await? else {
+//!     unimplemented!("ask the user for a new password, then answer_new_password")
+//! };
+//! // Verify before trusting.
+//! let claims = cognito.verifier().verify(&tokens.access_token, TokenUse::Access).await?;
+//! assert_eq!(claims.username, "alice");
+//! // Sign out everywhere: the tokens stop working at Cognito.
+//! cognito.sign_out(&tokens.access_token).await?;
+//! # Ok(()) }
+//! ```
+
+mod client;
+mod error;
+mod jwks;
+mod secret_hash;
+pub mod srp;
+mod tokens;
+mod verify;
+
+pub use client::{AuthFlow, Cognito, CognitoBuilder};
+pub use error::AuthError;
+pub use jsonwebtoken::jwk::JwkSet;
+pub use secret_hash::secret_hash;
+pub use tokens::{NewPasswordChallenge, SignIn, Tokens, redact};
+pub use verify::{Claims, DEFAULT_LEEWAY, TokenUse, TokenVerifier};

@@ -139,21 +139,23 @@ impl SrpClient {
         timestamp: &str,
     ) -> Result<String, SrpError> {
         let group = group();
-        let big_b = BigUint::parse_bytes(b_hex.as_bytes(), 16).ok_or(SrpError::Malformed("SRP_B"))?;
+        let big_b =
+            BigUint::parse_bytes(b_hex.as_bytes(), 16).ok_or(SrpError::Malformed("SRP_B"))?;
         if &big_b % &group.n == BigUint::ZERO {
             return Err(SrpError::BIsZero);
         }
-        let salt = BigUint::parse_bytes(salt_hex.as_bytes(), 16).ok_or(SrpError::Malformed("SALT"))?;
-        let secret_block = BASE64
-            .decode(secret_block)
-            .map_err(|_| SrpError::Malformed("SECRET_BLOCK"))?;
+        let salt =
+            BigUint::parse_bytes(salt_hex.as_bytes(), 16).ok_or(SrpError::Malformed("SALT"))?;
+        let secret_block = lenient_base64(secret_block);
 
         let u = hash_hex_concat(&[&pad_hex(&self.big_a), &pad_hex(&big_b)]);
         if u == BigUint::ZERO {
             return Err(SrpError::UIsZero);
         }
         let pool_name = pool_id.split_once('_').map_or(pool_id, |(_, name)| name);
-        let identity = hex::encode(Sha256::digest(format!("{pool_name}{user_id_for_srp}:{password}")));
+        let identity = hex::encode(Sha256::digest(format!(
+            "{pool_name}{user_id_for_srp}:{password}"
+        )));
         let x = hash_hex_concat(&[&pad_hex(&salt), &identity]);
 
         let g_x = group.g.modpow(&x, &group.n);
@@ -163,9 +165,12 @@ impl SrpClient {
         let s = base.modpow(&exponent, &group.n);
 
         let mut key = [0u8; 16];
-        Hkdf::<Sha256>::new(Some(&bytes_of_hex(&pad_hex(&u))), &bytes_of_hex(&pad_hex(&s)))
-            .expand(INFO, &mut key)
-            .expect("16 bytes is a valid HKDF length");
+        Hkdf::<Sha256>::new(
+            Some(&bytes_of_hex(&pad_hex(&u))),
+            &bytes_of_hex(&pad_hex(&s)),
+        )
+        .expand(INFO, &mut key)
+        .expect("16 bytes is a valid HKDF length");
 
         let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
         mac.update(pool_name.as_bytes());
@@ -180,6 +185,36 @@ impl Default for SrpClient {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Decodes base64 as Node's `Buffer.from(s, "base64")` does, as the JS SDK
+/// decodes SECRET_BLOCK: URL-safe characters accepted, other characters
+/// skipped, stop at padding, trailing bits ignored. Never fails, so we sign
+/// exactly what the reference client signs for any server value.
+fn lenient_base64(text: &str) -> Vec<u8> {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let mut clean: String = text
+        .chars()
+        .take_while(|&c| c != '=')
+        .filter_map(|c| match c {
+            '-' => Some('+'),
+            '_' => Some('/'),
+            c if c.is_ascii_alphanumeric() || c == '+' || c == '/' => Some(c),
+            _ => None,
+        })
+        .collect();
+    if clean.len() % 4 == 1 {
+        clean.pop(); // six bits make no byte
+    }
+    LENIENT
+        .decode(clean)
+        .expect("only alphabet characters, in a decodable length")
 }
 
 /// Cognito's `TIMESTAMP` format: `Mon Feb 3 08:05:09 UTC 2025` (day not padded).
@@ -227,7 +262,10 @@ mod tests {
 
     #[test]
     fn signature_with_odd_length_hex_matches_the_known_answer() {
-        assert_eq!(sign("36ef01c").unwrap(), "bVzjSe43mY37A6ZuzEVU5cr6QY1WeV3BPfdVJo0c2/8=");
+        assert_eq!(
+            sign("36ef01c").unwrap(),
+            "bVzjSe43mY37A6ZuzEVU5cr6QY1WeV3BPfdVJo0c2/8="
+        );
     }
 
     #[test]
@@ -241,7 +279,7 @@ mod tests {
     #[test]
     fn private_values_are_random() {
         let fresh = SrpClient::new();
-        assert_ne!(fresh.big_a % &group().n, BigUint::ZERO);
+        assert_ne!(&fresh.big_a % &group().n, BigUint::ZERO);
         assert_ne!(fresh.public_hex(), SrpClient::new().public_hex());
         assert_ne!(fresh.public_hex(), client().public_hex());
     }
@@ -252,9 +290,26 @@ mod tests {
         let sig = |salt: &str, b: &str, block: &str| {
             c.password_claim_signature("us-west-2_abc", "u", "p", salt, b, block, TIMESTAMP)
         };
-        assert_eq!(sig("zz", "36ef", SECRET_BLOCK), Err(SrpError::Malformed("SALT")));
-        assert_eq!(sig("36ef", "not hex", SECRET_BLOCK), Err(SrpError::Malformed("SRP_B")));
-        assert_eq!(sig("36ef", "36ef", "%%%"), Err(SrpError::Malformed("SECRET_BLOCK")));
+        assert_eq!(
+            sig("zz", "36ef", SECRET_BLOCK),
+            Err(SrpError::Malformed("SALT"))
+        );
+        assert_eq!(
+            sig("36ef", "not hex", SECRET_BLOCK),
+            Err(SrpError::Malformed("SRP_B"))
+        );
+    }
+
+    #[test]
+    fn secret_block_decodes_as_node_does() {
+        // Buffer.from(s, "base64") in Node for each input.
+        assert_eq!(lenient_base64("aGVsbG8="), b"hello");
+        assert_eq!(lenient_base64("aGVsbG8"), b"hello");
+        assert_eq!(lenient_base64("aGV sbG8\n"), b"hello");
+        assert_eq!(lenient_base64("-_-_"), [0xfb, 0xff, 0xbf]);
+        assert_eq!(lenient_base64("aGVsbG8=trailing"), b"hello");
+        assert_eq!(lenient_base64("a"), b"");
+        assert_eq!(lenient_base64("%%%"), b"");
     }
 
     #[test]
@@ -269,7 +324,9 @@ mod tests {
         use chrono::TimeZone;
         let t = chrono::Utc.with_ymd_and_hms(2025, 2, 3, 8, 5, 9).unwrap();
         assert_eq!(timestamp(t), "Mon Feb 3 08:05:09 UTC 2025");
-        let t = chrono::Utc.with_ymd_and_hms(2025, 2, 10, 18, 30, 12).unwrap();
+        let t = chrono::Utc
+            .with_ymd_and_hms(2025, 2, 10, 18, 30, 12)
+            .unwrap();
         assert_eq!(timestamp(t), TIMESTAMP);
     }
 }

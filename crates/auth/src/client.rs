@@ -1,0 +1,503 @@
+use std::collections::HashMap;
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::config::Region;
+use aws_sdk_cognitoidentityprovider::config::timeout::TimeoutConfig;
+use aws_sdk_cognitoidentityprovider::types::{
+    AuthFlowType, AuthenticationResultType, ChallengeNameType,
+};
+
+use crate::srp::{SrpClient, timestamp};
+use crate::{AuthError, NewPasswordChallenge, SignIn, TokenVerifier, Tokens, secret_hash};
+
+/// How [`Cognito::sign_in`] proves the password.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AuthFlow {
+    /// USER_SRP_AUTH: the password never leaves this process (default).
+    #[default]
+    Srp,
+    /// USER_PASSWORD_AUTH: the password is sent to Cognito over TLS.
+    Password,
+}
+
+/// A Cognito user pool app client: sign-in, challenges, refresh, sign-out
+/// and token verification. Holds no per-user state, so one value serves
+/// every request and any number of server instances.
+///
+/// ```no_run
+/// # async fn example() -> Result<(), auth::AuthError> {
+/// use auth::{Cognito, SignIn, TokenUse};
+/// let aws = aws_config::load_from_env().await;
+/// let cognito = Cognito::builder(&aws, "eu-west-1_AbCdEf", "client-id").build();
+/// match cognito.sign_in("alice", "secret").await? {
+///     SignIn::Tokens(tokens) => {
+///         let claims = cognito.verifier().verify(&tokens.access_token, TokenUse::Access).await?;
+///         println!("signed in as {}", claims.username);
+///         cognito.sign_out(&tokens.access_token).await?; // revokes the tokens at Cognito
+///     }
+///     SignIn::NewPasswordRequired(challenge) => {
+///         cognito.answer_new_password(&challenge, "a new password", &[]).await?;
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+pub struct Cognito {
+    client: Client,
+    pool_id: String,
+    client_id: String,
+    client_secret: Option<String>,
+    auth_flow: AuthFlow,
+    verifier: TokenVerifier,
+}
+
+impl std::fmt::Debug for Cognito {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cognito")
+            .field("pool_id", &self.pool_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "…"))
+            .field("auth_flow", &self.auth_flow)
+            .finish()
+    }
+}
+
+/// Builds a [`Cognito`]; start from [`Cognito::builder`].
+#[must_use]
+pub struct CognitoBuilder {
+    sdk_config: SdkConfig,
+    pool_id: String,
+    client_id: String,
+    client_secret: Option<String>,
+    region: Option<String>,
+    auth_flow: AuthFlow,
+    timeout: Duration,
+    leeway: Duration,
+    jwks_url: Option<String>,
+}
+
+impl Cognito {
+    /// A builder for app client `client_id` of user pool `pool_id`, calling
+    /// Cognito with `sdk_config` (credentials, endpoint override). The region
+    /// is the pool's (the part of its id before `_`) unless set.
+    pub fn builder(
+        sdk_config: &SdkConfig,
+        pool_id: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> CognitoBuilder {
+        CognitoBuilder {
+            sdk_config: sdk_config.clone(),
+            pool_id: pool_id.into(),
+            client_id: client_id.into(),
+            client_secret: None,
+            region: None,
+            auth_flow: AuthFlow::Srp,
+            timeout: Duration::from_secs(5),
+            leeway: crate::verify::DEFAULT_LEEWAY,
+            jwks_url: None,
+        }
+    }
+}
+
+impl CognitoBuilder {
+    /// The app client's secret, when it has one: SECRET_HASH is then sent
+    /// with every call that needs it.
+    pub fn client_secret(mut self, secret: Option<String>) -> Self {
+        self.client_secret = secret.filter(|s| !s.is_empty());
+        self
+    }
+
+    /// The pool's region (default: from the pool id).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// How passwords are proven (default [`AuthFlow::Srp`]).
+    pub fn auth_flow(mut self, flow: AuthFlow) -> Self {
+        self.auth_flow = flow;
+        self
+    }
+
+    /// The bound on each Cognito call and JWKS fetch, retries included (default 5 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Tolerance on token times (default 5 s).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// Where the pool's keys are fetched (default: next to the endpoint
+    /// override when one is set, as local emulators serve them, else
+    /// `https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json`).
+    pub fn jwks_url(mut self, url: impl Into<String>) -> Self {
+        self.jwks_url = Some(url.into());
+        self
+    }
+
+    /// The client. Makes no call.
+    pub fn build(self) -> Cognito {
+        let region = self
+            .region
+            .or_else(|| self.pool_id.split_once('_').map(|(r, _)| r.to_owned()))
+            .unwrap_or_else(|| "us-east-1".to_owned());
+        let issuer = format!(
+            "https://cognito-idp.{region}.amazonaws.com/{}",
+            self.pool_id
+        );
+        let jwks_url = self
+            .jwks_url
+            .unwrap_or_else(|| match self.sdk_config.endpoint_url() {
+                Some(endpoint) => format!(
+                    "{}/{}/.well-known/jwks.json",
+                    endpoint.trim_end_matches('/'),
+                    self.pool_id
+                ),
+                None => format!("{issuer}/.well-known/jwks.json"),
+            });
+        let config = aws_sdk_cognitoidentityprovider::config::Builder::from(&self.sdk_config)
+            .region(Region::new(region))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(self.timeout.min(Duration::from_secs(2)))
+                    .operation_attempt_timeout(self.timeout)
+                    .operation_timeout(self.timeout)
+                    .build(),
+            )
+            .build();
+        Cognito {
+            client: Client::from_conf(config),
+            verifier: TokenVerifier::new(issuer, &self.client_id, jwks_url, self.timeout)
+                .leeway(self.leeway),
+            pool_id: self.pool_id,
+            client_id: self.client_id,
+            client_secret: self.client_secret,
+            auth_flow: self.auth_flow,
+        }
+    }
+}
+
+impl Cognito {
+    /// The verifier of this pool's tokens.
+    pub fn verifier(&self) -> &TokenVerifier {
+        &self.verifier
+    }
+
+    /// The user pool id.
+    pub fn pool_id(&self) -> &str {
+        &self.pool_id
+    }
+
+    fn secret_hash(&self, username: &str) -> Option<String> {
+        self.client_secret
+            .as_deref()
+            .map(|secret| secret_hash(secret, username, &self.client_id))
+    }
+
+    /// Signs `username` in with `password`, by SRP unless configured otherwise.
+    pub async fn sign_in(&self, username: &str, password: &str) -> Result<SignIn, AuthError> {
+        match self.auth_flow {
+            AuthFlow::Srp => self.sign_in_srp(username, password).await,
+            AuthFlow::Password => {
+                let output = self
+                    .client
+                    .initiate_auth()
+                    .client_id(&self.client_id)
+                    .auth_flow(AuthFlowType::UserPasswordAuth)
+                    .auth_parameters("USERNAME", username)
+                    .auth_parameters("PASSWORD", password)
+                    .set_auth_parameters_secret_hash(self.secret_hash(username))
+                    .send()
+                    .await
+                    .map_err(|e| AuthError::from_sdk(e, false))?;
+                next_step(
+                    output.challenge_name,
+                    output.challenge_parameters,
+                    output.session,
+                    output.authentication_result,
+                )
+            }
+        }
+    }
+
+    async fn sign_in_srp(&self, username: &str, password: &str) -> Result<SignIn, AuthError> {
+        let srp = SrpClient::new();
+        let output = self
+            .client
+            .initiate_auth()
+            .client_id(&self.client_id)
+            .auth_flow(AuthFlowType::UserSrpAuth)
+            .auth_parameters("USERNAME", username)
+            .auth_parameters("SRP_A", srp.public_hex())
+            .set_auth_parameters_secret_hash(self.secret_hash(username))
+            .send()
+            .await
+            .map_err(|e| AuthError::from_sdk(e, false))?;
+        if output.challenge_name != Some(ChallengeNameType::PasswordVerifier) {
+            return next_step(
+                output.challenge_name,
+                output.challenge_parameters,
+                output.session,
+                output.authentication_result,
+            );
+        }
+        let params = output.challenge_parameters.unwrap_or_default();
+        let param = |name: &'static str| {
+            params
+                .get(name)
+                .map(String::as_str)
+                .ok_or_else(|| AuthError::other(format!("PASSWORD_VERIFIER without {name}")))
+        };
+        // The answer names the user as the challenge does (not USER_ID_FOR_SRP).
+        let challenge_username = param("USERNAME")?;
+        let now = timestamp(chrono::Utc::now());
+        let signature = srp
+            .password_claim_signature(
+                &self.pool_id,
+                param("USER_ID_FOR_SRP")?,
+                password,
+                param("SALT")?,
+                param("SRP_B")?,
+                param("SECRET_BLOCK")?,
+                &now,
+            )
+            .map_err(|e| AuthError::other(format!("SRP: {e}")))?;
+        let answer = self
+            .client
+            .respond_to_auth_challenge()
+            .client_id(&self.client_id)
+            .challenge_name(ChallengeNameType::PasswordVerifier)
+            .challenge_responses("USERNAME", challenge_username)
+            .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", param("SECRET_BLOCK")?)
+            .challenge_responses("PASSWORD_CLAIM_SIGNATURE", signature)
+            .challenge_responses("TIMESTAMP", now)
+            .set_challenge_responses_secret_hash(self.secret_hash(challenge_username))
+            .set_session(output.session)
+            .send()
+            .await
+            .map_err(|e| AuthError::from_sdk(e, false))?;
+        next_step(
+            answer.challenge_name,
+            answer.challenge_parameters,
+            answer.session,
+            answer.authentication_result,
+        )
+    }
+
+    /// Answers NEW_PASSWORD_REQUIRED with a new password and the required
+    /// attributes (`(name, value)` without the `userAttributes.` prefix).
+    pub async fn answer_new_password(
+        &self,
+        challenge: &NewPasswordChallenge,
+        new_password: &str,
+        attributes: &[(String, String)],
+    ) -> Result<SignIn, AuthError> {
+        let mut request = self
+            .client
+            .respond_to_auth_challenge()
+            .client_id(&self.client_id)
+            .challenge_name(ChallengeNameType::NewPasswordRequired)
+            .session(&challenge.session)
+            .challenge_responses("USERNAME", &challenge.username)
+            .challenge_responses("NEW_PASSWORD", new_password)
+            .set_challenge_responses_secret_hash(self.secret_hash(&challenge.username));
+        for (name, value) in attributes {
+            request = request.challenge_responses(format!("userAttributes.{name}"), value);
+        }
+        let answer = request
+            .send()
+            .await
+            .map_err(|e| AuthError::from_sdk(e, false))?;
+        next_step(
+            answer.challenge_name,
+            answer.challenge_parameters,
+            answer.session,
+            answer.authentication_result,
+        )
+    }
+
+    /// New access and ID tokens from a refresh token. `username` is the
+    /// `username` claim of the user's tokens (needed for SECRET_HASH).
+    pub async fn refresh(&self, username: &str, refresh_token: &str) -> Result<Tokens, AuthError> {
+        let output = self
+            .client
+            .initiate_auth()
+            .client_id(&self.client_id)
+            .auth_flow(AuthFlowType::RefreshTokenAuth)
+            .auth_parameters("REFRESH_TOKEN", refresh_token)
+            .set_auth_parameters_secret_hash(self.secret_hash(username))
+            .send()
+            .await
+            .map_err(|e| AuthError::from_sdk(e, true))?;
+        match next_step(
+            output.challenge_name,
+            output.challenge_parameters,
+            output.session,
+            output.authentication_result,
+        )? {
+            SignIn::Tokens(mut tokens) => {
+                // Cognito returns no refresh token here unless it rotates them.
+                tokens.refresh_token = tokens
+                    .refresh_token
+                    .or_else(|| Some(refresh_token.to_owned()));
+                Ok(tokens)
+            }
+            SignIn::NewPasswordRequired(_) => {
+                Err(AuthError::other("refresh answered with a challenge"))
+            }
+        }
+    }
+
+    /// Signs the user out everywhere: Cognito revokes their access and
+    /// refresh tokens (GlobalSignOut).
+    pub async fn sign_out(&self, access_token: &str) -> Result<(), AuthError> {
+        self.client
+            .global_sign_out()
+            .access_token(access_token)
+            .send()
+            .await
+            .map_err(|e| AuthError::from_sdk(e, true))?;
+        Ok(())
+    }
+
+    /// The user name of an access token, asked of Cognito (GetUser): fails
+    /// once the token is revoked, which a signature check cannot tell.
+    pub async fn current_user(&self, access_token: &str) -> Result<String, AuthError> {
+        let output = self
+            .client
+            .get_user()
+            .access_token(access_token)
+            .send()
+            .await
+            .map_err(|e| AuthError::from_sdk(e, true))?;
+        Ok(output.username)
+    }
+}
+
+fn next_step(
+    challenge: Option<ChallengeNameType>,
+    parameters: Option<HashMap<String, String>>,
+    session: Option<String>,
+    result: Option<AuthenticationResultType>,
+) -> Result<SignIn, AuthError> {
+    if let Some(result) = result {
+        let missing = |what| AuthError::other(format!("authentication result without {what}"));
+        return Ok(SignIn::Tokens(Tokens {
+            access_token: result.access_token.ok_or_else(|| missing("access token"))?,
+            id_token: result.id_token.ok_or_else(|| missing("ID token"))?,
+            refresh_token: result.refresh_token,
+            expires_in: result.expires_in,
+        }));
+    }
+    match challenge {
+        Some(ChallengeNameType::NewPasswordRequired) => {
+            let parameters = parameters.unwrap_or_default();
+            let required_attributes = parameters
+                .get("requiredAttributes")
+                .and_then(|json| serde_json::from_str::<Vec<String>>(json).ok())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| a.trim_start_matches("userAttributes.").to_owned())
+                .collect();
+            let username = parameters
+                .get("USER_ID_FOR_SRP")
+                .or_else(|| parameters.get("USERNAME"))
+                .cloned()
+                .ok_or_else(|| AuthError::other("NEW_PASSWORD_REQUIRED without a user name"))?;
+            Ok(SignIn::NewPasswordRequired(NewPasswordChallenge {
+                username,
+                session: session
+                    .ok_or_else(|| AuthError::other("NEW_PASSWORD_REQUIRED without a session"))?,
+                required_attributes,
+            }))
+        }
+        Some(other) => Err(AuthError::UnsupportedChallenge {
+            challenge: other.as_str().to_owned(),
+        }),
+        None => Err(AuthError::other(
+            "neither tokens nor a challenge in the answer",
+        )),
+    }
+}
+
+/// Adds SECRET_HASH to a request's parameters when the client has a secret.
+trait SecretHashParameter: Sized {
+    fn set_auth_parameters_secret_hash(self, hash: Option<String>) -> Self;
+}
+
+impl SecretHashParameter for aws_sdk_cognitoidentityprovider::operation::initiate_auth::builders::InitiateAuthFluentBuilder {
+    fn set_auth_parameters_secret_hash(self, hash: Option<String>) -> Self {
+        match hash {
+            Some(hash) => self.auth_parameters("SECRET_HASH", hash),
+            None => self,
+        }
+    }
+}
+
+trait SecretHashResponse: Sized {
+    fn set_challenge_responses_secret_hash(self, hash: Option<String>) -> Self;
+}
+
+impl SecretHashResponse
+    for aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::builders::RespondToAuthChallengeFluentBuilder
+{
+    fn set_challenge_responses_secret_hash(self, hash: Option<String>) -> Self {
+        match hash {
+            Some(hash) => self.challenge_responses("SECRET_HASH", hash),
+            None => self,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_challenges_are_unsupported_not_panics() {
+        for challenge in [
+            ChallengeNameType::SmsMfa,
+            ChallengeNameType::SoftwareTokenMfa,
+            ChallengeNameType::MfaSetup,
+        ] {
+            let err = next_step(Some(challenge.clone()), None, Some("s".into()), None).unwrap_err();
+            assert_eq!(
+                err,
+                AuthError::UnsupportedChallenge {
+                    challenge: challenge.as_str().to_owned()
+                }
+            );
+        }
+        assert!(matches!(
+            next_step(None, None, None, None),
+            Err(AuthError::Other { .. })
+        ));
+    }
+
+    #[test]
+    fn new_password_required_is_typed() {
+        let parameters = HashMap::from([
+            ("USER_ID_FOR_SRP".to_owned(), "c".to_owned()),
+            (
+                "requiredAttributes".to_owned(),
+                r#"["userAttributes.email"]"#.to_owned(),
+            ),
+        ]);
+        let step = next_step(
+            Some(ChallengeNameType::NewPasswordRequired),
+            Some(parameters),
+            Some("s".into()),
+            None,
+        );
+        let SignIn::NewPasswordRequired(challenge) = step.unwrap() else {
+            panic!()
+        };
+        assert_eq!(challenge.username, "c");
+        assert_eq!(challenge.required_attributes, ["email"]);
+    }
+}

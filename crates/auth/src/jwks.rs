@@ -1,0 +1,103 @@
+//! The user pool's signing keys, fetched over HTTP and cached.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::DecodingKey;
+use jsonwebtoken::jwk::JwkSet;
+use tokio::sync::{Mutex, RwLock};
+
+use crate::AuthError;
+
+/// The least time between two fetches caused by an unknown `kid`, so forged
+/// tokens cannot make us hammer the JWKS endpoint.
+pub(crate) const REFETCH_AFTER: Duration = Duration::from_secs(10);
+
+pub(crate) struct Jwks {
+    source: Source,
+    keys: RwLock<HashMap<String, DecodingKey>>,
+    /// Held while fetching: concurrent misses wait for one fetch.
+    last_fetch: Mutex<Option<Instant>>,
+}
+
+enum Source {
+    Url { url: String, http: reqwest::Client },
+    Fixed,
+}
+
+impl Jwks {
+    pub(crate) fn from_url(url: String, timeout: Duration) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .expect("a TLS backend is compiled in");
+        Self::new(Source::Url { url, http }, HashMap::new())
+    }
+
+    /// A fixed key set that is never fetched (tests, or keys shipped with an app).
+    pub(crate) fn fixed(set: &JwkSet) -> Result<Self, AuthError> {
+        Ok(Self::new(Source::Fixed, decode_set(set)?))
+    }
+
+    fn new(source: Source, keys: HashMap<String, DecodingKey>) -> Self {
+        Self {
+            source,
+            keys: RwLock::new(keys),
+            last_fetch: Mutex::new(None),
+        }
+    }
+
+    pub(crate) fn url(&self) -> Option<&str> {
+        match &self.source {
+            Source::Url { url, .. } => Some(url),
+            Source::Fixed => None,
+        }
+    }
+
+    /// The key `kid`, fetching the set when it is unknown (at most once per
+    /// [`REFETCH_AFTER`]).
+    pub(crate) async fn key(&self, kid: &str) -> Result<DecodingKey, AuthError> {
+        if let Some(key) = self.keys.read().await.get(kid) {
+            return Ok(key.clone());
+        }
+        let Source::Url { url, http } = &self.source else {
+            return Err(AuthError::invalid_token(format!("unknown key id {kid:?}")));
+        };
+        let mut last_fetch = self.last_fetch.lock().await;
+        // Another caller may have fetched while we waited for the lock.
+        if let Some(key) = self.keys.read().await.get(kid) {
+            return Ok(key.clone());
+        }
+        if last_fetch.is_some_and(|at| at.elapsed() < REFETCH_AFTER) {
+            return Err(AuthError::invalid_token(format!("unknown key id {kid:?}")));
+        }
+        *last_fetch = Some(Instant::now());
+        let set = fetch(http, url).await?;
+        let keys = decode_set(&set)?;
+        let found = keys.get(kid).cloned();
+        *self.keys.write().await = keys;
+        found.ok_or_else(|| AuthError::invalid_token(format!("unknown key id {kid:?}")))
+    }
+}
+
+async fn fetch(http: &reqwest::Client, url: &str) -> Result<JwkSet, AuthError> {
+    let unavailable = |e: reqwest::Error| AuthError::ServiceUnavailable {
+        reason: format!("JWKS {url}: {e}"),
+    };
+    let response = http.get(url).send().await.map_err(unavailable)?;
+    let response = response.error_for_status().map_err(unavailable)?;
+    tracing::debug!(%url, "fetched the user pool's signing keys");
+    response.json::<JwkSet>().await.map_err(unavailable)
+}
+
+fn decode_set(set: &JwkSet) -> Result<HashMap<String, DecodingKey>, AuthError> {
+    set.keys
+        .iter()
+        .filter_map(|jwk| Some((jwk.common.key_id.clone()?, jwk)))
+        .map(|(kid, jwk)| {
+            DecodingKey::from_jwk(jwk)
+                .map(|key| (kid, key))
+                .map_err(|e| AuthError::other(format!("unusable JWK: {e}")))
+        })
+        .collect()
+}

@@ -1,0 +1,203 @@
+//! Verification of Cognito access and ID tokens, with the checks of AWS's
+//! own verifier (aws-jwt-verify).
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, Validation};
+use serde::Deserialize;
+
+use crate::AuthError;
+use crate::jwks::Jwks;
+
+/// Which of the user pool's tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenUse {
+    /// An access token (`token_use: access`, audience in `client_id`).
+    Access,
+    /// An ID token (`token_use: id`, audience in `aud`).
+    Id,
+}
+
+impl TokenUse {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenUse::Access => "access",
+            TokenUse::Id => "id",
+        }
+    }
+}
+
+/// The verified claims of a token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Claims {
+    /// The user's immutable id.
+    pub sub: String,
+    /// The user name (`username`, or `cognito:username` in ID tokens).
+    pub username: String,
+    /// Access or ID token.
+    pub token_use: TokenUse,
+    /// When the token expires.
+    pub expires_at: SystemTime,
+    /// The user's groups (`cognito:groups`).
+    pub groups: Vec<String>,
+    /// The e-mail address (ID tokens).
+    pub email: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawClaims {
+    sub: String,
+    token_use: String,
+    exp: u64,
+    client_id: Option<String>,
+    aud: Option<String>,
+    username: Option<String>,
+    #[serde(rename = "cognito:username")]
+    cognito_username: Option<String>,
+    #[serde(rename = "cognito:groups", default)]
+    groups: Vec<String>,
+    email: Option<String>,
+}
+
+/// Verifies a user pool's tokens against its JWKS.
+///
+/// ```no_run
+/// # async fn example(token: &str) -> Result<(), auth::AuthError> {
+/// use std::time::Duration;
+/// let verifier = auth::TokenVerifier::new(
+///     "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc",
+///     "client-id",
+///     "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json",
+///     Duration::from_secs(5),
+/// );
+/// let claims = verifier.verify(token, auth::TokenUse::Access).await?;
+/// println!("{} ({})", claims.username, claims.sub);
+/// # Ok(()) }
+/// ```
+pub struct TokenVerifier {
+    issuer: String,
+    client_id: String,
+    leeway: Duration,
+    jwks: Jwks,
+}
+
+impl std::fmt::Debug for TokenVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenVerifier")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("jwks", &self.jwks.url())
+            .finish()
+    }
+}
+
+/// The default tolerance on `exp` and `nbf` for clock skew.
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(5);
+
+impl TokenVerifier {
+    /// A verifier for tokens of `issuer` (`https://cognito-idp.<region>.amazonaws.com/<pool id>`)
+    /// and app client `client_id`, with keys fetched from `jwks_url` (each
+    /// fetch bounded by `timeout`).
+    pub fn new(
+        issuer: impl Into<String>,
+        client_id: impl Into<String>,
+        jwks_url: impl Into<String>,
+        timeout: Duration,
+    ) -> Self {
+        Self {
+            issuer: issuer.into(),
+            client_id: client_id.into(),
+            leeway: DEFAULT_LEEWAY,
+            jwks: Jwks::from_url(jwks_url.into(), timeout),
+        }
+    }
+
+    /// A verifier with a fixed key set, never fetched.
+    pub fn with_keys(
+        issuer: impl Into<String>,
+        client_id: impl Into<String>,
+        keys: &JwkSet,
+    ) -> Result<Self, AuthError> {
+        Ok(Self {
+            issuer: issuer.into(),
+            client_id: client_id.into(),
+            leeway: DEFAULT_LEEWAY,
+            jwks: Jwks::fixed(keys)?,
+        })
+    }
+
+    /// The tolerance on `exp` and `nbf` (default [`DEFAULT_LEEWAY`]).
+    #[must_use]
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// The expected issuer.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// Verifies `token` as a token of kind `token_use`: an RS256/384/512
+    /// signature by a key of the pool's JWKS, issuer, `token_use`, audience
+    /// (`client_id` for access tokens, `aud` for ID tokens), `exp` and `nbf`.
+    pub async fn verify(&self, token: &str, token_use: TokenUse) -> Result<Claims, AuthError> {
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|e| AuthError::invalid_token(format!("header: {e}")))?;
+        if !matches!(
+            header.alg,
+            Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512
+        ) {
+            return Err(AuthError::invalid_token(format!(
+                "algorithm {:?} is not accepted",
+                header.alg
+            )));
+        }
+        let kid = header
+            .kid
+            .ok_or_else(|| AuthError::invalid_token("no key id"))?;
+        let key = self.jwks.key(&kid).await?;
+
+        let mut validation = Validation::new(header.alg);
+        validation.leeway = self.leeway.as_secs();
+        validation.validate_nbf = true;
+        validation.validate_aud = false; // access tokens carry client_id instead; checked below
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        let data = jsonwebtoken::decode::<RawClaims>(token, &key, &validation)
+            .map_err(|e| AuthError::invalid_token(e.to_string()))?;
+        let raw = data.claims;
+
+        if raw.token_use != token_use.as_str() {
+            return Err(AuthError::invalid_token(format!(
+                "token_use is {:?}, expected {:?}",
+                raw.token_use,
+                token_use.as_str()
+            )));
+        }
+        let audience = match token_use {
+            TokenUse::Access => raw.client_id.as_deref(),
+            TokenUse::Id => raw.aud.as_deref(),
+        };
+        if audience != Some(self.client_id.as_str()) {
+            return Err(AuthError::invalid_token(format!(
+                "issued to client {audience:?}"
+            )));
+        }
+        let username = match token_use {
+            TokenUse::Access => raw.username,
+            TokenUse::Id => raw.cognito_username,
+        }
+        .ok_or_else(|| AuthError::invalid_token("no user name claim"))?;
+        Ok(Claims {
+            sub: raw.sub,
+            username,
+            token_use,
+            expires_at: UNIX_EPOCH + Duration::from_secs(raw.exp),
+            groups: raw.groups,
+            email: raw.email,
+        })
+    }
+}

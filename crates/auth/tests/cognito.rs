@@ -1,0 +1,352 @@
+//! Sign-in, challenges, refresh, sign-out and verification against Cognito
+//! on the local emulator. (The emulator does not check SRP signatures: SRP
+//! itself is proven by the known answers in src/srp.rs; wrong passwords are
+//! proven here with USER_PASSWORD_AUTH, which the emulator does check.)
+
+use std::time::Duration;
+
+use auth::{AuthError, AuthFlow, Cognito, SignIn, TokenUse, Tokens};
+use aws_sdk_cognitoidentityprovider as idp;
+use idp::types::{
+    AttributeType, ExplicitAuthFlowsType, MessageActionType, PasswordPolicyType, UserPoolPolicyType,
+};
+
+struct Pool {
+    aws: test_support::LocalAws,
+    admin: idp::Client,
+    id: String,
+    client_id: String,
+    secret_client_id: String,
+    secret: String,
+}
+
+impl Pool {
+    /// A pool set up as the seed's 2-cognito.sh does, with a second client
+    /// that has a secret.
+    async fn new() -> Self {
+        let aws = test_support::local_aws().await;
+        let admin = idp::Client::new(&aws.config);
+        let pool = admin
+            .create_user_pool()
+            .pool_name(test_support::unique_name("pool"))
+            .policies(
+                UserPoolPolicyType::builder()
+                    .password_policy(
+                        PasswordPolicyType::builder()
+                            .minimum_length(6)
+                            .require_lowercase(true)
+                            .require_uppercase(false)
+                            .require_numbers(false)
+                            .require_symbols(false)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let id = pool.user_pool().unwrap().id().unwrap().to_owned();
+        let flows = [
+            ExplicitAuthFlowsType::AllowUserSrpAuth,
+            ExplicitAuthFlowsType::AllowUserPasswordAuth,
+            ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+        ];
+        let client = |secret: bool| {
+            admin
+                .create_user_pool_client()
+                .user_pool_id(&id)
+                .client_name("web")
+                .generate_secret(secret)
+                .set_explicit_auth_flows(Some(flows.to_vec()))
+                .send()
+        };
+        let plain = client(false).await.unwrap().user_pool_client.unwrap();
+        let with_secret = client(true).await.unwrap().user_pool_client.unwrap();
+        Self {
+            aws,
+            admin,
+            id,
+            client_id: plain.client_id.unwrap(),
+            secret_client_id: with_secret.client_id.unwrap(),
+            secret: with_secret.client_secret.unwrap(),
+        }
+    }
+
+    fn cognito(&self, flow: AuthFlow) -> Cognito {
+        Cognito::builder(&self.aws.config, &self.id, &self.client_id)
+            .auth_flow(flow)
+            .build()
+    }
+
+    fn cognito_with_secret(&self, flow: AuthFlow) -> Cognito {
+        Cognito::builder(&self.aws.config, &self.id, &self.secret_client_id)
+            .client_secret(Some(self.secret.clone()))
+            .auth_flow(flow)
+            .build()
+    }
+
+    /// A user with a temporary password, as an admin creates one.
+    async fn invited_user(&self, name: &str, temporary: &str) {
+        self.admin
+            .admin_create_user()
+            .user_pool_id(&self.id)
+            .username(name)
+            .temporary_password(temporary)
+            .message_action(MessageActionType::Suppress)
+            .user_attributes(
+                AttributeType::builder()
+                    .name("email")
+                    .value(format!("{name}@example.com"))
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+
+    async fn confirmed_user(&self, name: &str, password: &str) {
+        self.invited_user(name, "Temporary1!").await;
+        self.admin
+            .admin_set_user_password()
+            .user_pool_id(&self.id)
+            .username(name)
+            .password(password)
+            .permanent(true)
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+fn tokens(outcome: SignIn) -> Tokens {
+    match outcome {
+        SignIn::Tokens(tokens) => tokens,
+        other => panic!("expected tokens, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn srp_sign_in_gives_tokens_that_verify() {
+    let pool = Pool::new().await;
+    pool.confirmed_user("a", "aaaaaa").await;
+    let cognito = pool.cognito(AuthFlow::Srp);
+    let tokens = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+    assert!(tokens.refresh_token.is_some());
+    let access = cognito
+        .verifier()
+        .verify(&tokens.access_token, TokenUse::Access)
+        .await
+        .unwrap();
+    assert_eq!(access.username, "a");
+    let id = cognito
+        .verifier()
+        .verify(&tokens.id_token, TokenUse::Id)
+        .await
+        .unwrap();
+    assert_eq!(id.sub, access.sub);
+    assert_eq!(
+        cognito.verifier().issuer(),
+        format!("https://cognito-idp.us-east-1.amazonaws.com/{}", pool.id)
+    );
+    // An ID token is no access token, and another client's verifier refuses both.
+    assert!(
+        cognito
+            .verifier()
+            .verify(&tokens.id_token, TokenUse::Access)
+            .await
+            .is_err()
+    );
+    let other = pool.cognito_with_secret(AuthFlow::Srp);
+    assert!(matches!(
+        other
+            .verifier()
+            .verify(&tokens.access_token, TokenUse::Access)
+            .await,
+        Err(AuthError::InvalidToken { .. })
+    ));
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_user_read_alike() {
+    let pool = Pool::new().await;
+    pool.confirmed_user("a", "aaaaaa").await;
+    let cognito = pool.cognito(AuthFlow::Password);
+    tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+    let wrong = cognito.sign_in("a", "wrong-password").await.unwrap_err();
+    let unknown = cognito.sign_in("nobody", "aaaaaa").await.unwrap_err();
+    assert_eq!(wrong, AuthError::InvalidCredentials);
+    assert_eq!(unknown, AuthError::InvalidCredentials);
+    assert_eq!(wrong.to_string(), "Incorrect username or password.");
+    // Through SRP an unknown user reads the same.
+    let srp = pool
+        .cognito(AuthFlow::Srp)
+        .sign_in("nobody", "x")
+        .await
+        .unwrap_err();
+    assert_eq!(srp, AuthError::InvalidCredentials);
+}
+
+#[tokio::test]
+async fn new_password_required_round_trip() {
+    let pool = Pool::new().await;
+    pool.invited_user("c", "temporary").await;
+    for flow in [AuthFlow::Srp, AuthFlow::Password] {
+        let cognito = pool.cognito(flow);
+        let SignIn::NewPasswordRequired(challenge) =
+            cognito.sign_in("c", "temporary").await.unwrap()
+        else {
+            panic!("expected NEW_PASSWORD_REQUIRED");
+        };
+        assert_eq!(challenge.username, "c");
+        assert!(
+            !format!("{challenge:?}").contains(&challenge.session),
+            "Debug hides the session"
+        );
+        if flow == AuthFlow::Password {
+            let tokens = tokens(
+                cognito
+                    .answer_new_password(&challenge, "cccccc", &[])
+                    .await
+                    .unwrap(),
+            );
+            let claims = cognito
+                .verifier()
+                .verify(&tokens.access_token, TokenUse::Access)
+                .await
+                .unwrap();
+            assert_eq!(claims.username, "c");
+        }
+    }
+    // The new password is now the password; the temporary one is not.
+    let cognito = pool.cognito(AuthFlow::Password);
+    tokens(cognito.sign_in("c", "cccccc").await.unwrap());
+    assert_eq!(
+        cognito.sign_in("c", "temporary").await.unwrap_err(),
+        AuthError::InvalidCredentials
+    );
+}
+
+#[tokio::test]
+async fn refresh_gives_new_verified_tokens() {
+    let pool = Pool::new().await;
+    pool.confirmed_user("a", "aaaaaa").await;
+    let cognito = pool.cognito(AuthFlow::Srp);
+    let first = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+    let refresh_token = first.refresh_token.clone().unwrap();
+    let refreshed = cognito.refresh("a", &refresh_token).await.unwrap();
+    let claims = cognito
+        .verifier()
+        .verify(&refreshed.access_token, TokenUse::Access)
+        .await
+        .unwrap();
+    assert_eq!(claims.username, "a");
+    cognito
+        .verifier()
+        .verify(&refreshed.id_token, TokenUse::Id)
+        .await
+        .unwrap();
+    assert_eq!(
+        refreshed.refresh_token.as_deref(),
+        Some(refresh_token.as_str())
+    );
+    let err = cognito
+        .refresh("a", "not-a-refresh-token")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AuthError::InvalidToken { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn sign_out_revokes_access_and_refresh_tokens_at_cognito() {
+    let pool = Pool::new().await;
+    pool.confirmed_user("a", "aaaaaa").await;
+    let cognito = pool.cognito(AuthFlow::Srp);
+    let tokens = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+    assert_eq!(
+        cognito.current_user(&tokens.access_token).await.unwrap(),
+        "a"
+    );
+    cognito.sign_out(&tokens.access_token).await.unwrap();
+    let get_user = cognito
+        .current_user(&tokens.access_token)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(get_user, AuthError::InvalidToken { .. }),
+        "{get_user:?}"
+    );
+    let refresh = cognito
+        .refresh("a", tokens.refresh_token.as_deref().unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refresh, AuthError::InvalidToken { .. }),
+        "{refresh:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_client_with_a_secret_sends_secret_hash() {
+    let pool = Pool::new().await;
+    pool.confirmed_user("a", "aaaaaa").await;
+    for flow in [AuthFlow::Srp, AuthFlow::Password] {
+        let cognito = pool.cognito_with_secret(flow);
+        let tokens = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+        let claims = cognito
+            .verifier()
+            .verify(&tokens.access_token, TokenUse::Access)
+            .await
+            .unwrap();
+        cognito
+            .refresh(&claims.username, tokens.refresh_token.as_deref().unwrap())
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_password_against_the_policy_gets_cognitos_message() {
+    let pool = Pool::new().await;
+    pool.invited_user("d", "temporary").await;
+    let cognito = pool.cognito(AuthFlow::Password);
+    let SignIn::NewPasswordRequired(challenge) = cognito.sign_in("d", "temporary").await.unwrap()
+    else {
+        panic!("expected NEW_PASSWORD_REQUIRED");
+    };
+    let err = cognito
+        .answer_new_password(&challenge, "abc", &[])
+        .await
+        .unwrap_err();
+    let AuthError::InvalidPassword(message) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(!message.is_empty());
+}
+
+#[tokio::test]
+async fn an_unreachable_cognito_is_service_unavailable_within_the_timeout() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let config = test_support::sdk_config(&format!("http://{closed}")).await;
+    let cognito = Cognito::builder(&config, "us-east-1_nothing", "client")
+        .timeout(Duration::from_secs(1))
+        .build();
+    let started = std::time::Instant::now();
+    let err = cognito.sign_in("a", "aaaaaa").await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(err, AuthError::ServiceUnavailable { .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "The sign-in service is unavailable, please try again later."
+    );
+}
