@@ -1,0 +1,183 @@
+//! Failures as pages: every 4xx/5xx answer gets an HTML page with a short,
+//! safe message; nothing internal (a stack trace, a token, an AWS error)
+//! ever reaches the response.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, ResponseError, web};
+
+use crate::startup::AppState;
+
+/// The message shown for a 503 that did not say more: the session
+/// middleware's failures (DynamoDB unreachable) end here.
+const SESSION_STORE_DOWN: &str =
+    "The session store (DynamoDB) cannot be reached right now. Please try again in a moment.";
+
+/// A handler's failure.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The session store failed.
+    #[error("session store unavailable: {0}")]
+    SessionStore(String),
+    /// The sign-in service failed.
+    #[error("sign-in service unavailable: {0}")]
+    SignIn(String),
+    /// A form without this session's CSRF token.
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    /// A request that makes no sense (unknown user for quick login, bad handle...).
+    #[error("{0}")]
+    NotFound(&'static str),
+    /// A bug: logged, and shown as a generic error.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<crate::session::SessionError> for AppError {
+    fn from(err: crate::session::SessionError) -> Self {
+        AppError::Internal(err.to_string())
+    }
+}
+
+impl From<tera::Error> for AppError {
+    fn from(err: tera::Error) -> Self {
+        AppError::Internal(format!("{err:?}"))
+    }
+}
+
+impl From<session_store::StoreError> for AppError {
+    fn from(err: session_store::StoreError) -> Self {
+        AppError::SessionStore(err.to_string())
+    }
+}
+
+/// The message an error page shows, attached to a response by [`AppError`].
+#[derive(Clone)]
+struct PageMessage(&'static str);
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::SessionStore(_) | AppError::SignIn(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let message = match self {
+            AppError::SessionStore(_) => SESSION_STORE_DOWN,
+            AppError::SignIn(_) => {
+                "The sign-in service (Cognito) cannot be reached right now. Please try again in a moment."
+            }
+            AppError::Csrf => {
+                "This form has expired or did not come from this site. Go back, reload the page and try again."
+            }
+            AppError::NotFound(what) => what,
+            AppError::Internal(_) => "Something went wrong on our side.",
+        };
+        let mut response = HttpResponse::new(self.status_code());
+        response.extensions_mut().insert(PageMessage(message));
+        response
+    }
+}
+
+fn title(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "Bad request",
+        403 => "Forbidden",
+        404 => "Not found",
+        405 => "Method not allowed",
+        413 => "Request too large",
+        503 => "Service unavailable",
+        _ => status.canonical_reason().unwrap_or("Error"),
+    }
+}
+
+fn default_message(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        404 => "There is no page here.",
+        405 => {
+            "This page does not take that kind of request. State changes go through the site's buttons."
+        }
+        413 => "The request is larger than this site accepts.",
+        503 => SESSION_STORE_DOWN,
+        400..=499 => "The request could not be understood.",
+        _ => "Something went wrong on our side.",
+    }
+}
+
+fn render_page(
+    state: Option<&web::Data<AppState>>,
+    status: StatusCode,
+    message: &str,
+) -> HttpResponse {
+    let body = state
+        .and_then(|state| {
+            let mut context = tera::Context::new();
+            context.insert("status", &status.as_u16());
+            context.insert("title", title(status));
+            context.insert("message", message);
+            state.templates.render("error.html", &context).ok()
+        })
+        .unwrap_or_else(|| format!("{} {}\n{message}\n", status.as_u16(), title(status)));
+    HttpResponse::build(status)
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        ))
+        .body(body)
+}
+
+/// Middleware: renders the error page of any 4xx/5xx answer that is not a
+/// page already, and of errors raised by inner middleware (the session
+/// middleware's store failures become a 503).
+pub async fn error_pages(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // Never keep a clone of the request across the call: routing needs it unshared.
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let response = match next.call(req).await {
+        Ok(response) => response.map_into_boxed_body(),
+        Err(err) => {
+            let status = err.as_response_error().status_code();
+            // Inner middleware failures here are the session store's.
+            let status = if status == StatusCode::INTERNAL_SERVER_ERROR {
+                tracing::error!(error = %err, cause = ?err, "session store failed");
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                status
+            };
+            let page = render_page(state.as_ref(), status, default_message(status));
+            return Err(InternalError::from_response(err.to_string(), page).into());
+        }
+    };
+    let status = response.status();
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_page {
+        return Ok(response);
+    }
+    let message = response
+        .response()
+        .extensions()
+        .get::<PageMessage>()
+        .map_or_else(|| default_message(status), |m| m.0);
+    let page = render_page(state.as_ref(), status, message);
+    let (request, response) = response.into_parts();
+    let mut page = page;
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            page.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    Ok(ServiceResponse::new(request, page))
+}

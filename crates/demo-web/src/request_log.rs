@@ -1,0 +1,30 @@
+//! One tracing line per request: method, path (without the query), status, time.
+
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+
+/// Middleware logging each request at INFO.
+pub async fn log_requests(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let (method, path) = (req.method().clone(), req.path().to_owned());
+    let response = next.call(req).await;
+    let status = response.as_ref().map_or(0, |r| r.status().as_u16());
+    tracing::info!(%method, %path, status, elapsed_ms = started.elapsed().as_secs_f64() * 1e3, "request");
+    response
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+pub fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,168 @@
+//! Logging in and out: the login form, quick login, logout.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use crate::authenticator::{LogIn, LoginError};
+use crate::errors::AppError;
+use crate::page::{current_user, render, see_other};
+use crate::routes::CsrfForm;
+use crate::session::AppSession;
+use crate::startup::AppState;
+
+/// The login form's fields.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `GET /login`: the form.
+pub async fn login_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: AppSession,
+) -> Result<HttpResponse, AppError> {
+    let user = current_user(&state, &session).await?;
+    render(
+        &state,
+        &req,
+        &session,
+        user.as_deref(),
+        "login.html",
+        tera::Context::new(),
+        StatusCode::OK,
+    )
+}
+
+/// `POST /login`: checks the credentials; on success a new session id and
+/// a redirect to `/`, else the form again with the reason.
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: AppSession,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    if !session.csrf_matches(&form.csrf) {
+        return Err(AppError::Csrf);
+    }
+    let (username, password) = (form.username.trim(), form.password.as_str());
+    if username.is_empty() || password.is_empty() {
+        return login_failed(
+            &state,
+            &req,
+            &session,
+            username,
+            "Input missing",
+            StatusCode::BAD_REQUEST,
+        );
+    }
+    match state.authenticator.log_in(username, password).await {
+        Ok(outcome) => logged_in(&session, outcome),
+        Err(LoginError::Rejected(message)) => login_failed(
+            &state,
+            &req,
+            &session,
+            username,
+            &message,
+            StatusCode::UNAUTHORIZED,
+        ),
+        Err(LoginError::Unavailable(message)) => login_failed(
+            &state,
+            &req,
+            &session,
+            username,
+            &message,
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+    }
+}
+
+/// `POST /quicklogin/{username}`: logs in as a demo user without typing.
+pub async fn quick_login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: AppSession,
+    username: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    if !session.csrf_matches(&form.csrf) {
+        return Err(AppError::Csrf);
+    }
+    let password =
+        state
+            .authenticator
+            .quick_login_password(&username)
+            .ok_or(AppError::NotFound(
+                "Quick login is only for the demo users a and b.",
+            ))?;
+    match state.authenticator.log_in(&username, password).await {
+        Ok(outcome) => logged_in(&session, outcome),
+        Err(LoginError::Rejected(message)) => login_failed(
+            &state,
+            &req,
+            &session,
+            &username,
+            &message,
+            StatusCode::UNAUTHORIZED,
+        ),
+        Err(LoginError::Unavailable(message)) => login_failed(
+            &state,
+            &req,
+            &session,
+            &username,
+            &message,
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+    }
+}
+
+/// After a successful check: log in (new session id) or ask for a new password.
+pub(crate) fn logged_in(session: &AppSession, outcome: LogIn) -> Result<HttpResponse, AppError> {
+    match outcome {
+        LogIn::User { user, tokens } => {
+            session.log_in(&user, tokens.as_ref())?;
+            Ok(see_other("/"))
+        }
+        LogIn::NewPasswordRequired(challenge) => {
+            session.set_challenge(&challenge)?;
+            Ok(see_other("/new-password"))
+        }
+    }
+}
+
+fn login_failed(
+    state: &AppState,
+    req: &HttpRequest,
+    session: &AppSession,
+    username: &str,
+    message: &str,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let mut context = tera::Context::new();
+    context.insert("error", message);
+    context.insert("username", username);
+    render(state, req, session, None, "login.html", context, status)
+}
+
+/// `POST /logout`: signs out at the identity provider, deletes the session
+/// and its cookie.
+pub async fn logout(
+    state: web::Data<AppState>,
+    session: AppSession,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    if !session.csrf_matches(&form.csrf) {
+        return Err(AppError::Csrf);
+    }
+    state
+        .authenticator
+        .log_out(session.tokens()?.as_ref())
+        .await;
+    session.log_out();
+    Ok(see_other("/"))
+}

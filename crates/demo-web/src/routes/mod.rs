@@ -1,0 +1,15 @@
+//! One module per page or action.
+
+pub mod account;
+pub mod home;
+pub mod new_password;
+pub mod restricted;
+pub mod sessions;
+pub mod static_files;
+
+/// A form that only carries the CSRF token.
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    /// The session's CSRF token.
+    pub csrf: String,
+}

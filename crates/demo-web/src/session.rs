@@ -1,0 +1,173 @@
+//! The typed session of the demo: what it keeps, under which names.
+
+use actix_session::{Session, SessionExt, SessionGetError, SessionInsertError};
+use actix_web::{FromRequest, HttpRequest, dev::Payload};
+use auth::{NewPasswordChallenge, Tokens};
+use rand::distr::{Alphanumeric, SampleString};
+use serde_json::{Map, Value};
+use session_store::SessionHandle;
+
+const USER: &str = "user";
+const VIEWS: &str = "views";
+const TOKENS: &str = "tokens";
+const CSRF: &str = "csrf";
+const CHALLENGE: &str = "challenge";
+
+/// The request's session, with typed accessors.
+pub struct AppSession(Session);
+
+impl FromRequest for AppSession {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(AppSession(req.get_session())))
+    }
+}
+
+/// A session read or write that failed (a value of the wrong shape).
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// Reading a value failed.
+    #[error(transparent)]
+    Get(#[from] SessionGetError),
+    /// Writing a value failed.
+    #[error(transparent)]
+    Insert(#[from] SessionInsertError),
+}
+
+impl AppSession {
+    /// The logged-in user, if any.
+    pub fn user(&self) -> Result<Option<String>, SessionError> {
+        Ok(self.0.get(USER)?)
+    }
+
+    /// Cognito's tokens (stage 2).
+    pub fn tokens(&self) -> Result<Option<Tokens>, SessionError> {
+        Ok(self.0.get(TOKENS)?)
+    }
+
+    /// Replaces the tokens after a refresh.
+    pub fn set_tokens(&self, tokens: &Tokens) -> Result<(), SessionError> {
+        Ok(self.0.insert(TOKENS, tokens)?)
+    }
+
+    /// Counts a page view, as the original does on every page: returns the new count.
+    pub fn count_view(&self) -> Result<u64, SessionError> {
+        let views = self.0.get::<u64>(VIEWS)?.unwrap_or(0) + 1;
+        self.0.insert(VIEWS, views)?;
+        Ok(views)
+    }
+
+    /// Page views so far.
+    pub fn views(&self) -> Result<u64, SessionError> {
+        Ok(self.0.get(VIEWS)?.unwrap_or(0))
+    }
+
+    /// Logs `user` in under a new session id (no session fixation).
+    pub fn log_in(&self, user: &str, tokens: Option<&Tokens>) -> Result<(), SessionError> {
+        self.0.renew();
+        self.0.remove(CHALLENGE);
+        self.0.insert(USER, user)?;
+        match tokens {
+            Some(tokens) => self.0.insert(TOKENS, tokens)?,
+            None => _ = self.0.remove(TOKENS),
+        }
+        // A new CSRF token along with the new id.
+        self.0.insert(CSRF, new_token())?;
+        Ok(())
+    }
+
+    /// Ends the session: the item is deleted and the cookie removed.
+    pub fn log_out(&self) {
+        self.0.purge();
+    }
+
+    /// Keeps a pending NEW_PASSWORD_REQUIRED challenge (server-side only).
+    pub fn set_challenge(&self, challenge: &NewPasswordChallenge) -> Result<(), SessionError> {
+        Ok(self.0.insert(CHALLENGE, challenge)?)
+    }
+
+    /// The pending challenge, if any.
+    pub fn challenge(&self) -> Result<Option<NewPasswordChallenge>, SessionError> {
+        Ok(self.0.get(CHALLENGE)?)
+    }
+
+    /// The session's CSRF token, created on first use.
+    pub fn csrf_token(&self) -> Result<String, SessionError> {
+        if let Some(token) = self.0.get::<String>(CSRF)? {
+            return Ok(token);
+        }
+        let token = new_token();
+        self.0.insert(CSRF, &token)?;
+        Ok(token)
+    }
+
+    /// Whether `given` is this session's CSRF token (constant-time compare).
+    pub fn csrf_matches(&self, given: &str) -> bool {
+        match self.0.get::<String>(CSRF) {
+            Ok(Some(expected)) => constant_time_eq(expected.as_bytes(), given.as_bytes()),
+            _ => false,
+        }
+    }
+
+    /// The non-secret handle of this session in the store, once stored.
+    pub fn handle(&self) -> Option<SessionHandle> {
+        SessionHandle::of(&self.0)
+    }
+
+    /// The session data for the footer, with every token shortened.
+    pub fn shown(&self) -> Value {
+        let mut shown = Map::new();
+        for (key, raw) in self.0.entries().iter() {
+            let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone()));
+            let value = match key.as_str() {
+                TOKENS | CHALLENGE => redact_strings(value),
+                _ => value,
+            };
+            shown.insert(key.clone(), value);
+        }
+        Value::Object(shown)
+    }
+}
+
+fn new_token() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 32)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn redact_strings(value: Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(auth::redact(&s)),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, redact_strings(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csrf_compare() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn redaction_reaches_nested_strings() {
+        let long = "x".repeat(100);
+        let value = serde_json::json!({"access_token": long, "expires_in": 3600});
+        let shown = redact_strings(value).to_string();
+        assert!(!shown.contains(&"x".repeat(20)), "{shown}");
+        assert!(shown.contains("3600"));
+    }
+}

@@ -1,0 +1,407 @@
+//! Typed configuration, read once at start: `KEY=VALUE` lines of a settings
+//! file (as the seed's scripts write them), overridden by environment
+//! variables of the same name, and `--port`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Which demo stage runs: they differ in defaults and in the authenticator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Stage 1: sessions in DynamoDB, local users a/a and b/b.
+    Store,
+    /// Stage 2: sessions in DynamoDB, users in a Cognito user pool.
+    Cognito,
+}
+
+impl Stage {
+    /// The session lifetime of the original demo.
+    pub fn default_session_ttl(self) -> Duration {
+        match self {
+            Stage::Store => Duration::from_secs(8),
+            Stage::Cognito => Duration::from_secs(150),
+        }
+    }
+
+    fn required_keys(self) -> &'static [&'static str] {
+        match self {
+            Stage::Store => &["AWS_REGION", "TABLE_NAME"],
+            Stage::Cognito => &["AWS_REGION", "TABLE_NAME", "POOL_ID", "CLIENT_ID"],
+        }
+    }
+}
+
+/// Cognito settings (stage 2).
+#[derive(Clone, Debug)]
+pub struct CognitoSettings {
+    /// The user pool id.
+    pub pool_id: String,
+    /// The app client id.
+    pub client_id: String,
+    /// The app client secret, if it has one.
+    pub client_secret: Option<String>,
+    /// The pool's region (default: from the pool id).
+    pub region: Option<String>,
+    /// `srp` (default) or `password`.
+    pub password_auth: bool,
+    /// Refresh the access token when it expires within this margin.
+    pub refresh_margin: Duration,
+}
+
+/// Everything the web app reads from its settings.
+#[derive(Clone)]
+pub struct Settings {
+    /// Which stage.
+    pub stage: Stage,
+    /// Port to listen on (127.0.0.1 unless `HOST` says otherwise).
+    pub port: u16,
+    /// Address to listen on.
+    pub host: String,
+    /// Region of the session table.
+    pub aws_region: String,
+    /// Static credentials; `None` uses the standard AWS credential chain.
+    pub credentials: Option<(String, String)>,
+    /// Endpoint override for a local emulator.
+    pub endpoint_url: Option<String>,
+    /// The session table.
+    pub table_name: String,
+    /// The cookie key material; `None` means a random key per start.
+    pub session_secret: Option<String>,
+    /// The `Secure` attribute of the session cookie.
+    pub cookie_secure: bool,
+    /// Session lifetime.
+    pub session_ttl: Duration,
+    /// Least time between two expiry extensions of an unchanged session.
+    pub touch_interval: Duration,
+    /// Bound on each DynamoDB call.
+    pub dynamodb_timeout: Duration,
+    /// Stage 2 only.
+    pub cognito: Option<CognitoSettings>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print secrets.
+        f.debug_struct("Settings")
+            .field("stage", &self.stage)
+            .field("port", &self.port)
+            .field("aws_region", &self.aws_region)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("table_name", &self.table_name)
+            .field("cookie_secure", &self.cookie_secure)
+            .field("session_ttl", &self.session_ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A setting that is missing or wrong; the message names the key and file.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// A required key has no value.
+    #[error("missing setting {key}: set it in {file} or in the environment")]
+    Missing {
+        /// The key.
+        key: &'static str,
+        /// The settings file looked in.
+        file: String,
+    },
+    /// A value that does not parse.
+    #[error("setting {key}={value:?} is not valid: {reason}")]
+    Invalid {
+        /// The key.
+        key: &'static str,
+        /// The value found.
+        value: String,
+        /// What is expected.
+        reason: &'static str,
+    },
+    /// The settings file exists but cannot be read.
+    #[error("cannot read settings file {file}: {source}")]
+    Unreadable {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A command-line argument that is not understood.
+    #[error("{0}\nusage: [--settings FILE] [--port PORT]")]
+    Usage(String),
+}
+
+/// Parses `KEY=VALUE` lines: comments, blank lines and `export ` prefixes are
+/// skipped, and one level of matching quotes is removed.
+pub fn parse_settings_file(text: &str) -> HashMap<String, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| {
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            let (key, value) = line.split_once('=')?;
+            let value = value.trim();
+            let unquoted = [('"', '"'), ('\'', '\'')]
+                .iter()
+                .find_map(|(open, close)| value.strip_prefix(*open)?.strip_suffix(*close))
+                .unwrap_or(value);
+            Some((key.trim().to_owned(), unquoted.to_owned()))
+        })
+        .collect()
+}
+
+/// Where settings come from: a file's values and an environment lookup.
+struct Source {
+    file: PathBuf,
+    values: HashMap<String, String>,
+    env: Box<dyn Fn(&str) -> Option<String>>,
+}
+
+impl Source {
+    fn get(&self, key: &str) -> Option<String> {
+        (self.env)(key)
+            .or_else(|| self.values.get(key).cloned())
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    fn required(&self, key: &'static str) -> Result<String, SettingsError> {
+        self.get(key).ok_or_else(|| SettingsError::Missing {
+            key,
+            file: self.file.display().to_string(),
+        })
+    }
+
+    fn parsed<T: std::str::FromStr>(
+        &self,
+        key: &'static str,
+        default: T,
+        reason: &'static str,
+    ) -> Result<T, SettingsError> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(value) => value
+                .parse()
+                .map_err(|_| SettingsError::Invalid { key, value, reason }),
+        }
+    }
+
+    fn flag(&self, key: &'static str, default: bool) -> Result<bool, SettingsError> {
+        match self.get(key).map(|v| v.to_ascii_lowercase()) {
+            None => Ok(default),
+            Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
+            Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
+            Some(value) => Err(SettingsError::Invalid {
+                key,
+                value,
+                reason: "expected true or false",
+            }),
+        }
+    }
+}
+
+impl Settings {
+    /// Settings from the command line (`--settings FILE`, default
+    /// `./settings.sh`; `--port PORT`), the file and the process environment.
+    pub fn from_args(
+        stage: Stage,
+        args: impl IntoIterator<Item = String>,
+    ) -> Result<Self, SettingsError> {
+        let mut file = PathBuf::from("settings.sh");
+        let mut port = None;
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| {
+                args.next()
+                    .ok_or_else(|| SettingsError::Usage(format!("{name} needs a value")))
+            };
+            match arg.as_str() {
+                "--settings" => file = PathBuf::from(value("--settings")?),
+                "--port" => port = Some(value("--port")?),
+                other => return Err(SettingsError::Usage(format!("unknown argument {other:?}"))),
+            }
+        }
+        let mut settings = Self::load(stage, &file, |key| std::env::var(key).ok())?;
+        if let Some(port) = port {
+            settings.port = port.parse().map_err(|_| SettingsError::Invalid {
+                key: "PORT",
+                value: port,
+                reason: "expected a port number",
+            })?;
+        }
+        Ok(settings)
+    }
+
+    /// Settings from `file` (a missing file is empty) and `env`.
+    pub fn load(
+        stage: Stage,
+        file: &Path,
+        env: impl Fn(&str) -> Option<String> + 'static,
+    ) -> Result<Self, SettingsError> {
+        let values = match std::fs::read_to_string(file) {
+            Ok(text) => parse_settings_file(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
+            Err(source) => {
+                return Err(SettingsError::Unreadable {
+                    file: file.display().to_string(),
+                    source,
+                });
+            }
+        };
+        let source = Source {
+            file: file.to_owned(),
+            values,
+            env: Box::new(env),
+        };
+        for key in stage.required_keys() {
+            source.required(key)?;
+        }
+        let credentials = match (source.get("ACCESS_KEY_ID"), source.get("SECRET_ACCESS_KEY")) {
+            (Some(id), Some(secret)) => Some((id, secret)),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(SettingsError::Missing {
+                    key: "SECRET_ACCESS_KEY",
+                    file: file.display().to_string(),
+                });
+            }
+            (None, Some(_)) => {
+                return Err(SettingsError::Missing {
+                    key: "ACCESS_KEY_ID",
+                    file: file.display().to_string(),
+                });
+            }
+        };
+        let seconds = |key, default: Duration| -> Result<Duration, SettingsError> {
+            source
+                .parsed(key, default.as_secs_f64(), "expected a number of seconds")
+                .map(Duration::from_secs_f64)
+        };
+        let cognito = match stage {
+            Stage::Store => None,
+            Stage::Cognito => Some(CognitoSettings {
+                pool_id: source.required("POOL_ID")?,
+                client_id: source.required("CLIENT_ID")?,
+                client_secret: source.get("CLIENT_SECRET"),
+                region: source.get("COGNITO_REGION"),
+                password_auth: match source.get("COGNITO_AUTH_FLOW").as_deref() {
+                    None | Some("srp") => false,
+                    Some("password") => true,
+                    Some(other) => {
+                        return Err(SettingsError::Invalid {
+                            key: "COGNITO_AUTH_FLOW",
+                            value: other.to_owned(),
+                            reason: "expected srp or password",
+                        });
+                    }
+                },
+                refresh_margin: seconds("TOKEN_REFRESH_MARGIN", Duration::from_secs(60))?,
+            }),
+        };
+        Ok(Settings {
+            stage,
+            port: source.parsed("PORT", 3000, "expected a port number")?,
+            host: source.get("HOST").unwrap_or_else(|| "127.0.0.1".to_owned()),
+            aws_region: source.required("AWS_REGION")?,
+            credentials,
+            endpoint_url: source.get("AWS_ENDPOINT_URL"),
+            table_name: source.required("TABLE_NAME")?,
+            session_secret: source.get("SESSION_SECRET"),
+            cookie_secure: source.flag("COOKIE_SECURE", true)?,
+            session_ttl: seconds("SESSION_TTL", stage.default_session_ttl())?,
+            touch_interval: seconds("TOUCH_INTERVAL", Duration::from_secs(30))?,
+            dynamodb_timeout: seconds("DYNAMODB_TIMEOUT", Duration::from_secs(3))?,
+            cognito,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(
+        stage: Stage,
+        file_text: &str,
+        env: &[(&str, &str)],
+    ) -> Result<Settings, SettingsError> {
+        let dir = std::env::temp_dir().join(format!(
+            "settings-test-{}-{}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("settings.sh");
+        std::fs::write(&file, file_text).unwrap();
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        Settings::load(stage, &file, move |k| env.get(k).cloned())
+    }
+
+    #[test]
+    fn parses_the_seeds_format() {
+        let values = parse_settings_file(
+            "# comment\nAWS_REGION=eu-west-3\nexport PORT=\"4000\"\nEMPTY=\n  TABLE_NAME = 't'  \nnot a line\n",
+        );
+        assert_eq!(values["AWS_REGION"], "eu-west-3");
+        assert_eq!(values["PORT"], "4000");
+        assert_eq!(values["EMPTY"], "");
+        assert_eq!(values["TABLE_NAME"], "t");
+        assert_eq!(values.len(), 4);
+    }
+
+    #[test]
+    fn environment_overrides_the_file_and_defaults_apply() {
+        let s = load(
+            Stage::Store,
+            "AWS_REGION=eu-west-3\nTABLE_NAME=t\nPORT=4000\n",
+            &[("PORT", "5000")],
+        )
+        .unwrap();
+        assert_eq!(s.port, 5000);
+        assert_eq!(s.session_ttl, Duration::from_secs(8));
+        assert_eq!(s.touch_interval, Duration::from_secs(30));
+        assert!(s.cookie_secure, "Secure is on unless turned off");
+        assert!(s.credentials.is_none());
+        let s = load(
+            Stage::Cognito,
+            "AWS_REGION=r\nTABLE_NAME=t\nPOOL_ID=p\nCLIENT_ID=c\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(s.session_ttl, Duration::from_secs(150));
+    }
+
+    #[test]
+    fn a_missing_key_names_the_key_and_the_file() {
+        let err = load(
+            Stage::Cognito,
+            "AWS_REGION=r\nTABLE_NAME=t\nPOOL_ID=\n",
+            &[],
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("POOL_ID") && text.contains("settings.sh"),
+            "{text}"
+        );
+        let err = load(
+            Stage::Store,
+            "AWS_REGION=r\nTABLE_NAME=t\nACCESS_KEY_ID=x\n",
+            &[],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("SECRET_ACCESS_KEY"));
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err = load(
+            Stage::Store,
+            "AWS_REGION=r\nTABLE_NAME=t\nCOOKIE_SECURE=maybe\n",
+            &[],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("COOKIE_SECURE"));
+        assert!(Settings::from_args(Stage::Store, ["--bogus".to_owned()]).is_err());
+    }
+}

@@ -1,0 +1,233 @@
+//! Building the app from settings, on a `TcpListener` (tests bind port 0).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{PersistentSession, TtlExtensionPolicy};
+use actix_web::cookie::{Key, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use session_store::DynamoDbSessionStore;
+
+use crate::authenticator::{Authenticator, CognitoUsers, LocalUsers};
+use crate::errors::error_pages;
+use crate::request_log::log_requests;
+use crate::routes::{account, home, new_password, restricted, sessions, static_files};
+use crate::settings::{Settings, Stage};
+use crate::templates::Templates;
+
+/// The largest form body accepted (a login form is well under 1 KiB).
+const FORM_LIMIT: usize = 16 * 1024;
+
+/// What every handler can reach.
+pub struct AppState {
+    /// The compiled templates.
+    pub templates: Templates,
+    /// The session store (for per-user sessions).
+    pub store: DynamoDbSessionStore,
+    /// Who may log in.
+    pub authenticator: Arc<dyn Authenticator>,
+    /// Shown at the top of each page.
+    pub stage_title: &'static str,
+}
+
+/// A built, not yet running, application.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The session table could not be made ready.
+    #[error("session table: {0}")]
+    Table(#[from] session_store::StoreError),
+    /// Binding the port failed.
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        /// host:port.
+        address: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Anything else at start.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The AWS SDK configuration the settings describe.
+pub async fn sdk_config(settings: &Settings) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(settings.aws_region.clone()));
+    if let Some(endpoint) = &settings.endpoint_url {
+        loader = loader.endpoint_url(endpoint);
+    }
+    if let Some((id, secret)) = &settings.credentials {
+        loader = loader.credentials_provider(aws_sdk_dynamodb_credentials(id, secret));
+    }
+    loader.load().await
+}
+
+fn aws_sdk_dynamodb_credentials(
+    id: &str,
+    secret: &str,
+) -> aws_config::meta::credentials::CredentialsProviderChain {
+    let credentials = aws_credential_types::Credentials::new(id, secret, None, None, "settings");
+    aws_config::meta::credentials::CredentialsProviderChain::first_try("settings", credentials)
+}
+
+/// The cookie key: from SESSION_SECRET (used as is when 64 bytes or more,
+/// else stretched with HKDF-SHA256), or random with a loud warning.
+pub fn cookie_key(secret: Option<&str>) -> Key {
+    match secret {
+        Some(secret) if secret.len() >= 64 => {
+            Key::try_from(secret.as_bytes()).expect("64 bytes or more")
+        }
+        Some(secret) => {
+            let mut bytes = [0u8; 64];
+            hkdf::Hkdf::<sha2::Sha256>::new(
+                Some(b"demo-web session cookie key"),
+                secret.as_bytes(),
+            )
+            .expand(b"actix-session cookie", &mut bytes)
+            .expect("64 bytes is a valid HKDF length");
+            Key::from(&bytes)
+        }
+        None => {
+            tracing::warn!(
+                "SESSION_SECRET is not set: using a random cookie key. Every restart logs everyone out, \
+                 and two instances do not share logins. Set SESSION_SECRET (64+ bytes) in settings.sh."
+            );
+            Key::generate()
+        }
+    }
+}
+
+impl Application {
+    /// Reads nothing but `settings`: makes the session table ready, builds
+    /// the stage's authenticator and binds the port.
+    pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        let address = format!("{}:{}", settings.host, settings.port);
+        let listener =
+            TcpListener::bind(&address).map_err(|source| StartError::Bind { address, source })?;
+        Self::build_on(settings, listener).await
+    }
+
+    /// As [`Application::build`], on a listener bound by the caller.
+    pub async fn build_on(settings: Settings, listener: TcpListener) -> Result<Self, StartError> {
+        let aws = sdk_config(&settings).await;
+        let store = DynamoDbSessionStore::builder(&aws, &settings.table_name)
+            .touch_interval(settings.touch_interval)
+            .operation_timeout(settings.dynamodb_timeout)
+            .build();
+        store.ensure_table().await?;
+        let (authenticator, stage_title): (Arc<dyn Authenticator>, _) =
+            match (&settings.stage, &settings.cognito) {
+                (Stage::Store, _) => (Arc::new(LocalUsers), "Stage 1: sessions in DynamoDB"),
+                (Stage::Cognito, Some(c)) => {
+                    let mut cognito = auth::Cognito::builder(&aws, &c.pool_id, &c.client_id)
+                        .client_secret(c.client_secret.clone());
+                    if let Some(region) = &c.region {
+                        cognito = cognito.region(region);
+                    }
+                    if c.password_auth {
+                        cognito = cognito.auth_flow(auth::AuthFlow::Password);
+                    }
+                    (
+                        Arc::new(CognitoUsers::new(cognito.build(), c.refresh_margin)),
+                        "Stage 2: sessions in DynamoDB, users in Cognito",
+                    )
+                }
+                (Stage::Cognito, None) => {
+                    return Err(StartError::Other("stage 2 needs Cognito settings".into()));
+                }
+            };
+        let templates =
+            Templates::new().map_err(|e| StartError::Other(format!("templates: {e:?}")))?;
+        let state = web::Data::new(AppState {
+            templates,
+            store: store.clone(),
+            authenticator,
+            stage_title,
+        });
+        let port = listener
+            .local_addr()
+            .map_err(|e| StartError::Other(e.to_string()))?
+            .port();
+        let server = run(
+            listener,
+            state,
+            store,
+            cookie_key(settings.session_secret.as_deref()),
+            &settings,
+        )
+        .map_err(|e| StartError::Other(e.to_string()))?;
+        Ok(Self { port, server })
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is stopped (Ctrl-C stops it gracefully).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    store: DynamoDbSessionStore,
+    key: Key,
+    settings: &Settings,
+) -> std::io::Result<Server> {
+    let ttl = CookieDuration::seconds_f64(settings.session_ttl.as_secs_f64());
+    let secure = settings.cookie_secure;
+    let server = HttpServer::new(move || {
+        let sessions = SessionMiddleware::builder(store.clone(), key.clone())
+            .cookie_name("session".to_owned())
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .cookie_secure(secure)
+            .session_lifecycle(
+                PersistentSession::default()
+                    .session_ttl(ttl)
+                    .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+            )
+            .build();
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::FormConfig::default().limit(FORM_LIMIT))
+            .app_data(web::PayloadConfig::default().limit(FORM_LIMIT))
+            .wrap(sessions)
+            .wrap(from_fn(error_pages))
+            .wrap(from_fn(log_requests))
+            .route("/", web::get().to(home::home))
+            .route("/static/style.css", web::get().to(static_files::style))
+            .service(
+                web::resource("/login")
+                    .get(account::login_form)
+                    .post(account::login),
+            )
+            .service(web::resource("/quicklogin/{username}").post(account::quick_login))
+            .service(web::resource("/logout").post(account::logout))
+            .route("/restricted", web::get().to(restricted::restricted))
+            .service(
+                web::resource("/new-password")
+                    .get(new_password::form)
+                    .post(new_password::submit),
+            )
+            .route("/sessions", web::get().to(sessions::list))
+            .service(web::resource("/sessions/revoke").post(sessions::revoke))
+            .service(web::resource("/sessions/revoke-others").post(sessions::revoke_others))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,48 @@
+//! The tera templates of `templates/`, compiled into the binary so it runs
+//! from any directory. Autoescaping is on for every `.html` template.
+
+use tera::{Context, Tera};
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../../templates/base.html")),
+    (
+        "_account.html",
+        include_str!("../../../templates/_account.html"),
+    ),
+    ("index.html", include_str!("../../../templates/index.html")),
+    ("login.html", include_str!("../../../templates/login.html")),
+    (
+        "new_password.html",
+        include_str!("../../../templates/new_password.html"),
+    ),
+    (
+        "restricted.html",
+        include_str!("../../../templates/restricted.html"),
+    ),
+    (
+        "sessions.html",
+        include_str!("../../../templates/sessions.html"),
+    ),
+    ("error.html", include_str!("../../../templates/error.html")),
+];
+
+/// The stylesheet of `static/style.css`.
+pub const STYLE_CSS: &str = include_str!("../../../static/style.css");
+
+/// The compiled templates.
+pub struct Templates(Tera);
+
+impl Templates {
+    /// Compiles the templates (a broken template fails at start, not on a request).
+    pub fn new() -> Result<Self, tera::Error> {
+        let mut tera = Tera::default();
+        tera.add_raw_templates(TEMPLATES.iter().copied())?;
+        tera.autoescape_on(vec![".html"]);
+        Ok(Self(tera))
+    }
+
+    /// Renders `name` with `context`.
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, tera::Error> {
+        self.0.render(name, context)
+    }
+}
