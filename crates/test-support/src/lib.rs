@@ -24,6 +24,8 @@
 //! # }
 //! ```
 
+pub mod cognito;
+
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

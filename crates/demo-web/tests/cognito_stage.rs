@@ -1,0 +1,226 @@
+//! Stage 2 (`with-dynamodb-cognito`) over HTTP: users in a Cognito user pool
+//! on the emulator, sessions in DynamoDB.
+
+mod common;
+
+use std::time::Duration;
+
+use auth::Tokens;
+use common::{Browser, TestApp, cognito_settings, settings, spawn_app};
+use demo_web::settings::{CognitoSettings, Stage};
+use test_support::cognito::DemoPool;
+
+async fn app_with(pool: &DemoPool, tweak: impl FnOnce(&mut CognitoSettings)) -> TestApp {
+    let mut s = settings(Stage::Cognito).await;
+    let mut cognito = cognito_settings(pool);
+    tweak(&mut cognito);
+    s.cognito = Some(cognito);
+    spawn_app(s).await
+}
+
+async fn pool_with_demo_users() -> DemoPool {
+    let pool = DemoPool::create(&test_support::local_aws().await).await;
+    pool.confirmed_user("a", "aaaaaa").await;
+    pool.confirmed_user("b", "bbbbbb").await;
+    pool
+}
+
+/// The tokens the session item holds for `user`.
+async fn stored_tokens(app: &TestApp, user: &str) -> Tokens {
+    let items = app.logged_in_items(user).await;
+    assert_eq!(items.len(), 1, "one session of {user}");
+    let raw = items[0]["state"].as_m().unwrap()["tokens"].as_s().unwrap();
+    serde_json::from_str(raw).unwrap()
+}
+
+#[tokio::test]
+async fn cognito_login_verifies_tokens_and_never_shows_them() {
+    let pool = pool_with_demo_users().await;
+    let app = app_with(&pool, |_| {}).await;
+    assert_eq!(app.settings.session_ttl, Duration::from_secs(150));
+    let browser = Browser::new();
+    let page = app.log_in(&browser, "a", "aaaaaa").await;
+    assert_eq!((page.status, page.location()), (303, Some("/")));
+    let home = browser.get(&app.url("/")).await;
+    assert!(
+        home.body.contains("Hello <strong>a</strong>"),
+        "{}",
+        home.body
+    );
+    let tokens = stored_tokens(&app, "a").await;
+    for token in [
+        &tokens.access_token,
+        &tokens.id_token,
+        tokens.refresh_token.as_ref().unwrap(),
+    ] {
+        assert!(
+            !home.body.contains(&token[..20.min(token.len())]),
+            "a token is rendered"
+        );
+    }
+    assert!(
+        home.body.contains("access_token"),
+        "the footer shows the session's keys"
+    );
+
+    // Quick login as b in another browser.
+    let other = Browser::new();
+    other
+        .submit(&app.url("/"), &app.url("/quicklogin/b"), &[])
+        .await;
+    assert!(
+        other
+            .get(&app.url("/restricted"))
+            .await
+            .body
+            .contains("You see some secret things !")
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_user_get_the_same_message() {
+    let pool = pool_with_demo_users().await;
+    // The emulator checks passwords only without SRP.
+    let app = app_with(&pool, |c| c.password_auth = true).await;
+    let browser = Browser::new();
+    let wrong = app.log_in(&browser, "a", "wrong!").await;
+    let unknown = app.log_in(&browser, "nobody", "aaaaaa").await;
+    for page in [&wrong, &unknown] {
+        assert_eq!(page.status, 401);
+        assert!(
+            page.body.contains("Incorrect username or password."),
+            "{}",
+            page.body
+        );
+    }
+    assert!(app.log_in(&browser, "a", "aaaaaa").await.status == 303);
+}
+
+#[tokio::test]
+async fn a_temporary_password_leads_through_choosing_a_new_one() {
+    let pool = pool_with_demo_users().await;
+    pool.invite_user("c", "temporary").await;
+    let app = app_with(&pool, |c| c.password_auth = true).await;
+    let browser = Browser::new();
+    let page = app.log_in(&browser, "c", "temporary").await;
+    assert_eq!((page.status, page.location()), (303, Some("/new-password")));
+    let form = browser.get(&app.url("/new-password")).await;
+    assert!(
+        form.body.contains("Choose a new password") && form.body.contains("<strong>c</strong>")
+    );
+    let weak = browser
+        .submit(
+            &app.url("/new-password"),
+            &app.url("/new-password"),
+            &[("password", "ab")],
+        )
+        .await;
+    assert_eq!(
+        weak.status, 400,
+        "the pool's policy refuses it: {}",
+        weak.body
+    );
+    let done = browser
+        .submit(
+            &app.url("/new-password"),
+            &app.url("/new-password"),
+            &[("password", "cccccc")],
+        )
+        .await;
+    assert_eq!((done.status, done.location()), (303, Some("/")));
+    assert!(
+        browser
+            .get(&app.url("/"))
+            .await
+            .body
+            .contains("Hello <strong>c</strong>")
+    );
+    // The new password is the password now.
+    let again = Browser::new();
+    assert_eq!(app.log_in(&again, "c", "cccccc").await.status, 303);
+}
+
+#[tokio::test]
+async fn logout_signs_out_at_cognito() {
+    let pool = pool_with_demo_users().await;
+    let app = app_with(&pool, |_| {}).await;
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "aaaaaa").await;
+    let tokens = stored_tokens(&app, "a").await;
+    browser
+        .submit(&app.url("/"), &app.url("/logout"), &[])
+        .await;
+    assert!(app.items().await.is_empty());
+    let get_user = pool
+        .admin
+        .get_user()
+        .access_token(&tokens.access_token)
+        .send()
+        .await;
+    assert!(get_user.is_err(), "the access token is revoked at Cognito");
+}
+
+#[tokio::test]
+async fn expiring_tokens_are_refreshed_and_a_failed_refresh_logs_out() {
+    let pool = pool_with_demo_users().await;
+    // A margin longer than the emulator's 1 h tokens: every request refreshes.
+    let app = app_with(&pool, |c| c.refresh_margin = Duration::from_secs(4000)).await;
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "aaaaaa").await;
+    let before = stored_tokens(&app, "a").await;
+    assert!(
+        browser
+            .get(&app.url("/"))
+            .await
+            .body
+            .contains("Hello <strong>a</strong>")
+    );
+    let after = stored_tokens(&app, "a").await;
+    assert_ne!(
+        before.access_token, after.access_token,
+        "refreshed transparently"
+    );
+    assert_eq!(before.refresh_token, after.refresh_token);
+
+    // Revoked elsewhere: the refresh fails and the session is logged out.
+    pool.admin
+        .global_sign_out()
+        .access_token(&after.access_token)
+        .send()
+        .await
+        .unwrap();
+    let page = browser.get(&app.url("/")).await;
+    assert!(page.body.contains("Not Logged"), "{}", page.body);
+    assert!(app.logged_in_items("a").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_tampered_token_in_the_session_is_not_a_login() {
+    let pool = pool_with_demo_users().await;
+    let app = app_with(&pool, |_| {}).await;
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "aaaaaa").await;
+    // Someone with write access to the table swaps the user name.
+    let item = &app.logged_in_items("a").await[0];
+    let id = item["id"].as_s().unwrap().clone();
+    app.dynamodb
+        .update_item()
+        .table_name(&app.settings.table_name)
+        .key("id", aws_sdk_dynamodb::types::AttributeValue::S(id))
+        .update_expression("SET #s.#u = :u")
+        .expression_attribute_names("#s", "state")
+        .expression_attribute_names("#u", "user")
+        .expression_attribute_values(
+            ":u",
+            aws_sdk_dynamodb::types::AttributeValue::S("\"b\"".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    let page = browser.get(&app.url("/restricted")).await;
+    assert!(
+        !page.body.contains("Hello <strong>b</strong>"),
+        "tokens of a do not make b"
+    );
+    assert!(page.body.contains("This is a restricted area"));
+}

@@ -1,0 +1,248 @@
+//! `spawn_app()`: a demo app on port 0 against the emulator, and a browser-like client.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use demo_web::settings::{CognitoSettings, Settings, Stage};
+use demo_web::startup::Application;
+use reqwest::cookie::{CookieStore, Jar};
+
+pub type Item = HashMap<String, AttributeValue>;
+
+pub struct TestApp {
+    pub address: String,
+    pub settings: Settings,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+}
+
+/// Settings for `stage` on the emulator, with a fresh table.
+pub async fn settings(stage: Stage) -> Settings {
+    let aws = test_support::local_aws().await;
+    Settings {
+        stage,
+        port: 0,
+        host: "127.0.0.1".into(),
+        aws_region: test_support::REGION.into(),
+        credentials: Some(("local".into(), "local".into())),
+        endpoint_url: Some(aws.endpoint.clone()),
+        table_name: test_support::unique_name("web"),
+        session_secret: Some("a test secret, stretched by the KDF".into()),
+        cookie_secure: false,
+        session_ttl: stage.default_session_ttl(),
+        touch_interval: Duration::from_secs(30),
+        dynamodb_timeout: Duration::from_secs(2),
+        cognito: None,
+    }
+}
+
+pub fn cognito_settings(pool: &test_support::cognito::DemoPool) -> CognitoSettings {
+    CognitoSettings {
+        pool_id: pool.pool_id.clone(),
+        client_id: pool.client_id.clone(),
+        client_secret: None,
+        region: None,
+        password_auth: false,
+        refresh_margin: Duration::from_secs(60),
+    }
+}
+
+/// Starts the app on a free port and returns once it accepts requests.
+pub async fn spawn_app(settings: Settings) -> TestApp {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let app = Application::build_on(settings.clone(), listener)
+        .await
+        .expect("the app starts");
+    tokio::spawn(app.run_until_stopped());
+    let aws = test_support::local_aws().await;
+    TestApp {
+        address,
+        settings,
+        dynamodb: aws_sdk_dynamodb::Client::new(&aws.config),
+    }
+}
+
+/// A browser: its own cookie jar, no automatic redirects.
+pub struct Browser {
+    pub jar: Arc<Jar>,
+    pub http: reqwest::Client,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get("location").and_then(|v| v.to_str().ok())
+    }
+
+    pub fn set_cookie(&self) -> Option<&str> {
+        self.headers.get("set-cookie").and_then(|v| v.to_str().ok())
+    }
+
+    /// The CSRF token of the page's forms.
+    pub fn csrf(&self) -> String {
+        let start = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("a form with a CSRF token")
+            + 19;
+        self.body[start..].split('"').next().unwrap().to_owned()
+    }
+}
+
+impl Default for Browser {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Browser {
+    pub fn new() -> Self {
+        let jar = Arc::new(Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(15))
+            .build()
+            .unwrap();
+        Self { jar, http }
+    }
+
+    async fn page(response: reqwest::Response) -> Page {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        Page {
+            status,
+            headers,
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    pub async fn get(&self, url: &str) -> Page {
+        Self::page(self.http.get(url).send().await.unwrap()).await
+    }
+
+    pub async fn post(&self, url: &str, form: &[(&str, &str)]) -> Page {
+        Self::page(self.http.post(url).form(form).send().await.unwrap()).await
+    }
+
+    /// The value of the session cookie this browser holds for `app`.
+    pub fn session_cookie(&self, app: &TestApp) -> Option<String> {
+        let url = app.address.parse().unwrap();
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find_map(|c| c.strip_prefix("session=").map(str::to_owned))
+    }
+
+    /// POSTs a form of `page_url`'s page, with its CSRF token.
+    pub async fn submit(&self, page_url: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.get(page_url).await.csrf();
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.post(action, &form).await
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn items(&self) -> Vec<Item> {
+        self.dynamodb
+            .scan()
+            .table_name(&self.settings.table_name)
+            .consistent_read(true)
+            .send()
+            .await
+            .unwrap()
+            .items
+            .unwrap_or_default()
+    }
+
+    pub async fn logged_in_items(&self, user: &str) -> Vec<Item> {
+        self.items()
+            .await
+            .into_iter()
+            .filter(|i| {
+                i.get("principal")
+                    .and_then(|p| p.as_s().ok())
+                    .map(String::as_str)
+                    == Some(user)
+            })
+            .collect()
+    }
+
+    /// Logs `browser` in with the login form.
+    pub async fn log_in(&self, browser: &Browser, user: &str, password: &str) -> Page {
+        browser
+            .submit(
+                &self.url("/login"),
+                &self.url("/login"),
+                &[("username", user), ("password", password)],
+            )
+            .await
+    }
+}
+
+/// A TCP forwarder to the emulator that a test can cut and restore, to make
+/// DynamoDB unreachable for an app while the test keeps using it directly.
+pub struct Outage {
+    pub address: std::net::SocketAddr,
+    target: std::net::SocketAddr,
+    tasks: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Outage {
+    pub async fn forward_to(target: &str) -> Self {
+        let target = target.trim_start_matches("http://").parse().unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let outage = Self {
+            address,
+            target,
+            tasks: Default::default(),
+        };
+        outage.serve(listener);
+        outage
+    }
+
+    fn serve(&self, listener: tokio::net::TcpListener) {
+        let (target, tasks) = (self.target, self.tasks.clone());
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let task = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                tasks.lock().unwrap().push(task);
+            }
+        });
+        self.tasks.lock().unwrap().push(accept);
+    }
+
+    /// Closes the port and every open connection.
+    pub fn cut(&self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+
+    /// Opens the same port again.
+    pub async fn restore(&self) {
+        let listener = tokio::net::TcpListener::bind(self.address).await.unwrap();
+        self.serve(listener);
+    }
+}

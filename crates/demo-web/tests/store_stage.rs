@@ -1,0 +1,379 @@
+//! Stage 1 (`with-dynamodb-store`) over HTTP, against DynamoDB on the emulator.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Browser, Outage, settings, spawn_app};
+use demo_web::settings::Stage;
+
+#[tokio::test]
+async fn home_is_not_logged_and_counts_views() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    let first = browser.get(&app.url("/")).await;
+    assert_eq!(first.status, 200);
+    assert!(first.body.contains("<h1>Not Logged</h1>"));
+    assert!(
+        first.body.contains("Quick log in as « a »") && first.body.contains("Go to /restricted")
+    );
+    assert!(first.body.contains("Page views: 1"));
+    assert!(first.body.contains(r#"<pre id="cookies">undefined</pre>"#));
+    let second = browser.get(&app.url("/")).await;
+    assert!(second.body.contains("Page views: 2"), "{}", second.body);
+    assert!(
+        second.body.contains("&quot;views&quot;: 2"),
+        "session data as JSON"
+    );
+    assert!(
+        second.body.contains("&quot;session&quot;"),
+        "request cookies as JSON"
+    );
+}
+
+#[tokio::test]
+async fn login_errors_are_shown_on_the_form() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    for (user, password, message, status) in [
+        ("", "a", "Input missing", 400),
+        ("a", "", "Input missing", 400),
+        ("zed", "zed", "Invalid user", 401),
+        ("a", "b", "Invalid password", 401),
+    ] {
+        let page = app.log_in(&browser, user, password).await;
+        assert_eq!(page.status, status, "{user}/{password}");
+        assert!(
+            page.body.contains(message),
+            "{user}/{password}: {}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("<form method=\"post\" action=\"/login\">")
+        );
+    }
+    assert!(browser.get(&app.url("/")).await.body.contains("Not Logged"));
+}
+
+#[tokio::test]
+async fn login_renews_the_session_id_and_opens_restricted() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    let restricted = browser.get(&app.url("/restricted")).await;
+    assert_eq!(restricted.status, 401);
+    assert!(
+        restricted.body.contains("This is a restricted area")
+            && !restricted.body.contains("secret")
+    );
+    let before = browser
+        .session_cookie(&app)
+        .expect("a session before login");
+
+    let login = app.log_in(&browser, "a", "a").await;
+    assert_eq!((login.status, login.location()), (303, Some("/")));
+    let after = browser.session_cookie(&app).unwrap();
+    assert_ne!(before, after, "a new session id at login");
+    assert_eq!(
+        app.items().await.len(),
+        1,
+        "the pre-login session item is gone"
+    );
+
+    let home = browser.get(&app.url("/")).await;
+    assert!(home.body.contains("Hello <strong>a</strong>"));
+    let restricted = browser.get(&app.url("/restricted")).await;
+    assert_eq!(restricted.status, 200);
+    assert!(restricted.body.contains("You see some secret things !"));
+}
+
+#[tokio::test]
+async fn a_get_never_logs_in_or_out() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    browser.get(&app.url("/")).await;
+    assert_eq!(browser.get(&app.url("/quicklogin/a")).await.status, 405);
+    assert!(browser.get(&app.url("/")).await.body.contains("Not Logged"));
+    app.log_in(&browser, "a", "a").await;
+    assert_eq!(browser.get(&app.url("/logout")).await.status, 405);
+    assert!(
+        browser
+            .get(&app.url("/"))
+            .await
+            .body
+            .contains("Hello <strong>a</strong>")
+    );
+}
+
+#[tokio::test]
+async fn state_changes_need_the_sessions_csrf_token() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    browser.get(&app.url("/")).await;
+    for (path, form) in [
+        (
+            "/login",
+            vec![("csrf", "forged"), ("username", "a"), ("password", "a")],
+        ),
+        ("/quicklogin/a", vec![("csrf", "forged")]),
+        ("/logout", vec![]),
+    ] {
+        let page = browser.post(&app.url(path), &form).await;
+        assert!([400, 403].contains(&page.status), "{path}: {}", page.status);
+        assert!(page.body.contains("<html"), "an error page");
+    }
+    // Another browser's token does not work either.
+    let other = Browser::new();
+    let token = other.get(&app.url("/")).await.csrf();
+    assert_eq!(
+        browser
+            .post(&app.url("/quicklogin/a"), &[("csrf", &token)])
+            .await
+            .status,
+        403
+    );
+    assert!(browser.get(&app.url("/")).await.body.contains("Not Logged"));
+}
+
+#[tokio::test]
+async fn quick_login_and_logout_purge_the_session() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    let page = browser
+        .submit(&app.url("/"), &app.url("/quicklogin/b"), &[])
+        .await;
+    assert_eq!(page.status, 303);
+    assert!(
+        browser
+            .get(&app.url("/"))
+            .await
+            .body
+            .contains("Hello <strong>b</strong>")
+    );
+    assert_eq!(app.logged_in_items("b").await.len(), 1);
+
+    let logout = browser
+        .submit(&app.url("/"), &app.url("/logout"), &[])
+        .await;
+    assert_eq!((logout.status, logout.location()), (303, Some("/")));
+    assert!(
+        logout.set_cookie().unwrap().contains("session=;"),
+        "cookie removed"
+    );
+    assert!(app.items().await.is_empty(), "the session item is deleted");
+    assert!(browser.get(&app.url("/")).await.body.contains("Not Logged"));
+    assert_eq!(
+        browser
+            .submit(&app.url("/"), &app.url("/quicklogin/zed"), &[])
+            .await
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn the_cookie_is_http_only_lax_and_secure_by_setting() {
+    let mut s = settings(Stage::Store).await;
+    let app = spawn_app(s.clone()).await;
+    let cookie = Browser::new()
+        .get(&app.url("/"))
+        .await
+        .set_cookie()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("session="));
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("Max-Age=8"),
+        "stage 1 sessions live 8 s: {cookie}"
+    );
+    assert!(!cookie.contains("Secure"));
+    s.cookie_secure = true;
+    let secure = spawn_app(s).await;
+    let cookie = Browser::new()
+        .get(&secure.url("/"))
+        .await
+        .set_cookie()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.contains("Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn the_footer_never_shows_a_cookie_in_full() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    browser.get(&app.url("/")).await;
+    let cookie = browser.session_cookie(&app).unwrap();
+    let page = browser.get(&app.url("/")).await;
+    assert!(
+        !page.body.contains(&cookie[..24]),
+        "the HttpOnly cookie is not handed to the page"
+    );
+}
+
+#[tokio::test]
+async fn failures_are_pages_without_internals() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    let missing = browser.get(&app.url("/no/such/page")).await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("Not found"));
+
+    let huge = "x".repeat(1024 * 1024);
+    let page = browser
+        .post(
+            &app.url("/login"),
+            &[("csrf", "x"), ("username", &huge), ("password", "x")],
+        )
+        .await;
+    assert_eq!(page.status, 413);
+    assert!(page.body.contains("Request too large"));
+
+    // A malformed or tampered cookie is a fresh session, not an error.
+    let url = app.address.parse().unwrap();
+    browser.jar.add_cookie_str("session=%%%garbage", &url);
+    assert_eq!(browser.get(&app.url("/")).await.status, 200);
+
+    // DynamoDB failing (here: its table deleted) gives a 503 page.
+    app.dynamodb
+        .delete_table()
+        .table_name(&app.settings.table_name)
+        .send()
+        .await
+        .unwrap();
+    let down = browser.get(&app.url("/")).await;
+    assert_eq!(down.status, 503);
+    assert!(
+        down.body
+            .contains("The session store (DynamoDB) cannot be reached"),
+        "{}",
+        down.body
+    );
+    for leak in [
+        "Exception",
+        "dynamodb:",
+        "ResourceNotFound",
+        "stack",
+        "panicked",
+    ] {
+        assert!(!down.body.contains(leak), "{leak} in {}", down.body);
+    }
+}
+
+#[tokio::test]
+async fn dynamodb_going_away_is_a_503_within_the_timeout_then_the_app_recovers() {
+    let mut s = settings(Stage::Store).await;
+    let outage = Outage::forward_to(s.endpoint_url.as_deref().unwrap()).await;
+    s.endpoint_url = Some(format!("http://{}", outage.address));
+    let app = spawn_app(s).await;
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "a").await;
+
+    outage.cut();
+    let started = Instant::now();
+    let down = browser.get(&app.url("/")).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "bounded by the operation timeout: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(down.status, 503);
+    assert!(
+        down.body
+            .contains("The session store (DynamoDB) cannot be reached")
+    );
+
+    outage.restore().await;
+    let back = browser.get(&app.url("/")).await;
+    assert_eq!(back.status, 200);
+    assert!(
+        back.body.contains("Hello <strong>a</strong>"),
+        "the login survived the outage"
+    );
+}
+
+#[tokio::test]
+async fn start_up_without_dynamodb_names_the_failed_call() {
+    let mut s = settings(Stage::Store).await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    s.endpoint_url = Some(format!("http://{closed}"));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let err = demo_web::startup::Application::build_on(s, listener)
+        .await
+        .err()
+        .expect("no DynamoDB, no start");
+    assert!(err.to_string().contains("dynamodb:DescribeTable"), "{err}");
+}
+
+#[tokio::test]
+async fn the_sessions_page_lists_and_revokes() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let (laptop, phone) = (Browser::new(), Browser::new());
+    assert_eq!(
+        laptop.get(&app.url("/sessions")).await.location(),
+        Some("/login")
+    );
+    app.log_in(&laptop, "a", "a").await;
+    app.log_in(&phone, "a", "a").await;
+    let mut listing = laptop.get(&app.url("/sessions")).await;
+    for _ in 0..20 {
+        // The index is eventually consistent on real DynamoDB.
+        if listing.body.matches("<tr").count() == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        listing = laptop.get(&app.url("/sessions")).await;
+    }
+    assert_eq!(
+        listing.body.matches("<tr").count(),
+        3,
+        "header and two sessions: {}",
+        listing.body
+    );
+    assert_eq!(listing.body.matches("(this one)").count(), 1);
+    let page = laptop
+        .submit(
+            &app.url("/sessions"),
+            &app.url("/sessions/revoke-others"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    assert!(
+        phone.get(&app.url("/")).await.body.contains("Not Logged"),
+        "the phone is logged out"
+    );
+    assert!(
+        laptop
+            .get(&app.url("/"))
+            .await
+            .body
+            .contains("Hello <strong>a</strong>")
+    );
+}
+
+#[tokio::test]
+async fn two_instances_share_logins() {
+    let s = settings(Stage::Store).await;
+    let (one, two) = (spawn_app(s.clone()).await, spawn_app(s).await);
+    let browser = Browser::new();
+    one.log_in(&browser, "a", "a").await;
+    // Cookies are per host, not per port: the same browser visits the other instance.
+    let page = browser.get(&two.url("/restricted")).await;
+    assert!(
+        page.body.contains("You see some secret things !"),
+        "{}",
+        page.body
+    );
+    browser
+        .submit(&two.url("/"), &two.url("/logout"), &[])
+        .await;
+    assert!(browser.get(&one.url("/")).await.body.contains("Not Logged"));
+}
