@@ -148,11 +148,14 @@ pub fn parse_settings_file(text: &str) -> HashMap<String, String> {
         .collect()
 }
 
+/// Looks a key up in the environment.
+type EnvLookup = Box<dyn Fn(&str) -> Option<String>>;
+
 /// Where settings come from: a file's values and an environment lookup.
 struct Source {
     file: PathBuf,
     values: HashMap<String, String>,
-    env: Box<dyn Fn(&str) -> Option<String>>,
+    env: EnvLookup,
 }
 
 impl Source {

@@ -6,7 +6,7 @@ use crate::page::{current_user, render};
 use crate::session::AppSession;
 use crate::startup::AppState;
 
-/// `GET /`: "Not Logged" or "Hello <user>".
+/// `GET /`: "Not Logged" or "Hello *user*".
 pub async fn home(
     state: web::Data<AppState>,
     req: HttpRequest,
