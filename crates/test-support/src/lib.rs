@@ -24,16 +24,14 @@
 //! # }
 //! ```
 
+pub mod browser;
 pub mod cognito;
+mod process;
 
-use std::fs::File;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
@@ -120,83 +118,14 @@ fn start_emulator() -> Result<String, String> {
             install.display()
         ));
     }
-    let port = free_port().map_err(|e| format!("no free port on 127.0.0.1: {e}"))?;
-    let moto = root.join(".venv/bin/moto_server");
-    let log_path = root.join(format!("target/moto-test-{}.log", std::process::id()));
-    std::fs::create_dir_all(root.join("target")).map_err(|e| e.to_string())?;
-    let log = File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
-    let mut command = Command::new(&moto);
-    command
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().map_err(|e| e.to_string())?)
-        .stderr(log);
-    kill_with_parent(&mut command);
-    // The child is spawned from a thread that lives exactly as long as the
-    // child, so PR_SET_PDEATHSIG (tied to the spawning thread) fires only when
-    // the whole test process goes away.
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("moto-server".into())
-        .spawn(move || match command.spawn() {
-            Ok(mut child) => {
-                let _ = tx.send(Ok(()));
-                let _ = child.wait();
-            }
-            Err(e) => {
-                let _ = tx.send(Err(format!("cannot start {}: {e}", moto.display())));
-            }
-        })
-        .map_err(|e| e.to_string())?;
-    rx.recv().map_err(|e| e.to_string())??;
-    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    wait_until_ready(addr, Duration::from_secs(30))
-        .map_err(|e| format!("{e} (its log: {})", log_path.display()))?;
-    Ok(format!("http://{addr}"))
+    let port = process::free_port()?;
+    let args = ["-H", "127.0.0.1", "-p", &port.to_string()].map(String::from);
+    process::start(
+        &root.join(".venv/bin/moto_server"),
+        &args,
+        "moto-test",
+        port,
+        "/moto-api/data.json",
+    )?;
+    Ok(format!("http://127.0.0.1:{port}"))
 }
-
-fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-/// Polls until the emulator answers an HTTP request (no fixed sleep).
-fn wait_until_ready(addr: SocketAddr, limit: Duration) -> Result<(), String> {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-            let request =
-                "GET /moto-api/data.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-            let mut head = [0u8; 12];
-            if stream.write_all(request.as_bytes()).is_ok()
-                && stream.read_exact(&mut head).is_ok()
-                && head.starts_with(b"HTTP/1.")
-            {
-                return Ok(());
-            }
-        }
-        if Instant::now() >= deadline {
-            return Err(format!(
-                "the moto server did not answer on {addr} within {limit:?}"
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-#[cfg(target_os = "linux")]
-fn kill_with_parent(command: &mut Command) {
-    use std::os::unix::process::CommandExt;
-    // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
-    unsafe {
-        command.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn kill_with_parent(_command: &mut Command) {}

@@ -1,0 +1,115 @@
+//! Both stages in a real browser (headless Chromium), with a screenshot of
+//! each page under target/screenshots/.
+
+mod common;
+
+use common::{cognito_settings, settings, spawn_app};
+use demo_web::settings::Stage;
+use test_support::browser::Browser as Chromium;
+use test_support::cognito::DemoPool;
+
+#[tokio::test]
+async fn stage_1_walk_in_a_browser() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let window = Chromium::new().await;
+    window.goto(&app.url("/")).await;
+    assert_eq!(window.text("h1").await, "Not Logged");
+    window.screenshot("stage1-1-home").await;
+
+    window.click_text("Quick log in as « a »").await;
+    assert_eq!(window.text("h1").await, "Hello a");
+    window.screenshot("stage1-2-logged-in").await;
+
+    window.click_text("Go to /restricted").await;
+    assert_eq!(window.text(".alert").await, "You see some secret things !");
+    window.screenshot("stage1-3-restricted").await;
+
+    window.click_text("Log out").await;
+    assert_eq!(window.text("h1").await, "Not Logged");
+    window.goto(&app.url("/restricted")).await;
+    assert_eq!(window.text(".alert").await, "This is a restricted area");
+    window.screenshot("stage1-4-restricted-logged-out").await;
+}
+
+#[tokio::test]
+async fn stage_1_wrong_password_in_a_browser() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let window = Chromium::new().await;
+    window.goto(&app.url("/")).await;
+    window.click_text("Log in").await;
+    window.fill("input[name=username]", "a").await;
+    window.fill("input[name=password]", "wrong").await;
+    window.click_text("Send").await;
+    assert_eq!(window.text("#error").await, "Invalid password");
+    window.screenshot("stage1-5-wrong-password").await;
+    window.fill("input[name=password]", "a").await;
+    window.click_text("Send").await;
+    assert_eq!(window.text("h1").await, "Hello a");
+}
+
+#[tokio::test]
+async fn two_browser_profiles_have_two_sessions() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let (regular, private) = (Chromium::new().await, Chromium::new().await);
+    regular.goto(&app.url("/")).await;
+    private.goto(&app.url("/")).await;
+    regular.click_text("Quick log in as « a »").await;
+    private.click_text("Quick log in as « b »").await;
+    regular.goto(&app.url("/")).await;
+    assert_eq!(regular.text("h1").await, "Hello a");
+    assert_eq!(private.text("h1").await, "Hello b");
+    assert_eq!(app.items().await.len(), 2, "one session item per browser");
+    private.screenshot("stage1-6-second-profile").await;
+}
+
+#[tokio::test]
+async fn stage_2_walk_in_a_browser() {
+    let pool = DemoPool::create(&test_support::local_aws().await).await;
+    pool.confirmed_user("a", "aaaaaa").await;
+    pool.invite_user("c", "temporary").await;
+    let mut s = settings(Stage::Cognito).await;
+    let mut cognito = cognito_settings(&pool);
+    // Wrong passwords are checked by the emulator only without SRP.
+    cognito.password_auth = true;
+    s.cognito = Some(cognito);
+    let app = spawn_app(s).await;
+    let window = Chromium::new().await;
+
+    window.goto(&app.url("/login")).await;
+    window.fill("input[name=username]", "a").await;
+    window.fill("input[name=password]", "nope!!").await;
+    window.click_text("Send").await;
+    assert_eq!(
+        window.text("#error").await,
+        "Incorrect username or password."
+    );
+    window.screenshot("stage2-1-wrong-password").await;
+
+    window.fill("input[name=password]", "aaaaaa").await;
+    window.click_text("Send").await;
+    assert_eq!(window.text("h1").await, "Hello a");
+    let footer = window.text("#session").await;
+    assert!(
+        footer.contains("access_token") && footer.contains('…'),
+        "tokens shortened: {footer}"
+    );
+    window.screenshot("stage2-2-logged-in").await;
+    window.click_text("My sessions").await;
+    assert!(window.text("table").await.contains("(this one)"));
+    window.screenshot("stage2-3-sessions").await;
+    window.click_text("Go to /").await;
+    window.click_text("Log out").await;
+    assert_eq!(window.text("h1").await, "Not Logged");
+
+    // A user with a temporary password.
+    window.click_text("Log in").await;
+    window.fill("input[name=username]", "c").await;
+    window.fill("input[name=password]", "temporary").await;
+    window.click_text("Send").await;
+    assert_eq!(window.text("h1").await, "Choose a new password");
+    window.screenshot("stage2-4-new-password").await;
+    window.fill("input[name=password]", "cccccc").await;
+    window.click_text("Set password and log in").await;
+    assert_eq!(window.text("h1").await, "Hello c");
+    window.screenshot("stage2-5-new-password-done").await;
+}
