@@ -231,3 +231,21 @@ fn run(
     .run();
     Ok(server)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::cookie_key;
+
+    #[test]
+    fn the_cookie_key_comes_from_the_secret() {
+        let long = "k".repeat(64);
+        assert_eq!(cookie_key(Some(&long)).master(), long.as_bytes());
+        // A short secret is stretched, the same way every time (two instances agree).
+        let short = cookie_key(Some("correct horse"));
+        assert_eq!(short.master(), cookie_key(Some("correct horse")).master());
+        assert_ne!(short.master(), cookie_key(Some("correct horsf")).master());
+        assert_eq!(short.master().len(), 64);
+        // No secret: random keys.
+        assert_ne!(cookie_key(None).master(), cookie_key(None).master());
+    }
+}

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use auth::Tokens;
-use common::{Browser, TestApp, cognito_settings, settings, spawn_app};
+use common::{Browser, COGNITO, Outage, TestApp, cognito_settings, settings, spawn_app};
 use demo_web::settings::{CognitoSettings, Stage};
 use test_support::cognito::DemoPool;
 
@@ -223,4 +223,40 @@ async fn a_tampered_token_in_the_session_is_not_a_login() {
         "tokens of a do not make b"
     );
     assert!(page.body.contains("This is a restricted area"));
+}
+
+#[tokio::test]
+async fn an_unreachable_cognito_is_said_on_the_login_page() {
+    let pool = pool_with_demo_users().await;
+    let mut s = settings(Stage::Cognito).await;
+    s.cognito = Some(cognito_settings(&pool));
+    let outage = Outage::forward_to(s.endpoint_url.as_deref().unwrap()).await;
+    s.endpoint_url = Some(format!("http://{}", outage.address));
+    let app = spawn_app(s).await;
+    let browser = Browser::new();
+    assert_eq!(app.log_in(&browser, "a", "aaaaaa").await.status, 303);
+
+    // Cognito goes away; DynamoDB stays.
+    outage.refuse(COGNITO);
+    let page = app.log_in(&Browser::new(), "b", "bbbbbb").await;
+    assert_eq!(page.status, 503);
+    assert!(
+        page.body
+            .contains("The sign-in service is unavailable, please try again later."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<form method=\"post\" action=\"/login\">"),
+        "the login page, not a crash"
+    );
+    // A logged-in user is still served (tokens are verified locally).
+    assert!(
+        browser
+            .get(&app.url("/"))
+            .await
+            .body
+            .contains("Hello <strong>a</strong>")
+    );
 }

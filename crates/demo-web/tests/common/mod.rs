@@ -196,13 +196,19 @@ impl TestApp {
     }
 }
 
-/// A TCP forwarder to the emulator that a test can cut and restore, to make
-/// DynamoDB unreachable for an app while the test keeps using it directly.
+/// A TCP forwarder to the emulator that a test can cut and restore, whole or
+/// for one service, to make it unreachable for an app while the test keeps
+/// using the emulator directly.
 pub struct Outage {
     pub address: std::net::SocketAddr,
     target: std::net::SocketAddr,
     tasks: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+    /// Requests whose head contains this text are dropped.
+    refused: Arc<std::sync::Mutex<Option<&'static str>>>,
 }
+
+/// The marker of Cognito user-pool requests (their X-Amz-Target).
+pub const COGNITO: &str = "AWSCognitoIdentityProviderService";
 
 impl Outage {
     pub async fn forward_to(target: &str) -> Self {
@@ -213,17 +219,34 @@ impl Outage {
             address,
             target,
             tasks: Default::default(),
+            refused: Default::default(),
         };
         outage.serve(listener);
         outage
     }
 
     fn serve(&self, listener: tokio::net::TcpListener) {
-        let (target, tasks) = (self.target, self.tasks.clone());
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (target, tasks, refused) = (self.target, self.tasks.clone(), self.refused.clone());
         let accept = tokio::spawn(async move {
             while let Ok((mut inbound, _)) = listener.accept().await {
+                let refused = refused.clone();
                 let task = tokio::spawn(async move {
-                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                    // The emulator closes each connection after one answer,
+                    // so the first request's head names the service.
+                    let mut head = vec![0u8; 8192];
+                    let Ok(n) = inbound.read(&mut head).await else {
+                        return;
+                    };
+                    head.truncate(n);
+                    if let Some(marker) = *refused.lock().unwrap()
+                        && String::from_utf8_lossy(&head).contains(marker)
+                    {
+                        return;
+                    }
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await
+                        && outbound.write_all(&head).await.is_ok()
+                    {
                         let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
                     }
                 });
@@ -244,5 +267,10 @@ impl Outage {
     pub async fn restore(&self) {
         let listener = tokio::net::TcpListener::bind(self.address).await.unwrap();
         self.serve(listener);
+    }
+
+    /// Drops every request whose head contains `marker` (e.g. [`COGNITO`]).
+    pub fn refuse(&self, marker: &'static str) {
+        *self.refused.lock().unwrap() = Some(marker);
     }
 }
