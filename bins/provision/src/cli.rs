@@ -1,0 +1,118 @@
+//! `provision [--settings FILE] [--yes] SUBCOMMAND`
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use anyhow::bail;
+
+use crate::settings_file::SettingsFile;
+use crate::{Provisioner, cognito, iam, table};
+
+const USAGE: &str =
+    "usage: provision [--settings FILE] [--yes] iam-user|table|cognito|all|status|teardown";
+const SAMPLE: &str = include_str!("../../../settings.sample.sh");
+
+/// A parsed command line.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Command {
+    /// The subcommand.
+    pub subcommand: String,
+    /// The settings file (default `./settings.sh`).
+    pub settings: PathBuf,
+    /// Skip teardown's confirmation.
+    pub yes: bool,
+}
+
+/// Parses the arguments; options may stand before or after the subcommand.
+pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Command> {
+    let (mut subcommand, mut settings, mut yes) = (None, PathBuf::from("settings.sh"), false);
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--settings" => match args.next() {
+                Some(file) => settings = PathBuf::from(file),
+                None => bail!("--settings needs a file\n{USAGE}"),
+            },
+            "--yes" | "-y" => yes = true,
+            "iam-user" | "table" | "cognito" | "all" | "status" | "teardown"
+                if subcommand.is_none() =>
+            {
+                subcommand = Some(arg)
+            }
+            other => bail!("unexpected argument {other:?}\n{USAGE}"),
+        }
+    }
+    match subcommand {
+        Some(subcommand) => Ok(Command {
+            subcommand,
+            settings,
+            yes,
+        }),
+        None => bail!("{USAGE}"),
+    }
+}
+
+/// Runs a command; what it did is printed as it goes.
+pub async fn run(command: Command) -> anyhow::Result<()> {
+    let settings = SettingsFile::load(&command.settings, Some(SAMPLE))?;
+    let mut p = Provisioner::new(settings).await?;
+    match command.subcommand.as_str() {
+        "iam-user" => iam::ensure(&mut p).await,
+        "table" => table::ensure(&p).await,
+        "cognito" => cognito::ensure(&mut p).await,
+        "all" => {
+            iam::ensure(&mut p).await?;
+            table::ensure(&p).await?;
+            cognito::ensure(&mut p).await
+        }
+        "status" => {
+            let mut lines = iam::status(&p).await?;
+            lines.extend(table::status(&p).await?);
+            lines.extend(cognito::status(&p).await?);
+            for (what, present) in lines {
+                println!("{:8} {what}", if present { "present" } else { "missing" });
+            }
+            Ok(())
+        }
+        "teardown" => {
+            if !command.yes && !confirm(&command.settings)? {
+                bail!("teardown cancelled");
+            }
+            cognito::teardown(&mut p).await?;
+            table::teardown(&p).await?;
+            iam::teardown(&mut p).await
+        }
+        other => bail!("unknown subcommand {other}"),
+    }
+}
+
+fn confirm(settings: &std::path::Path) -> anyhow::Result<bool> {
+    eprint!(
+        "Delete the users, app client, user pool, table, access key, policy and IAM user named in {}? [y/N] ",
+        settings.display()
+    );
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn options_go_before_or_after_the_subcommand() {
+        let before = parse(args(&["--settings", "x.sh", "status"])).unwrap();
+        let after = parse(args(&["status", "--settings", "x.sh"])).unwrap();
+        assert_eq!(before, after);
+        assert_eq!(before.settings, PathBuf::from("x.sh"));
+        assert!(parse(args(&["teardown", "--yes"])).unwrap().yes);
+        assert!(parse(args(&[])).is_err());
+        assert!(parse(args(&["all", "table"])).is_err());
+        assert!(parse(args(&["--settings"])).is_err());
+    }
+}

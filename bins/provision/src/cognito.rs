@@ -1,0 +1,228 @@
+//! The demo's user pool (the seed's 2-cognito.sh): pool, app client, users a and b.
+
+use anyhow::Context;
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::types::{
+    AliasAttributeType, AttributeType, ExplicitAuthFlowsType, MessageActionType,
+    PasswordPolicyType, UserPoolPolicyType, VerifiedAttributeType,
+};
+
+use crate::{DEMO_USERS, Provisioner, failed, is_not_found};
+
+/// The pool named `name`, if any (found by name: never a second pool).
+async fn find_pool(idp: &Client, name: &str) -> anyhow::Result<Option<String>> {
+    let mut token = None;
+    loop {
+        let page = idp
+            .list_user_pools()
+            .max_results(60)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| failed("cognito-idp:ListUserPools", e))?;
+        if let Some(pool) = page.user_pools().iter().find(|p| p.name() == Some(name)) {
+            return Ok(pool.id().map(str::to_owned));
+        }
+        match page.next_token {
+            Some(next) if !next.is_empty() => token = Some(next),
+            _ => return Ok(None),
+        }
+    }
+}
+
+async fn find_client(idp: &Client, pool: &str, name: &str) -> anyhow::Result<Option<String>> {
+    let clients = idp
+        .list_user_pool_clients()
+        .user_pool_id(pool)
+        .max_results(60)
+        .send()
+        .await
+        .map_err(|e| failed("cognito-idp:ListUserPoolClients", e))?;
+    Ok(clients
+        .user_pool_clients()
+        .iter()
+        .find(|c| c.client_name() == Some(name))
+        .and_then(|c| c.client_id().map(str::to_owned)))
+}
+
+/// Creates what is missing of: the pool, its client, users a and b.
+pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
+    let idp = Client::new(&p.cognito_aws);
+    let name = p.required("POOL_NAME")?;
+    let pool = match find_pool(&idp, &name).await? {
+        Some(id) => {
+            println!("cognito: found user pool {name} ({id})");
+            id
+        }
+        None => {
+            let created = idp
+                .create_user_pool()
+                .pool_name(&name)
+                .alias_attributes(AliasAttributeType::Email)
+                .auto_verified_attributes(VerifiedAttributeType::Email)
+                .policies(
+                    UserPoolPolicyType::builder()
+                        .password_policy(
+                            // Every flag explicitly: a missing one may default to required.
+                            PasswordPolicyType::builder()
+                                .minimum_length(6)
+                                .require_lowercase(true)
+                                .require_uppercase(false)
+                                .require_numbers(false)
+                                .require_symbols(false)
+                                .build(),
+                        )
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(|e| failed("cognito-idp:CreateUserPool", e))?;
+            let id = created
+                .user_pool()
+                .and_then(|p| p.id())
+                .context("no pool id in the answer")?
+                .to_owned();
+            println!("cognito: created user pool {name} ({id})");
+            id
+        }
+    };
+    let client = match find_client(&idp, &pool, &name).await? {
+        Some(id) => {
+            println!("cognito: found app client {id}");
+            id
+        }
+        None => {
+            let created = idp
+                .create_user_pool_client()
+                .user_pool_id(&pool)
+                .client_name(&name)
+                .generate_secret(false)
+                .set_explicit_auth_flows(Some(vec![
+                    ExplicitAuthFlowsType::AllowAdminUserPasswordAuth,
+                    ExplicitAuthFlowsType::AllowCustomAuth,
+                    ExplicitAuthFlowsType::AllowUserPasswordAuth,
+                    ExplicitAuthFlowsType::AllowUserSrpAuth,
+                    ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+                ]))
+                .send()
+                .await
+                .map_err(|e| failed("cognito-idp:CreateUserPoolClient", e))?;
+            let id = created
+                .user_pool_client()
+                .and_then(|c| c.client_id())
+                .context("no client id")?
+                .to_owned();
+            println!("cognito: created app client {id}");
+            id
+        }
+    };
+    for (user, password, email) in DEMO_USERS {
+        match idp
+            .admin_get_user()
+            .user_pool_id(&pool)
+            .username(user)
+            .send()
+            .await
+        {
+            Ok(_) => println!("cognito: found user {user}"),
+            Err(e) if is_not_found(&e) => {
+                idp.admin_create_user()
+                    .user_pool_id(&pool)
+                    .username(user)
+                    .message_action(MessageActionType::Suppress)
+                    .user_attributes(
+                        AttributeType::builder()
+                            .name("email")
+                            .value(email)
+                            .build()?,
+                    )
+                    .user_attributes(
+                        AttributeType::builder()
+                            .name("email_verified")
+                            .value("true")
+                            .build()?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| failed("cognito-idp:AdminCreateUser", e))?;
+                // Confirms the user, as answering NEW_PASSWORD_REQUIRED did in the seed.
+                idp.admin_set_user_password()
+                    .user_pool_id(&pool)
+                    .username(user)
+                    .password(password)
+                    .permanent(true)
+                    .send()
+                    .await
+                    .map_err(|e| failed("cognito-idp:AdminSetUserPassword", e))?;
+                println!("cognito: created user {user} / {email}");
+            }
+            Err(e) => return Err(failed("cognito-idp:AdminGetUser", e)),
+        }
+    }
+    p.settings.set("POOL_ID", &pool);
+    p.settings.set("CLIENT_ID", &client);
+    p.settings.save()
+}
+
+/// Pool, client and users: present or missing.
+pub async fn status(p: &Provisioner) -> anyhow::Result<Vec<(String, bool)>> {
+    let idp = Client::new(&p.cognito_aws);
+    let name = p.required("POOL_NAME")?;
+    let Some(pool) = find_pool(&idp, &name).await? else {
+        return Ok(vec![(format!("Cognito user pool {name}"), false)]);
+    };
+    let mut lines = vec![(format!("Cognito user pool {name} ({pool})"), true)];
+    lines.push((
+        format!("Cognito app client {name}"),
+        find_client(&idp, &pool, &name).await?.is_some(),
+    ));
+    for (user, _, _) in DEMO_USERS {
+        let exists = idp
+            .admin_get_user()
+            .user_pool_id(&pool)
+            .username(user)
+            .send()
+            .await
+            .is_ok();
+        lines.push((format!("Cognito user {user}"), exists));
+    }
+    Ok(lines)
+}
+
+/// Deletes the users, the client and the pool.
+pub async fn teardown(p: &mut Provisioner) -> anyhow::Result<()> {
+    let idp = Client::new(&p.cognito_aws);
+    let name = p.required("POOL_NAME")?;
+    if let Some(pool) = find_pool(&idp, &name).await? {
+        for (user, _, _) in DEMO_USERS {
+            if idp
+                .admin_delete_user()
+                .user_pool_id(&pool)
+                .username(user)
+                .send()
+                .await
+                .is_ok()
+            {
+                println!("teardown: deleted user {user}");
+            }
+        }
+        if let Some(client) = find_client(&idp, &pool, &name).await? {
+            idp.delete_user_pool_client()
+                .user_pool_id(&pool)
+                .client_id(&client)
+                .send()
+                .await
+                .map_err(|e| failed("cognito-idp:DeleteUserPoolClient", e))?;
+            println!("teardown: deleted app client {client}");
+        }
+        idp.delete_user_pool()
+            .user_pool_id(&pool)
+            .send()
+            .await
+            .map_err(|e| failed("cognito-idp:DeleteUserPool", e))?;
+        println!("teardown: deleted user pool {name} ({pool})");
+    }
+    p.settings.set("POOL_ID", "");
+    p.settings.set("CLIENT_ID", "");
+    p.settings.save()
+}

@@ -1,0 +1,197 @@
+//! The demo's IAM user (the seed's 1-setup.sh), with least privilege: only
+//! the DynamoDB actions the session store calls, on its table and index.
+
+use anyhow::Context;
+use aws_sdk_iam::Client;
+use rand::distr::{Distribution, Uniform};
+use serde_json::{Value, json};
+
+use crate::{Provisioner, failed, is_not_found};
+
+/// The inline policy's name.
+pub const POLICY_NAME: &str = "session-table";
+
+/// The policy: [`session_store::IAM_ACTIONS`] on exactly the table and its index.
+pub fn policy_document(region: &str, account: &str, table: &str) -> Value {
+    let table_arn = format!("arn:aws:dynamodb:{region}:{account}:table/{table}");
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Action": session_store::IAM_ACTIONS,
+            "Resource": [table_arn.clone(), format!("{table_arn}/index/principal-index")],
+        }]
+    })
+}
+
+fn new_user_name() -> String {
+    let letters = Uniform::new_inclusive(b'a', b'z').expect("a valid range");
+    let suffix: String = letters
+        .sample_iter(rand::rng())
+        .take(6)
+        .map(char::from)
+        .collect();
+    format!("aws-dynamodb-cognito-{suffix}")
+}
+
+async fn user_exists(iam: &Client, name: &str) -> anyhow::Result<bool> {
+    match iam.get_user().user_name(name).send().await {
+        Ok(_) => Ok(true),
+        Err(e) if is_not_found(&e) => Ok(false),
+        Err(e) => Err(failed("iam:GetUser", e)),
+    }
+}
+
+/// Creates what is missing of: the user, its policy, its access key.
+pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
+    let iam = Client::new(&p.aws);
+    let sts = aws_sdk_sts::Client::new(&p.aws);
+    let account = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| failed("sts:GetCallerIdentity", e))?
+        .account
+        .context("STS returned no account id")?;
+    let table = p.required("TABLE_NAME")?;
+
+    let user = match p.settings.get("USER_NAME") {
+        Some(name) if user_exists(&iam, &name).await? => {
+            println!("iam-user: found user {name}");
+            name
+        }
+        _ => {
+            let name = new_user_name();
+            iam.create_user()
+                .user_name(&name)
+                .send()
+                .await
+                .map_err(|e| failed("iam:CreateUser", e))?;
+            println!("iam-user: created user {name}");
+            name
+        }
+    };
+    let policy = policy_document(&p.region(), &account, &table).to_string();
+    iam.put_user_policy()
+        .user_name(&user)
+        .policy_name(POLICY_NAME)
+        .policy_document(policy)
+        .send()
+        .await
+        .map_err(|e| failed("iam:PutUserPolicy", e))?;
+    println!(
+        "iam-user: policy {POLICY_NAME} allows {} on table {table} and its index",
+        session_store::IAM_ACTIONS.len()
+    );
+
+    let keys = iam
+        .list_access_keys()
+        .user_name(&user)
+        .send()
+        .await
+        .map_err(|e| failed("iam:ListAccessKeys", e))?;
+    let known = p.settings.get("ACCESS_KEY_ID");
+    let has_known = known.as_deref().is_some_and(|id| {
+        keys.access_key_metadata()
+            .iter()
+            .any(|k| k.access_key_id() == Some(id))
+    });
+    if has_known && p.settings.get("SECRET_ACCESS_KEY").is_some() {
+        println!("iam-user: found access key {}", known.unwrap_or_default());
+    } else {
+        let key = iam
+            .create_access_key()
+            .user_name(&user)
+            .send()
+            .await
+            .map_err(|e| failed("iam:CreateAccessKey", e))?
+            .access_key
+            .context("no access key in the answer")?;
+        println!("iam-user: created access key {}", key.access_key_id());
+        p.settings.set("ACCESS_KEY_ID", key.access_key_id());
+        p.settings.set("SECRET_ACCESS_KEY", key.secret_access_key());
+    }
+    p.settings.set("AWS_ID", &account);
+    p.settings.set("USER_NAME", &user);
+    p.settings.save()
+}
+
+/// One line per part: present or missing.
+pub async fn status(p: &Provisioner) -> anyhow::Result<Vec<(String, bool)>> {
+    let iam = Client::new(&p.aws);
+    let Some(user) = p.settings.get("USER_NAME") else {
+        return Ok(vec![("IAM user (USER_NAME not set)".into(), false)]);
+    };
+    let exists = user_exists(&iam, &user).await?;
+    let mut lines = vec![(format!("IAM user {user}"), exists)];
+    if exists {
+        let policy = iam
+            .get_user_policy()
+            .user_name(&user)
+            .policy_name(POLICY_NAME)
+            .send()
+            .await;
+        lines.push((format!("IAM policy {POLICY_NAME}"), policy.is_ok()));
+        let keys = iam
+            .list_access_keys()
+            .user_name(&user)
+            .send()
+            .await
+            .map_err(|e| failed("iam:ListAccessKeys", e))?;
+        let id = p.settings.get("ACCESS_KEY_ID").unwrap_or_default();
+        let has = keys
+            .access_key_metadata()
+            .iter()
+            .any(|k| k.access_key_id() == Some(id.as_str()));
+        lines.push((format!("access key {id}"), has));
+    }
+    Ok(lines)
+}
+
+/// Deletes the access keys, the policy and the user.
+pub async fn teardown(p: &mut Provisioner) -> anyhow::Result<()> {
+    let iam = Client::new(&p.aws);
+    let Some(user) = p.settings.get("USER_NAME") else {
+        println!("teardown: no IAM user in the settings");
+        return Ok(());
+    };
+    if user_exists(&iam, &user).await? {
+        let keys = iam
+            .list_access_keys()
+            .user_name(&user)
+            .send()
+            .await
+            .map_err(|e| failed("iam:ListAccessKeys", e))?;
+        for key in keys.access_key_metadata() {
+            let id = key.access_key_id().unwrap_or_default();
+            iam.delete_access_key()
+                .user_name(&user)
+                .access_key_id(id)
+                .send()
+                .await
+                .map_err(|e| failed("iam:DeleteAccessKey", e))?;
+            println!("teardown: deleted access key {id}");
+        }
+        match iam
+            .delete_user_policy()
+            .user_name(&user)
+            .policy_name(POLICY_NAME)
+            .send()
+            .await
+        {
+            Ok(_) => println!("teardown: deleted policy {POLICY_NAME}"),
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => return Err(failed("iam:DeleteUserPolicy", e)),
+        }
+        iam.delete_user()
+            .user_name(&user)
+            .send()
+            .await
+            .map_err(|e| failed("iam:DeleteUser", e))?;
+        println!("teardown: deleted IAM user {user}");
+    }
+    for key in ["USER_NAME", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY"] {
+        p.settings.set(key, "");
+    }
+    p.settings.save()
+}

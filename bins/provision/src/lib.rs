@@ -1,0 +1,104 @@
+//! `provision`: the seed's setup scripts as one idempotent command, for the
+//! local emulator or real AWS. Every subcommand finds what exists by name
+//! and creates only what is missing, then records ids in `settings.sh`.
+
+pub mod cli;
+pub mod cognito;
+pub mod iam;
+pub mod settings_file;
+pub mod table;
+
+use anyhow::Context;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use settings_file::SettingsFile;
+
+/// The demo's users, as the seed's 2-cognito.sh creates them.
+pub const DEMO_USERS: [(&str, &str, &str); 2] =
+    [("a", "aaaaaa", "a@a.com"), ("b", "bbbbbb", "b@b.com")];
+
+/// What every subcommand works with.
+pub struct Provisioner {
+    /// The settings file being read and updated.
+    pub settings: SettingsFile,
+    /// AWS configuration in AWS_REGION (DynamoDB, IAM, STS).
+    pub aws: SdkConfig,
+    /// AWS configuration in COGNITO_REGION.
+    pub cognito_aws: SdkConfig,
+}
+
+impl Provisioner {
+    /// Reads `settings`; the AWS credentials are the standard chain's (an
+    /// administrator's, not the demo user's), the endpoint AWS_ENDPOINT_URL's.
+    pub async fn new(settings: SettingsFile) -> anyhow::Result<Self> {
+        let region = settings
+            .get("AWS_REGION")
+            .context("missing setting AWS_REGION")?;
+        let cognito_region = settings
+            .get("COGNITO_REGION")
+            .unwrap_or_else(|| region.clone());
+        let endpoint = std::env::var("AWS_ENDPOINT_URL")
+            .ok()
+            .filter(|e| !e.is_empty())
+            .or_else(|| settings.get("AWS_ENDPOINT_URL"));
+        let load = |region: String| {
+            let mut loader =
+                aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region));
+            if let Some(endpoint) = &endpoint {
+                loader = loader.endpoint_url(endpoint);
+            }
+            loader.load()
+        };
+        Ok(Self {
+            aws: load(region).await,
+            cognito_aws: load(cognito_region).await,
+            settings,
+        })
+    }
+
+    /// A required setting.
+    pub fn required(&self, key: &str) -> anyhow::Result<String> {
+        self.settings
+            .get(key)
+            .with_context(|| format!("missing setting {key}"))
+    }
+
+    /// The region of the table.
+    pub fn region(&self) -> String {
+        self.aws.region().map(|r| r.to_string()).unwrap_or_default()
+    }
+}
+
+/// Names the failed call and the service's answer in one line.
+pub fn failed<E>(action: &str, err: aws_sdk_iam::error::SdkError<E>) -> anyhow::Error
+where
+    E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    use aws_sdk_iam::error::SdkError;
+    let detail = match &err {
+        SdkError::ServiceError(e) => format!(
+            "{}: {}",
+            e.err().code().unwrap_or("error"),
+            e.err().message().unwrap_or_default()
+        ),
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+            "endpoint unreachable".to_owned()
+        }
+        other => other.to_string(),
+    };
+    anyhow::anyhow!("{action} failed: {detail}")
+}
+
+/// Whether an SDK error is the service saying "no such thing".
+pub fn is_not_found<E>(err: &aws_sdk_iam::error::SdkError<E>) -> bool
+where
+    E: aws_sdk_iam::error::ProvideErrorMetadata,
+{
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| {
+            matches!(
+                code,
+                "NoSuchEntity" | "ResourceNotFoundException" | "UserNotFoundException"
+            )
+        })
+}

@@ -1,0 +1,275 @@
+//! The `provision` binary against the emulator: each subcommand, idempotence,
+//! status, teardown, the written policy and the settings file.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use demo_web::settings::parse_settings_file;
+
+struct Workspace {
+    dir: PathBuf,
+    endpoint: String,
+}
+
+impl Workspace {
+    async fn new() -> Self {
+        let aws = test_support::local_aws().await;
+        let dir = std::env::temp_dir().join(test_support::unique_name("provision"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let settings = format!(
+            "# Project settings\nAWS_REGION=us-east-1\nCOGNITO_REGION=us-east-1\nTABLE_NAME={}\nPOOL_NAME={}\n# mine\nUNKNOWN_KEY=kept\nUSER_NAME=\nACCESS_KEY_ID=\nSECRET_ACCESS_KEY=\nPOOL_ID=\nCLIENT_ID=\n",
+            test_support::unique_name("table"),
+            test_support::unique_name("pool"),
+        );
+        std::fs::write(dir.join("settings.sh"), settings).unwrap();
+        Self {
+            dir,
+            endpoint: aws.endpoint,
+        }
+    }
+
+    fn settings_path(&self) -> PathBuf {
+        self.dir.join("settings.sh")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_provision"))
+            .args(args)
+            .current_dir(&self.dir)
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("AWS_ACCESS_KEY_ID", "admin")
+            .env("AWS_SECRET_ACCESS_KEY", "admin")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .unwrap();
+        output
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "{args:?}: {text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        text
+    }
+
+    fn value(&self, key: &str) -> String {
+        parse_settings_file(&std::fs::read_to_string(self.settings_path()).unwrap())
+            .remove(key)
+            .unwrap_or_default()
+    }
+
+    async fn aws(&self) -> aws_config::SdkConfig {
+        test_support::sdk_config(&self.endpoint).await
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test]
+async fn all_twice_gives_the_same_ids_and_one_pool() {
+    let ws = Workspace::new().await;
+    let first = ws.ok(&["all", "--settings", "settings.sh"]);
+    assert!(
+        first.contains("created user aws-dynamodb-cognito-"),
+        "{first}"
+    );
+    assert!(first.contains("created user pool"));
+    let ids = [
+        "USER_NAME",
+        "ACCESS_KEY_ID",
+        "SECRET_ACCESS_KEY",
+        "AWS_ID",
+        "POOL_ID",
+        "CLIENT_ID",
+    ]
+    .map(|k| ws.value(k));
+    assert!(ids.iter().all(|v| !v.is_empty()), "{ids:?}");
+    assert!(
+        ids[0].len() == "aws-dynamodb-cognito-".len() + 6
+            && ids[0][21..].chars().all(|c| c.is_ascii_lowercase())
+    );
+
+    let second = ws.ok(&["--settings", "settings.sh", "all"]);
+    assert!(
+        !second.contains("created"),
+        "nothing is created twice: {second}"
+    );
+    assert!(
+        second.contains("found user pool") && second.contains("found access key"),
+        "{second}"
+    );
+    assert_eq!(
+        ids,
+        [
+            "USER_NAME",
+            "ACCESS_KEY_ID",
+            "SECRET_ACCESS_KEY",
+            "AWS_ID",
+            "POOL_ID",
+            "CLIENT_ID"
+        ]
+        .map(|k| ws.value(k))
+    );
+
+    let idp = aws_sdk_cognitoidentityprovider::Client::new(&ws.aws().await);
+    let pools = idp.list_user_pools().max_results(60).send().await.unwrap();
+    let name = ws.value("POOL_NAME");
+    assert_eq!(
+        pools
+            .user_pools()
+            .iter()
+            .filter(|p| p.name() == Some(name.as_str()))
+            .count(),
+        1
+    );
+
+    // The demo users sign in with their passwords.
+    let cognito =
+        auth::Cognito::builder(&ws.aws().await, ws.value("POOL_ID"), ws.value("CLIENT_ID"))
+            .auth_flow(auth::AuthFlow::Password)
+            .build();
+    for (user, password) in [("a", "aaaaaa"), ("b", "bbbbbb")] {
+        assert!(matches!(
+            cognito.sign_in(user, password).await.unwrap(),
+            auth::SignIn::Tokens(_)
+        ));
+    }
+}
+
+#[tokio::test]
+async fn the_policy_is_least_privilege() {
+    let ws = Workspace::new().await;
+    ws.ok(&["iam-user"]);
+    let iam = aws_sdk_iam::Client::new(&ws.aws().await);
+    let policy = iam
+        .get_user_policy()
+        .user_name(ws.value("USER_NAME"))
+        .policy_name(provision::iam::POLICY_NAME)
+        .send()
+        .await
+        .unwrap();
+    let document = policy.policy_document();
+    // IAM returns policy documents URL-encoded.
+    let document = percent_encoding::percent_decode_str(document)
+        .decode_utf8()
+        .unwrap();
+    let policy: serde_json::Value = serde_json::from_str(&document).unwrap();
+    let statement = &policy["Statement"][0];
+    assert_eq!(statement["Effect"], "Allow");
+    let actions: Vec<&str> = statement["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(actions, session_store::IAM_ACTIONS);
+    assert!(
+        actions
+            .iter()
+            .all(|a| a.starts_with("dynamodb:") && !a.contains('*'))
+    );
+    let table_arn = format!(
+        "arn:aws:dynamodb:us-east-1:{}:table/{}",
+        ws.value("AWS_ID"),
+        ws.value("TABLE_NAME")
+    );
+    let resources: Vec<&str> = statement["Resource"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        resources,
+        [
+            table_arn.clone(),
+            format!("{table_arn}/index/principal-index")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn status_before_and_after_and_teardown_leaves_nothing() {
+    let ws = Workspace::new().await;
+    let before = ws.ok(&["status"]);
+    assert!(!before.contains("present"), "{before}");
+    assert!(before.contains("missing  DynamoDB table"), "{before}");
+
+    ws.ok(&["all"]);
+    let after = ws.ok(&["status"]);
+    assert!(!after.contains("missing"), "{after}");
+    assert_eq!(after.matches("present").count(), 8, "{after}");
+
+    // Without --yes and no answer, nothing is deleted.
+    let refused = ws.run(&["teardown"]);
+    assert!(!refused.status.success());
+    assert!(ws.ok(&["status"]).matches("present").count() == 8);
+
+    let (user, pool, table) = (
+        ws.value("USER_NAME"),
+        ws.value("POOL_ID"),
+        ws.value("TABLE_NAME"),
+    );
+    ws.ok(&["teardown", "--yes"]);
+    let aws = ws.aws().await;
+    assert!(
+        aws_sdk_iam::Client::new(&aws)
+            .get_user()
+            .user_name(&user)
+            .send()
+            .await
+            .is_err()
+    );
+    assert!(
+        aws_sdk_cognitoidentityprovider::Client::new(&aws)
+            .describe_user_pool()
+            .user_pool_id(&pool)
+            .send()
+            .await
+            .is_err()
+    );
+    assert!(
+        aws_sdk_dynamodb::Client::new(&aws)
+            .describe_table()
+            .table_name(&table)
+            .send()
+            .await
+            .is_err()
+    );
+    assert!(!ws.ok(&["status"]).contains("present"));
+}
+
+#[tokio::test]
+async fn the_settings_file_keeps_comments_unknown_keys_and_mode_0600() {
+    let ws = Workspace::new().await;
+    ws.ok(&["table"]);
+    ws.ok(&["cognito"]);
+    let text = std::fs::read_to_string(ws.settings_path()).unwrap();
+    assert!(text.starts_with("# Project settings\n"));
+    assert!(text.contains("# mine\nUNKNOWN_KEY=kept\n"));
+    assert_eq!(mode(&ws.settings_path()), 0o600);
+    assert!(!ws.value("POOL_ID").is_empty());
+}
+
+#[tokio::test]
+async fn an_unreachable_endpoint_is_a_one_line_error() {
+    let ws = Workspace {
+        endpoint: "http://127.0.0.1:9".into(),
+        ..Workspace::new().await
+    };
+    let output = ws.run(&["table"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("DescribeTable"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
