@@ -33,7 +33,7 @@ impl Workspace {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_provision"))
+        std::process::Command::new(env!("CARGO_BIN_EXE_provision"))
             .args(args)
             .current_dir(&self.dir)
             .env("AWS_ENDPOINT_URL", &self.endpoint)
@@ -41,8 +41,7 @@ impl Workspace {
             .env("AWS_SECRET_ACCESS_KEY", "admin")
             .env_remove("AWS_PROFILE")
             .output()
-            .unwrap();
-        output
+            .unwrap()
     }
 
     fn ok(&self, args: &[&str]) -> String {
