@@ -9,6 +9,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, AuthenticationResultType, ChallengeNameType,
 };
 
+use crate::calls::{CallCount, CallCounters};
 use crate::srp::{SrpClient, timestamp};
 use crate::{AuthError, NewPasswordChallenge, SignIn, TokenVerifier, Tokens, secret_hash};
 
@@ -50,6 +51,7 @@ pub struct Cognito {
     client_secret: Option<String>,
     auth_flow: AuthFlow,
     verifier: TokenVerifier,
+    counters: CallCounters,
 }
 
 impl std::fmt::Debug for Cognito {
@@ -178,6 +180,7 @@ impl CognitoBuilder {
             client_id: self.client_id,
             client_secret: self.client_secret,
             auth_flow: self.auth_flow,
+            counters: CallCounters::default(),
         }
     }
 }
@@ -186,6 +189,11 @@ impl Cognito {
     /// The verifier of this pool's tokens.
     pub fn verifier(&self) -> &TokenVerifier {
         &self.verifier
+    }
+
+    /// Counts of the Cognito calls made so far, by kind.
+    pub fn call_counts(&self) -> Vec<CallCount> {
+        self.counters.snapshot()
     }
 
     /// The user pool id.
@@ -213,8 +221,9 @@ impl Cognito {
                     .auth_parameters("PASSWORD", password)
                     .set_auth_parameters_secret_hash(self.secret_hash(username))
                     .send()
-                    .await
-                    .map_err(|e| AuthError::from_sdk(e, false))?;
+                    .await;
+                self.counters.record("InitiateAuth", &output);
+                let output = output.map_err(|e| AuthError::from_sdk(e, false))?;
                 next_step(
                     output.challenge_name,
                     output.challenge_parameters,
@@ -236,8 +245,9 @@ impl Cognito {
             .auth_parameters("SRP_A", srp.public_hex())
             .set_auth_parameters_secret_hash(self.secret_hash(username))
             .send()
-            .await
-            .map_err(|e| AuthError::from_sdk(e, false))?;
+            .await;
+        self.counters.record("InitiateAuth", &output);
+        let output = output.map_err(|e| AuthError::from_sdk(e, false))?;
         if output.challenge_name != Some(ChallengeNameType::PasswordVerifier) {
             return next_step(
                 output.challenge_name,
@@ -279,8 +289,9 @@ impl Cognito {
             .set_challenge_responses_secret_hash(self.secret_hash(challenge_username))
             .set_session(output.session)
             .send()
-            .await
-            .map_err(|e| AuthError::from_sdk(e, false))?;
+            .await;
+        self.counters.record("RespondToAuthChallenge", &answer);
+        let answer = answer.map_err(|e| AuthError::from_sdk(e, false))?;
         next_step(
             answer.challenge_name,
             answer.challenge_parameters,
@@ -309,10 +320,9 @@ impl Cognito {
         for (name, value) in attributes {
             request = request.challenge_responses(format!("userAttributes.{name}"), value);
         }
-        let answer = request
-            .send()
-            .await
-            .map_err(|e| AuthError::from_sdk(e, false))?;
+        let answer = request.send().await;
+        self.counters.record("RespondToAuthChallenge", &answer);
+        let answer = answer.map_err(|e| AuthError::from_sdk(e, false))?;
         next_step(
             answer.challenge_name,
             answer.challenge_parameters,
@@ -332,8 +342,9 @@ impl Cognito {
             .auth_parameters("REFRESH_TOKEN", refresh_token)
             .set_auth_parameters_secret_hash(self.secret_hash(username))
             .send()
-            .await
-            .map_err(|e| AuthError::from_sdk(e, true))?;
+            .await;
+        self.counters.record("InitiateAuth", &output);
+        let output = output.map_err(|e| AuthError::from_sdk(e, true))?;
         match next_step(
             output.challenge_name,
             output.challenge_parameters,
@@ -356,12 +367,14 @@ impl Cognito {
     /// Signs the user out everywhere: Cognito revokes their access and
     /// refresh tokens (GlobalSignOut).
     pub async fn sign_out(&self, access_token: &str) -> Result<(), AuthError> {
-        self.client
+        let result = self
+            .client
             .global_sign_out()
             .access_token(access_token)
             .send()
-            .await
-            .map_err(|e| AuthError::from_sdk(e, true))?;
+            .await;
+        self.counters.record("GlobalSignOut", &result);
+        result.map_err(|e| AuthError::from_sdk(e, true))?;
         Ok(())
     }
 
@@ -373,8 +386,9 @@ impl Cognito {
             .get_user()
             .access_token(access_token)
             .send()
-            .await
-            .map_err(|e| AuthError::from_sdk(e, true))?;
+            .await;
+        self.counters.record("GetUser", &output);
+        let output = output.map_err(|e| AuthError::from_sdk(e, true))?;
         Ok(output.username)
     }
 }

@@ -33,6 +33,7 @@
 //! # Ok(()) }
 //! ```
 
+mod calls;
 mod client;
 mod error;
 mod jwks;
@@ -41,6 +42,7 @@ pub mod srp;
 mod tokens;
 mod verify;
 
+pub use calls::{CALLS, CallCount};
 pub use client::{AuthFlow, Cognito, CognitoBuilder};
 pub use error::AuthError;
 pub use jsonwebtoken::jwk::JwkSet;

@@ -233,6 +233,13 @@ async fn refresh_gives_new_verified_tokens() {
     pool.confirmed_user("a", "aaaaaa").await;
     let cognito = pool.cognito(AuthFlow::Srp);
     let first = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+    let counts = cognito.call_counts();
+    let count = |call| counts.iter().find(|c| c.call == call).unwrap().calls;
+    assert_eq!(
+        (count("InitiateAuth"), count("RespondToAuthChallenge")),
+        (1, 1),
+        "SRP: two calls"
+    );
     let refresh_token = first.refresh_token.clone().unwrap();
     let refreshed = cognito.refresh("a", &refresh_token).await.unwrap();
     let claims = cognito

@@ -79,6 +79,11 @@ pub trait Authenticator: Send + Sync + 'static {
 
     /// Ends the user's sign-in at the identity provider (stage 2: GlobalSignOut).
     async fn log_out(&self, tokens: Option<&Tokens>);
+
+    /// Calls made to the identity provider, for metrics.
+    fn call_counts(&self) -> Vec<auth::CallCount> {
+        Vec::new()
+    }
 }
 
 /// Stage 1: users `a` and `b`, whose password is their name.
@@ -232,6 +237,10 @@ impl Authenticator for CognitoUsers {
                 Ok(Check::Invalid)
             }
         }
+    }
+
+    fn call_counts(&self) -> Vec<auth::CallCount> {
+        self.cognito.call_counts()
     }
 
     async fn log_out(&self, tokens: Option<&Tokens>) {

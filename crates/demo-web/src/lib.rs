@@ -4,6 +4,7 @@
 
 pub mod authenticator;
 pub mod errors;
+pub mod metrics;
 pub mod page;
 pub mod request_log;
 pub mod routes;

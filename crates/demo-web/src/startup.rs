@@ -15,7 +15,9 @@ use session_store::DynamoDbSessionStore;
 use crate::authenticator::{Authenticator, CognitoUsers, LocalUsers};
 use crate::errors::error_pages;
 use crate::request_log::log_requests;
-use crate::routes::{account, home, new_password, restricted, sessions, static_files};
+use crate::routes::{
+    account, home, new_password, restricted, session_json, sessions, static_files,
+};
 use crate::settings::{Settings, Stage};
 use crate::templates::Templates;
 
@@ -32,6 +34,8 @@ pub struct AppState {
     pub authenticator: Arc<dyn Authenticator>,
     /// Shown at the top of each page.
     pub stage_title: &'static str,
+    /// Request, DynamoDB and Cognito metrics.
+    pub metrics: crate::metrics::Metrics,
 }
 
 /// A built, not yet running, application.
@@ -153,6 +157,7 @@ impl Application {
             store: store.clone(),
             authenticator,
             stage_title,
+            metrics: Default::default(),
         });
         let port = listener
             .local_addr()
@@ -207,9 +212,12 @@ fn run(
             .app_data(web::PayloadConfig::default().limit(FORM_LIMIT))
             .wrap(sessions)
             .wrap(from_fn(error_pages))
+            .wrap(from_fn(crate::metrics::track))
             .wrap(from_fn(log_requests))
             .route("/", web::get().to(home::home))
             .route("/static/style.css", web::get().to(static_files::style))
+            .route("/session.json", web::get().to(session_json::session_json))
+            .route("/metrics", web::get().to(crate::metrics::metrics))
             .service(
                 web::resource("/login")
                     .get(account::login_form)

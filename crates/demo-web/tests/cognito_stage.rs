@@ -63,6 +63,12 @@ async fn cognito_login_verifies_tokens_and_never_shows_them() {
         "the footer shows the session's keys"
     );
 
+    let metrics = Browser::new().get(&app.url("/metrics")).await.body;
+    assert!(
+        common::metric(&metrics, "cognito_calls_total{operation=\"InitiateAuth\"}") >= 1.0,
+        "{metrics}"
+    );
+
     // Quick login as b in another browser.
     let other = Browser::new();
     other

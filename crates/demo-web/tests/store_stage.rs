@@ -377,3 +377,46 @@ async fn two_instances_share_logins() {
         .await;
     assert!(browser.get(&one.url("/")).await.body.contains("Not Logged"));
 }
+
+#[tokio::test]
+async fn a_read_only_request_costs_one_get_item_and_no_write() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "a").await;
+    let scrape = Browser::new();
+    let ops = |page: &str, op: &str| {
+        common::metric(
+            page,
+            &format!("dynamodb_operations_total{{operation=\"{op}\"}}"),
+        )
+    };
+    let before = scrape.get(&app.url("/metrics")).await.body;
+    for _ in 0..5 {
+        let json = browser.get(&app.url("/session.json")).await;
+        assert_eq!(json.status, 200);
+        assert!(json.body.contains("\"user\":\"a\""), "{}", json.body);
+    }
+    let after = scrape.get(&app.url("/metrics")).await.body;
+    assert_eq!(ops(&after, "GetItem") - ops(&before, "GetItem"), 5.0);
+    for write in ["PutItem", "UpdateItem", "DeleteItem"] {
+        assert_eq!(ops(&after, write), ops(&before, write), "{write}");
+    }
+    // A page view changes the session: one read, one write.
+    browser.get(&app.url("/")).await;
+    let last = scrape.get(&app.url("/metrics")).await.body;
+    assert_eq!(ops(&last, "GetItem") - ops(&after, "GetItem"), 1.0);
+    assert_eq!(ops(&last, "UpdateItem") - ops(&after, "UpdateItem"), 1.0);
+
+    assert!(
+        common::metric(
+            &last,
+            "http_requests_total{route=\"/session.json\",status=\"200\"}"
+        ) >= 5.0,
+        "{last}"
+    );
+    assert!(last.contains("http_request_duration_seconds_bucket{route=\"/\""));
+    // Unknown paths share one label.
+    browser.get(&app.url("/random/junk/123")).await;
+    let page = scrape.get(&app.url("/metrics")).await.body;
+    assert!(page.contains("route=\"unmatched\",status=\"404\"") && !page.contains("junk"));
+}

@@ -4,6 +4,7 @@ pub mod account;
 pub mod home;
 pub mod new_password;
 pub mod restricted;
+pub mod session_json;
 pub mod sessions;
 pub mod static_files;
 

@@ -274,3 +274,11 @@ impl Outage {
         *self.refused.lock().unwrap() = Some(marker);
     }
 }
+
+/// The value of a metric line `name{labels}` in a Prometheus text page (0 when absent).
+pub fn metric(page: &str, series: &str) -> f64 {
+    page.lines()
+        .find(|line| line.starts_with(series) && line[series.len()..].starts_with(' '))
+        .and_then(|line| line.rsplit(' ').next()?.parse().ok())
+        .unwrap_or(0.0)
+}

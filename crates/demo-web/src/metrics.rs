@@ -1,0 +1,156 @@
+//! `/metrics` in Prometheus text format: HTTP requests by route and status
+//! with a latency histogram, DynamoDB operations and Cognito calls by kind
+//! with failures (read from the store's and the client's own counters).
+
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, web};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+};
+use session_store::Operation;
+
+use crate::startup::AppState;
+
+/// The app's metrics.
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    dynamodb_calls: IntCounterVec,
+    dynamodb_failures: IntCounterVec,
+    cognito_calls: IntCounterVec,
+    cognito_failures: IntCounterVec,
+}
+
+fn counter(registry: &Registry, name: &str, help: &str, label: &str) -> IntCounterVec {
+    let counter = IntCounterVec::new(Opts::new(name, help), &[label]).expect("a valid metric");
+    registry
+        .register(Box::new(counter.clone()))
+        .expect("registered once");
+    counter
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let registry = Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "HTTP requests by route and status"),
+            &["route", "status"],
+        )
+        .expect("a valid metric");
+        registry
+            .register(Box::new(requests.clone()))
+            .expect("registered once");
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "HTTP request latency by route",
+            )
+            .buckets(vec![
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ]),
+            &["route"],
+        )
+        .expect("a valid metric");
+        registry
+            .register(Box::new(latency.clone()))
+            .expect("registered once");
+        Self {
+            dynamodb_calls: counter(
+                &registry,
+                "dynamodb_operations_total",
+                "DynamoDB calls by operation",
+                "operation",
+            ),
+            dynamodb_failures: counter(
+                &registry,
+                "dynamodb_operation_failures_total",
+                "Failed DynamoDB calls",
+                "operation",
+            ),
+            cognito_calls: counter(
+                &registry,
+                "cognito_calls_total",
+                "Cognito calls by operation",
+                "operation",
+            ),
+            cognito_failures: counter(
+                &registry,
+                "cognito_call_failures_total",
+                "Failed Cognito calls",
+                "operation",
+            ),
+            registry,
+            requests,
+            latency,
+        }
+    }
+}
+
+impl Metrics {
+    fn observe(&self, route: &str, status: u16, seconds: f64) {
+        self.requests
+            .with_label_values(&[route, &status.to_string()])
+            .inc();
+        self.latency.with_label_values(&[route]).observe(seconds);
+    }
+
+    /// The text exposition, with the store's and Cognito's counters brought up to date.
+    fn render(&self, state: &AppState) -> String {
+        let counts = state.store.operation_counts();
+        for op in Operation::ALL {
+            catch_up(&self.dynamodb_calls, op.name(), counts.calls(op));
+            catch_up(&self.dynamodb_failures, op.name(), counts.failures(op));
+        }
+        for count in state.authenticator.call_counts() {
+            catch_up(&self.cognito_calls, count.call, count.calls);
+            catch_up(&self.cognito_failures, count.call, count.failures);
+        }
+        let mut buffer = Vec::new();
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut buffer)
+            .expect("text encoding");
+        String::from_utf8(buffer).expect("the text format is UTF-8")
+    }
+}
+
+/// Brings a counter to an external monotonic total.
+fn catch_up(counter: &IntCounterVec, label: &str, total: u64) {
+    let counter = counter.with_label_values(&[label]);
+    counter.inc_by(total.saturating_sub(counter.get()));
+}
+
+/// Middleware: counts each request by route pattern (not raw path, so
+/// random URLs cannot blow up the label set) and status.
+pub async fn track(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let response = next.call(req).await;
+    if let Some(state) = state {
+        let status = match &response {
+            Ok(r) => r.status().as_u16(),
+            Err(e) => e.as_response_error().status_code().as_u16(),
+        };
+        state
+            .metrics
+            .observe(&route, status, started.elapsed().as_secs_f64());
+    }
+    response
+}
+
+/// `GET /metrics`.
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render(&state))
+}
