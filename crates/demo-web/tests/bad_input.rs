@@ -1,0 +1,147 @@
+//! Generated bad input against stage 1: malformed, tampered, truncated and
+//! oversized cookies; huge and invalid-UTF-8 form fields; odd methods and
+//! paths. Every answer is a 4xx or a normal page, never a 5xx, and the
+//! server is healthy afterwards.
+
+mod common;
+
+use common::{Browser, settings, spawn_app};
+use demo_web::settings::Stage;
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::TestRunner;
+
+#[derive(Debug, Clone)]
+enum Cookie {
+    None,
+    Garbage(String),
+    Tampered { position: usize, with: char },
+    Truncated(usize),
+    Oversized(usize),
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    method: &'static str,
+    path: String,
+    cookie: Cookie,
+    body: Vec<u8>,
+    form: bool,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    let method = prop::sample::select(vec![
+        "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD",
+    ]);
+    let path = prop_oneof![
+        8 => prop::sample::select(vec![
+            "/", "/login", "/logout", "/quicklogin/a", "/quicklogin/%00", "/quicklogin/..%2f..", "/restricted",
+            "/sessions", "/sessions/revoke", "/sessions/revoke-others", "/new-password", "/session.json",
+            "/static/style.css", "/static/../Cargo.toml", "/%ff%fe", "//", "/login?x=%zz",
+        ])
+        .prop_map(str::to_owned),
+        1 => "/[a-z0-9%._~-]{0,64}",
+        1 => (1usize..6).prop_map(|n| format!("/{}", "a".repeat(n * 1500))),
+    ];
+    let cookie = prop_oneof![
+        Just(Cookie::None),
+        "[ -~&&[^;]]{0,200}".prop_map(Cookie::Garbage),
+        (0usize..200, prop::char::range('!', '~'))
+            .prop_map(|(position, with)| Cookie::Tampered { position, with }),
+        (0usize..120).prop_map(Cookie::Truncated),
+        (4usize..40).prop_map(|kb| Cookie::Oversized(kb * 1024)),
+    ];
+    let body = prop_oneof![
+        Just(Vec::new()),
+        prop::collection::vec(any::<u8>(), 0..512),
+        (0usize..3).prop_map(|i| [
+            "csrf=x&username=%ff%fe&password=%c3%28",
+            "username=a&password=a",
+            "csrf&&&==&"
+        ][i]
+            .as_bytes()
+            .to_vec()),
+        (1usize..200).prop_map(|kb| format!(
+            "csrf=x&username={}&password=a",
+            "u".repeat(kb * 1024)
+        )
+        .into_bytes()),
+    ];
+    (method, path, cookie, body, any::<bool>()).prop_map(|(method, path, cookie, body, form)| {
+        Case {
+            method,
+            path,
+            cookie,
+            body,
+            form,
+        }
+    })
+}
+
+fn cookie_header(cookie: &Cookie, real: &str) -> Option<String> {
+    let value = match cookie {
+        Cookie::None => return None,
+        Cookie::Garbage(s) => s.clone(),
+        Cookie::Tampered { position, with } => {
+            let mut chars: Vec<char> = real.chars().collect();
+            let i = position % chars.len().max(1);
+            if let Some(c) = chars.get_mut(i) {
+                *c = *with;
+            }
+            chars.into_iter().filter(|c| *c != ';').collect()
+        }
+        Cookie::Truncated(n) => real.chars().take(*n).collect(),
+        Cookie::Oversized(n) => "x".repeat(*n),
+    };
+    Some(format!("session={value}"))
+}
+
+#[tokio::test]
+async fn generated_bad_input_never_gets_a_5xx() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    // A real logged-in cookie to tamper with.
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "a").await;
+    let real = browser.session_cookie(&app).expect("a session cookie");
+
+    let mut runner = TestRunner::deterministic();
+    let strategy = case();
+    let cases: Vec<Case> = (0..300)
+        .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+        .collect();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut statuses = std::collections::BTreeMap::new();
+    for case in &cases {
+        let mut request = http
+            .request(case.method.parse().unwrap(), app.url(&case.path))
+            .body(case.body.clone());
+        if case.form {
+            request = request.header("content-type", "application/x-www-form-urlencoded");
+        }
+        if let Some(cookie) = cookie_header(&case.cookie, &real) {
+            request = request.header("cookie", cookie);
+        }
+        let status = match request.send().await {
+            Ok(response) => response.status().as_u16(),
+            // The server may close the connection on a request it refuses to read.
+            Err(e) if e.is_request() || e.is_body() => 0,
+            Err(e) => panic!("{case:?}: {e}"),
+        };
+        assert!(status < 500, "{case:?} got {status}");
+        *statuses.entry(status).or_insert(0) += 1;
+    }
+    println!("statuses: {statuses:?}");
+    assert!(
+        statuses.keys().filter(|s| **s >= 400).count() >= 3,
+        "the cases reach several refusals: {statuses:?}"
+    );
+    assert!(statuses.contains_key(&200), "{statuses:?}");
+
+    // Healthy afterwards, and the real session is intact.
+    let home = browser.get(&app.url("/")).await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Hello <strong>a</strong>"));
+}
