@@ -13,21 +13,26 @@ async fn stage_1_walk_in_a_browser() {
     let app = spawn_app(settings(Stage::Store).await).await;
     let window = Chromium::new().await;
     window.goto(&app.url("/")).await;
-    assert_eq!(window.text("h1").await, "Not Logged");
+    window.expect_text("h1", "Not Logged").await;
     window.screenshot("stage1-1-home").await;
 
     window.click_text("Quick log in as « a »").await;
-    assert_eq!(window.text("h1").await, "Hello a");
+    window.expect_text("h1", "Hello a").await;
     window.screenshot("stage1-2-logged-in").await;
 
     window.click_text("Go to /restricted").await;
-    assert_eq!(window.text(".alert").await, "You see some secret things !");
+    window
+        .expect_text(".alert", "You see some secret things !")
+        .await;
     window.screenshot("stage1-3-restricted").await;
 
     window.click_text("Log out").await;
-    assert_eq!(window.text("h1").await, "Not Logged");
+    window.expect_text("h1", "Not Logged").await;
     window.goto(&app.url("/restricted")).await;
-    assert_eq!(window.text(".alert").await, "This is a restricted area");
+    window.expect_text("h1", "Not Logged").await;
+    window
+        .expect_text(".alert", "This is a restricted area")
+        .await;
     window.screenshot("stage1-4-restricted-logged-out").await;
 }
 
@@ -37,14 +42,15 @@ async fn stage_1_wrong_password_in_a_browser() {
     let window = Chromium::new().await;
     window.goto(&app.url("/")).await;
     window.click_text("Log in").await;
+    window.expect_text("h1", "Log in").await;
     window.fill("input[name=username]", "a").await;
     window.fill("input[name=password]", "wrong").await;
     window.click_text("Send").await;
-    assert_eq!(window.text("#error").await, "Invalid password");
+    window.expect_text("#error", "Invalid password").await;
     window.screenshot("stage1-5-wrong-password").await;
     window.fill("input[name=password]", "a").await;
     window.click_text("Send").await;
-    assert_eq!(window.text("h1").await, "Hello a");
+    window.expect_text("h1", "Hello a").await;
 }
 
 #[tokio::test]
@@ -55,9 +61,8 @@ async fn two_browser_profiles_have_two_sessions() {
     private.goto(&app.url("/")).await;
     regular.click_text("Quick log in as « a »").await;
     private.click_text("Quick log in as « b »").await;
-    regular.goto(&app.url("/")).await;
-    assert_eq!(regular.text("h1").await, "Hello a");
-    assert_eq!(private.text("h1").await, "Hello b");
+    regular.expect_text("h1", "Hello a").await;
+    private.expect_text("h1", "Hello b").await;
     assert_eq!(app.items().await.len(), 2, "one session item per browser");
     private.screenshot("stage1-6-second-profile").await;
 }
@@ -76,18 +81,18 @@ async fn stage_2_walk_in_a_browser() {
     let window = Chromium::new().await;
 
     window.goto(&app.url("/login")).await;
+    window.expect_text("h1", "Log in").await;
     window.fill("input[name=username]", "a").await;
     window.fill("input[name=password]", "nope!!").await;
     window.click_text("Send").await;
-    assert_eq!(
-        window.text("#error").await,
-        "Incorrect username or password."
-    );
+    window
+        .expect_text("#error", "Incorrect username or password.")
+        .await;
     window.screenshot("stage2-1-wrong-password").await;
 
     window.fill("input[name=password]", "aaaaaa").await;
     window.click_text("Send").await;
-    assert_eq!(window.text("h1").await, "Hello a");
+    window.expect_text("h1", "Hello a").await;
     let footer = window.text("#session").await;
     assert!(
         footer.contains("access_token") && footer.contains('…'),
@@ -95,21 +100,23 @@ async fn stage_2_walk_in_a_browser() {
     );
     window.screenshot("stage2-2-logged-in").await;
     window.click_text("My sessions").await;
+    window.expect_text("h1", "Sessions of a").await;
     assert!(window.text("table").await.contains("(this one)"));
     window.screenshot("stage2-3-sessions").await;
     window.click_text("Go to /").await;
     window.click_text("Log out").await;
-    assert_eq!(window.text("h1").await, "Not Logged");
+    window.expect_text("h1", "Not Logged").await;
 
     // A user with a temporary password.
     window.click_text("Log in").await;
+    window.expect_text("h1", "Log in").await;
     window.fill("input[name=username]", "c").await;
     window.fill("input[name=password]", "temporary").await;
     window.click_text("Send").await;
-    assert_eq!(window.text("h1").await, "Choose a new password");
+    window.expect_text("h1", "Choose a new password").await;
     window.screenshot("stage2-4-new-password").await;
     window.fill("input[name=password]", "cccccc").await;
     window.click_text("Set password and log in").await;
-    assert_eq!(window.text("h1").await, "Hello c");
+    window.expect_text("h1", "Hello c").await;
     window.screenshot("stage2-5-new-password-done").await;
 }

@@ -117,7 +117,12 @@ impl Browser {
         }
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    async fn try_call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Value> {
         let url = format!("{}/session/{}{path}", chromedriver(), self.session);
         let mut request = self.http.request(method, &url);
         if let Some(body) = body {
@@ -130,10 +135,16 @@ impl Browser {
             .json()
             .await
             .expect("JSON");
-        if answer["value"].get("error").is_some() {
-            panic!("WebDriver {path}: {}", answer["value"]);
+        match answer["value"].get("error") {
+            Some(_) => Err(answer["value"].clone()),
+            None => Ok(answer["value"].clone()),
         }
-        answer["value"].clone()
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method, path, body)
+            .await
+            .unwrap_or_else(|error| panic!("WebDriver {path}: {error}"))
     }
 
     /// Opens `url` and waits for the page to load.
@@ -165,8 +176,8 @@ impl Browser {
             .to_owned()
     }
 
-    /// Clicks the first element matching `css` (a click that submits a form
-    /// waits for the next page).
+    /// Clicks the first element matching `css`. The click may return before
+    /// the page it leads to has loaded: check with [`Browser::expect_text`].
     pub async fn click(&self, css: &str) {
         let id = self.find(css).await;
         self.call(
@@ -177,7 +188,7 @@ impl Browser {
         .await;
     }
 
-    /// Clicks the button or link whose text is `text`.
+    /// Clicks the button or link whose text is `text` (see [`Browser::click`]).
     pub async fn click_text(&self, text: &str) {
         let value = self
             .call(
@@ -207,6 +218,41 @@ impl Browser {
             Some(json!({"text": text})),
         )
         .await;
+    }
+
+    /// Waits until the first element matching `css` reads `expected`
+    /// (pages load after a click returns); panics with what it read last
+    /// after 10 s.
+    pub async fn expect_text(&self, css: &str, expected: &str) {
+        let mut last = String::new();
+        for _ in 0..200 {
+            let found = self
+                .try_call(
+                    reqwest::Method::POST,
+                    "/element",
+                    Some(json!({"using": "css selector", "value": css})),
+                )
+                .await;
+            if let Some(id) = found
+                .ok()
+                .and_then(|v| v[ELEMENT].as_str().map(str::to_owned))
+            {
+                if let Ok(Value::String(text)) = self
+                    .try_call(reqwest::Method::GET, &format!("/element/{id}/text"), None)
+                    .await
+                {
+                    if text == expected {
+                        return;
+                    }
+                    last = text;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "{css} reads {last:?}, expected {expected:?} (page {})",
+            self.url().await
+        );
     }
 
     /// The visible text of the first element matching `css`.
