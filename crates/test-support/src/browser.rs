@@ -236,16 +236,14 @@ impl Browser {
             if let Some(id) = found
                 .ok()
                 .and_then(|v| v[ELEMENT].as_str().map(str::to_owned))
-            {
-                if let Ok(Value::String(text)) = self
+                && let Ok(Value::String(text)) = self
                     .try_call(reqwest::Method::GET, &format!("/element/{id}/text"), None)
                     .await
-                {
-                    if text == expected {
-                        return;
-                    }
-                    last = text;
+            {
+                if text == expected {
+                    return;
                 }
+                last = text;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
