@@ -6,14 +6,13 @@
 use std::time::Duration;
 
 use auth::{AuthError, AuthFlow, Cognito, SignIn, TokenUse, Tokens};
-use aws_sdk_cognitoidentityprovider as idp;
-use idp::types::{
-    AttributeType, ExplicitAuthFlowsType, MessageActionType, PasswordPolicyType, UserPoolPolicyType,
-};
+use aws_sdk_cognitoidentityprovider::types::ExplicitAuthFlowsType;
+use test_support::cognito::DemoPool;
 
+/// The seed's pool (test-support's [`DemoPool`]) plus a second client with a secret.
 struct Pool {
     aws: test_support::LocalAws,
-    admin: idp::Client,
+    demo: DemoPool,
     id: String,
     client_id: String,
     secret_client_id: String,
@@ -21,54 +20,30 @@ struct Pool {
 }
 
 impl Pool {
-    /// A pool set up as the seed's 2-cognito.sh does, with a second client
-    /// that has a secret.
     async fn new() -> Self {
         let aws = test_support::local_aws().await;
-        let admin = idp::Client::new(&aws.config);
-        let pool = admin
-            .create_user_pool()
-            .pool_name(test_support::unique_name("pool"))
-            .policies(
-                UserPoolPolicyType::builder()
-                    .password_policy(
-                        PasswordPolicyType::builder()
-                            .minimum_length(6)
-                            .require_lowercase(true)
-                            .require_uppercase(false)
-                            .require_numbers(false)
-                            .require_symbols(false)
-                            .build(),
-                    )
-                    .build(),
-            )
+        let demo = DemoPool::create(&aws).await;
+        let with_secret = demo
+            .admin
+            .create_user_pool_client()
+            .user_pool_id(&demo.pool_id)
+            .client_name("with-secret")
+            .generate_secret(true)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
             .send()
             .await
+            .unwrap()
+            .user_pool_client
             .unwrap();
-        let id = pool.user_pool().unwrap().id().unwrap().to_owned();
-        let flows = [
-            ExplicitAuthFlowsType::AllowUserSrpAuth,
-            ExplicitAuthFlowsType::AllowUserPasswordAuth,
-            ExplicitAuthFlowsType::AllowRefreshTokenAuth,
-        ];
-        let client = |secret: bool| {
-            admin
-                .create_user_pool_client()
-                .user_pool_id(&id)
-                .client_name("web")
-                .generate_secret(secret)
-                .set_explicit_auth_flows(Some(flows.to_vec()))
-                .send()
-        };
-        let plain = client(false).await.unwrap().user_pool_client.unwrap();
-        let with_secret = client(true).await.unwrap().user_pool_client.unwrap();
         Self {
             aws,
-            admin,
-            id,
-            client_id: plain.client_id.unwrap(),
+            id: demo.pool_id.clone(),
+            client_id: demo.client_id.clone(),
             secret_client_id: with_secret.client_id.unwrap(),
             secret: with_secret.client_secret.unwrap(),
+            demo,
         }
     }
 
@@ -85,37 +60,12 @@ impl Pool {
             .build()
     }
 
-    /// A user with a temporary password, as an admin creates one.
     async fn invited_user(&self, name: &str, temporary: &str) {
-        self.admin
-            .admin_create_user()
-            .user_pool_id(&self.id)
-            .username(name)
-            .temporary_password(temporary)
-            .message_action(MessageActionType::Suppress)
-            .user_attributes(
-                AttributeType::builder()
-                    .name("email")
-                    .value(format!("{name}@example.com"))
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
-            .unwrap();
+        self.demo.invite_user(name, temporary).await;
     }
 
     async fn confirmed_user(&self, name: &str, password: &str) {
-        self.invited_user(name, "Temporary1!").await;
-        self.admin
-            .admin_set_user_password()
-            .user_pool_id(&self.id)
-            .username(name)
-            .password(password)
-            .permanent(true)
-            .send()
-            .await
-            .unwrap();
+        self.demo.confirmed_user(name, password).await;
     }
 }
 

@@ -61,25 +61,7 @@ pub async fn login(
             StatusCode::BAD_REQUEST,
         );
     }
-    match state.authenticator.log_in(username, password).await {
-        Ok(outcome) => logged_in(&session, outcome),
-        Err(LoginError::Rejected(message)) => login_failed(
-            &state,
-            &req,
-            &session,
-            username,
-            &message,
-            StatusCode::UNAUTHORIZED,
-        ),
-        Err(LoginError::Unavailable(message)) => login_failed(
-            &state,
-            &req,
-            &session,
-            username,
-            &message,
-            StatusCode::SERVICE_UNAVAILABLE,
-        ),
-    }
+    attempt(&state, &req, &session, username, password).await
 }
 
 /// `POST /quicklogin/{username}`: logs in as a demo user without typing.
@@ -100,25 +82,24 @@ pub async fn quick_login(
             .ok_or(AppError::NotFound(
                 "Quick login is only for the demo users a and b.",
             ))?;
-    match state.authenticator.log_in(&username, password).await {
-        Ok(outcome) => logged_in(&session, outcome),
-        Err(LoginError::Rejected(message)) => login_failed(
-            &state,
-            &req,
-            &session,
-            &username,
-            &message,
-            StatusCode::UNAUTHORIZED,
-        ),
-        Err(LoginError::Unavailable(message)) => login_failed(
-            &state,
-            &req,
-            &session,
-            &username,
-            &message,
-            StatusCode::SERVICE_UNAVAILABLE,
-        ),
-    }
+    attempt(&state, &req, &session, &username, password).await
+}
+
+/// Checks the credentials: on success logs in (or asks for a new
+/// password), else shows the form again with the reason.
+async fn attempt(
+    state: &AppState,
+    req: &HttpRequest,
+    session: &AppSession,
+    username: &str,
+    password: &str,
+) -> Result<HttpResponse, AppError> {
+    let (message, status) = match state.authenticator.log_in(username, password).await {
+        Ok(outcome) => return logged_in(session, outcome),
+        Err(LoginError::Rejected(message)) => (message, StatusCode::UNAUTHORIZED),
+        Err(LoginError::Unavailable(message)) => (message, StatusCode::SERVICE_UNAVAILABLE),
+    };
+    login_failed(state, req, session, username, &message, status)
 }
 
 /// After a successful check: log in (new session id) or ask for a new password.
