@@ -5,6 +5,7 @@ use aws_config::SdkConfig;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::Region;
 use aws_sdk_cognitoidentityprovider::config::timeout::TimeoutConfig;
+use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, AuthenticationResultType, ChallengeNameType,
 };
@@ -207,23 +208,40 @@ impl Cognito {
             .map(|secret| secret_hash(secret, username, &self.client_id))
     }
 
+    /// One InitiateAuth call, with SECRET_HASH when the client has a secret;
+    /// counted. `with_token`: the parameters hold a token (see [`AuthError::from_sdk`]).
+    async fn initiate_auth(
+        &self,
+        flow: AuthFlowType,
+        username: &str,
+        parameters: &[(&str, &str)],
+        with_token: bool,
+    ) -> Result<InitiateAuthOutput, AuthError> {
+        let mut request = self
+            .client
+            .initiate_auth()
+            .client_id(&self.client_id)
+            .auth_flow(flow);
+        for (name, value) in parameters {
+            request = request.auth_parameters(*name, *value);
+        }
+        if let Some(hash) = self.secret_hash(username) {
+            request = request.auth_parameters("SECRET_HASH", hash);
+        }
+        let output = request.send().await;
+        self.counters.record("InitiateAuth", &output);
+        output.map_err(|e| AuthError::from_sdk(e, with_token))
+    }
+
     /// Signs `username` in with `password`, by SRP unless configured otherwise.
     pub async fn sign_in(&self, username: &str, password: &str) -> Result<SignIn, AuthError> {
         match self.auth_flow {
             AuthFlow::Srp => self.sign_in_srp(username, password).await,
             AuthFlow::Password => {
+                let parameters = [("USERNAME", username), ("PASSWORD", password)];
                 let output = self
-                    .client
-                    .initiate_auth()
-                    .client_id(&self.client_id)
-                    .auth_flow(AuthFlowType::UserPasswordAuth)
-                    .auth_parameters("USERNAME", username)
-                    .auth_parameters("PASSWORD", password)
-                    .set_auth_parameters_secret_hash(self.secret_hash(username))
-                    .send()
-                    .await;
-                self.counters.record("InitiateAuth", &output);
-                let output = output.map_err(|e| AuthError::from_sdk(e, false))?;
+                    .initiate_auth(AuthFlowType::UserPasswordAuth, username, &parameters, false)
+                    .await?;
                 next_step(
                     output.challenge_name,
                     output.challenge_parameters,
@@ -236,18 +254,11 @@ impl Cognito {
 
     async fn sign_in_srp(&self, username: &str, password: &str) -> Result<SignIn, AuthError> {
         let srp = SrpClient::new();
+        let public = srp.public_hex();
+        let parameters = [("USERNAME", username), ("SRP_A", public.as_str())];
         let output = self
-            .client
-            .initiate_auth()
-            .client_id(&self.client_id)
-            .auth_flow(AuthFlowType::UserSrpAuth)
-            .auth_parameters("USERNAME", username)
-            .auth_parameters("SRP_A", srp.public_hex())
-            .set_auth_parameters_secret_hash(self.secret_hash(username))
-            .send()
-            .await;
-        self.counters.record("InitiateAuth", &output);
-        let output = output.map_err(|e| AuthError::from_sdk(e, false))?;
+            .initiate_auth(AuthFlowType::UserSrpAuth, username, &parameters, false)
+            .await?;
         if output.challenge_name != Some(ChallengeNameType::PasswordVerifier) {
             return next_step(
                 output.challenge_name,
@@ -334,17 +345,10 @@ impl Cognito {
     /// New access and ID tokens from a refresh token. `username` is the
     /// `username` claim of the user's tokens (needed for SECRET_HASH).
     pub async fn refresh(&self, username: &str, refresh_token: &str) -> Result<Tokens, AuthError> {
+        let parameters = [("REFRESH_TOKEN", refresh_token)];
         let output = self
-            .client
-            .initiate_auth()
-            .client_id(&self.client_id)
-            .auth_flow(AuthFlowType::RefreshTokenAuth)
-            .auth_parameters("REFRESH_TOKEN", refresh_token)
-            .set_auth_parameters_secret_hash(self.secret_hash(username))
-            .send()
-            .await;
-        self.counters.record("InitiateAuth", &output);
-        let output = output.map_err(|e| AuthError::from_sdk(e, true))?;
+            .initiate_auth(AuthFlowType::RefreshTokenAuth, username, &parameters, true)
+            .await?;
         match next_step(
             output.challenge_name,
             output.challenge_parameters,
@@ -439,20 +443,7 @@ fn next_step(
     }
 }
 
-/// Adds SECRET_HASH to a request's parameters when the client has a secret.
-trait SecretHashParameter: Sized {
-    fn set_auth_parameters_secret_hash(self, hash: Option<String>) -> Self;
-}
-
-impl SecretHashParameter for aws_sdk_cognitoidentityprovider::operation::initiate_auth::builders::InitiateAuthFluentBuilder {
-    fn set_auth_parameters_secret_hash(self, hash: Option<String>) -> Self {
-        match hash {
-            Some(hash) => self.auth_parameters("SECRET_HASH", hash),
-            None => self,
-        }
-    }
-}
-
+/// Adds SECRET_HASH to a challenge answer when the client has a secret.
 trait SecretHashResponse: Sized {
     fn set_challenge_responses_secret_hash(self, hash: Option<String>) -> Self;
 }
