@@ -11,6 +11,8 @@ use actix_web::cookie::{Cookie, Key, time::Duration as Ttl};
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{App, HttpResponse, test, web};
 use common::{scan, store};
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::{Barrier, watch};
 use session_store::{DynamoDbSessionStore, Operation, SessionHandle};
 
 async fn login(session: Session, user: web::Path<String>) -> actix_web::Result<HttpResponse> {
@@ -24,9 +26,31 @@ async fn logout(session: Session) -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
-async fn views(session: Session) -> actix_web::Result<HttpResponse> {
+/// Holds `/views` requests after they changed the session and before the
+/// middleware writes it, so a test can run a logout exactly in that window.
+struct Gate {
+    armed: AtomicBool,
+    arrived: Barrier,
+    open: watch::Sender<bool>,
+}
+
+impl Gate {
+    fn new(writers: usize) -> Self {
+        Self {
+            armed: AtomicBool::new(false),
+            arrived: Barrier::new(writers + 1),
+            open: watch::channel(false).0,
+        }
+    }
+}
+
+async fn views(session: Session, gate: web::Data<Gate>) -> actix_web::Result<HttpResponse> {
     let views = session.get::<u64>("views")?.unwrap_or(0) + 1;
     session.insert("views", views)?;
+    if gate.armed.load(Ordering::SeqCst) {
+        gate.arrived.wait().await;
+        let _ = gate.open.subscribe().wait_for(|open| *open).await;
+    }
     Ok(HttpResponse::Ok().body(views.to_string()))
 }
 
@@ -45,8 +69,20 @@ async fn app(
     Response = ServiceResponse<impl MessageBody>,
     Error = actix_web::Error,
 > {
+    gated_app(store, web::Data::new(Gate::new(0))).await
+}
+
+async fn gated_app(
+    store: &DynamoDbSessionStore,
+    gate: web::Data<Gate>,
+) -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
     test::init_service(
         App::new()
+            .app_data(gate)
             .wrap(
                 SessionMiddleware::builder(store.clone(), Key::generate())
                     .cookie_name("session".into())
@@ -183,28 +219,43 @@ async fn a_read_only_request_costs_one_get_item_and_no_write() {
     assert_eq!((spent.calls(Operation::GetItem), spent.writes()), (1, 1));
 }
 
+const WRITERS: usize = 12;
+
+/// Even rounds hold every writer between its change and its write until the
+/// logout has finished (the worst interleaving, every time); odd rounds let
+/// the scheduler interleave them freely.
 #[actix_web::test]
 async fn requests_racing_a_logout_never_bring_the_session_back() {
     let store = store().await;
-    let app = app(&store).await;
+    let gate = web::Data::new(Gate::new(WRITERS));
+    let app = gated_app(&store, gate.clone()).await;
     let before = store.operation_counts();
-    for round in 0..5 {
+    let rounds: u64 = 6;
+    for round in 0..rounds {
+        let held = round % 2 == 0;
         let request = test::TestRequest::post().uri("/login/alice").to_request();
         let cookie = session_cookie(&test::call_service(&app, request).await).unwrap();
-        let writers = (0..12).map(|_| {
+        gate.open.send_replace(false);
+        gate.armed.store(held, Ordering::SeqCst);
+        let writers = (0..WRITERS).map(|_| {
             let request = test::TestRequest::post()
                 .uri("/views")
                 .cookie(cookie.clone())
                 .to_request();
             test::call_service(&app, request)
         });
-        let logout = test::call_service(
-            &app,
-            test::TestRequest::post()
+        let logout = async {
+            if held {
+                gate.arrived.wait().await;
+            }
+            let request = test::TestRequest::post()
                 .uri("/logout")
                 .cookie(cookie.clone())
-                .to_request(),
-        );
+                .to_request();
+            let response = test::call_service(&app, request).await;
+            gate.open.send_replace(true);
+            response
+        };
         let (responses, logged_out) = futures::join!(futures::future::join_all(writers), logout);
         assert!(logged_out.status().is_success());
         for response in responses {
@@ -231,13 +282,13 @@ async fn requests_racing_a_logout_never_bring_the_session_back() {
         );
     }
     assert!(store.list_sessions("alice").await.unwrap().is_empty());
-    // The race did happen: writes came after the logout and were refused.
+    // Every held writer reached the store after the logout and was refused.
     let refused = store
         .operation_counts()
         .since(&before)
         .refused(Operation::UpdateItem);
     assert!(
-        refused > 0,
-        "no write raced the logout; the test proved nothing"
+        refused >= WRITERS as u64 * rounds.div_ceil(2),
+        "only {refused} writes were refused"
     );
 }
