@@ -11,9 +11,9 @@ use actix_web::cookie::{Cookie, Key, time::Duration as Ttl};
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{App, HttpResponse, test, web};
 use common::{scan, store};
+use session_store::{DynamoDbSessionStore, Operation, SessionHandle};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::{Barrier, watch};
-use session_store::{DynamoDbSessionStore, Operation, SessionHandle};
 
 async fn login(session: Session, user: web::Path<String>) -> actix_web::Result<HttpResponse> {
     session.renew();
@@ -232,7 +232,7 @@ async fn requests_racing_a_logout_never_bring_the_session_back() {
     let before = store.operation_counts();
     let rounds: u64 = 6;
     for round in 0..rounds {
-        let held = round % 2 == 0;
+        let held = round.is_multiple_of(2);
         let request = test::TestRequest::post().uri("/login/alice").to_request();
         let cookie = session_cookie(&test::call_service(&app, request).await).unwrap();
         gate.open.send_replace(false);

@@ -25,27 +25,30 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn chromedriver() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        for path in [CHROMIUM, CHROMEDRIVER] {
-            assert!(
-                Path::new(path).exists(),
-                "{path} is missing: browser tests need Debian's chromium and chromium-driver \
+    static DRIVER: OnceLock<(String, crate::process::Process)> = OnceLock::new();
+    &DRIVER
+        .get_or_init(|| {
+            for path in [CHROMIUM, CHROMEDRIVER] {
+                assert!(
+                    Path::new(path).exists(),
+                    "{path} is missing: browser tests need Debian's chromium and chromium-driver \
                  (scripts/test installs them; by hand: apt-get install chromium chromium-driver)"
-            );
-        }
-        let port = crate::process::free_port().unwrap_or_else(|e| panic!("{e}"));
-        let args = [format!("--port={port}")];
-        crate::process::start(
-            Path::new(CHROMEDRIVER),
-            &args,
-            "chromedriver",
-            port,
-            "/status",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        format!("http://127.0.0.1:{port}")
-    })
+                );
+            }
+            let port = crate::process::free_port().unwrap_or_else(|e| panic!("{e}"));
+            let args = [format!("--port={port}")];
+            let process = crate::process::Process::start(
+                Path::new(CHROMEDRIVER),
+                &args,
+                &[],
+                "chromedriver",
+                port,
+                "/status",
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            (format!("http://127.0.0.1:{port}"), process)
+        })
+        .0
 }
 
 /// One browser window with its own profile.

@@ -26,7 +26,7 @@
 
 pub mod browser;
 pub mod cognito;
-mod process;
+pub mod process;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -89,11 +89,84 @@ pub fn unique_name(prefix: &str) -> String {
 /// The emulator's endpoint: `AWS_ENDPOINT_URL` when set, else one started
 /// for this process.
 pub fn endpoint() -> &'static str {
-    static ENDPOINT: OnceLock<String> = OnceLock::new();
-    ENDPOINT.get_or_init(|| match std::env::var("AWS_ENDPOINT_URL") {
-        Ok(url) if !url.is_empty() => url,
-        _ => start_emulator().unwrap_or_else(|e| panic!("{e}")),
-    })
+    // The emulator is never dropped: the kernel kills it with the test binary.
+    static ENDPOINT: OnceLock<(String, Option<PrivateEmulator>)> = OnceLock::new();
+    &ENDPOINT
+        .get_or_init(|| match std::env::var("AWS_ENDPOINT_URL") {
+            Ok(url) if !url.is_empty() => (url, None),
+            _ => {
+                let emulator = PrivateEmulator::start().unwrap_or_else(|e| panic!("{e}"));
+                (emulator.endpoint(), Some(emulator))
+            }
+        })
+        .0
+}
+
+/// An emulator owned by one test, which may kill it and start it again on
+/// the same port to play an outage (everything stored is lost, as with a
+/// real outage of local state). Most tests want the shared [`local_aws`].
+///
+/// ```no_run
+/// # async fn example() {
+/// let mut emulator = test_support::PrivateEmulator::start().unwrap();
+/// let config = emulator.sdk_config().await;
+/// emulator.kill();
+/// emulator.restart().unwrap();
+/// # let _ = config;
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct PrivateEmulator {
+    port: u16,
+    process: Option<process::Process>,
+}
+
+impl PrivateEmulator {
+    /// Installs moto when missing and starts it on a free port.
+    pub fn start() -> Result<Self, String> {
+        install_emulator()?;
+        let port = process::free_port()?;
+        let mut emulator = Self {
+            port,
+            process: None,
+        };
+        emulator.restart()?;
+        Ok(emulator)
+    }
+
+    /// `http://127.0.0.1:PORT`, the same across restarts.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// An [`SdkConfig`] for this emulator.
+    pub async fn sdk_config(&self) -> SdkConfig {
+        sdk_config(&self.endpoint()).await
+    }
+
+    /// SIGKILLs the emulator; returns once it is gone.
+    pub fn kill(&mut self) {
+        if let Some(process) = self.process.take() {
+            process.kill();
+        }
+    }
+
+    /// Starts it (again) on its port, empty, and waits until it answers.
+    pub fn restart(&mut self) -> Result<(), String> {
+        self.kill();
+        let args = ["-H", "127.0.0.1", "-p", &self.port.to_string()].map(String::from);
+        let program = workspace_root().join(".venv/bin/moto_server");
+        let process = process::Process::start(
+            &program,
+            &args,
+            &[],
+            "moto-test",
+            self.port,
+            "/moto-api/data.json",
+        )?;
+        self.process = Some(process);
+        Ok(())
+    }
 }
 
 /// The workspace root (where `scripts/` and `.venv/` are).
@@ -105,7 +178,7 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn start_emulator() -> Result<String, String> {
+fn install_emulator() -> Result<(), String> {
     let root = workspace_root();
     let install = root.join("scripts/install-moto");
     let status = Command::new(&install)
@@ -118,14 +191,5 @@ fn start_emulator() -> Result<String, String> {
             install.display()
         ));
     }
-    let port = process::free_port()?;
-    let args = ["-H", "127.0.0.1", "-p", &port.to_string()].map(String::from);
-    process::start(
-        &root.join(".venv/bin/moto_server"),
-        &args,
-        "moto-test",
-        port,
-        "/moto-api/data.json",
-    )?;
-    Ok(format!("http://127.0.0.1:{port}"))
+    Ok(())
 }

@@ -1,69 +1,169 @@
-//! Helper processes (the emulator, chromedriver) that live exactly as long
-//! as the test binary: the kernel kills them when it exits, even after a
-//! panic or a SIGKILL.
+//! Helper processes (the emulator, chromedriver, an app under test) that
+//! live at most as long as the test binary: the kernel kills them when it
+//! exits, even after a panic or a SIGKILL.
+//!
+//! ```no_run
+//! use test_support::process::{Process, free_port};
+//! let port = free_port().unwrap();
+//! let server = Process::start(
+//!     std::path::Path::new("/usr/bin/python3"),
+//!     &["-m".into(), "http.server".into(), port.to_string()],
+//!     &[],
+//!     "http-server",
+//!     port,
+//!     "/",
+//! )
+//! .unwrap();
+//! assert!(server.is_running());
+//! server.kill();
+//! ```
 
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// A free port on 127.0.0.1.
-pub(crate) fn free_port() -> Result<u16, String> {
+pub fn free_port() -> Result<u16, String> {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .map_err(|e| format!("no free port on 127.0.0.1: {e}"))
 }
 
-/// Starts `program` with `args`, its output in `target/<name>-<pid>.log`,
-/// and waits until it answers `GET path` on 127.0.0.1:`port`. Returns the log path.
-pub(crate) fn start(
-    program: &Path,
-    args: &[String],
-    name: &str,
-    port: u16,
-    path: &str,
-) -> Result<PathBuf, String> {
-    let target = crate::workspace_root().join("target");
-    std::fs::create_dir_all(&target).map_err(|e| format!("{}: {e}", target.display()))?;
-    let log_path = target.join(format!("{name}-{}.log", std::process::id()));
-    let log = File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
-    let mut command = Command::new(program);
-    command
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().map_err(|e| e.to_string())?)
-        .stderr(log);
-    kill_with_parent(&mut command);
-    // PR_SET_PDEATHSIG is tied to the spawning thread: spawn from a thread
-    // that lives exactly as long as the child.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let shown = program.display().to_string();
-    std::thread::Builder::new()
-        .name(name.to_owned())
-        .spawn(move || match command.spawn() {
-            Ok(mut child) => {
-                let _ = tx.send(Ok(()));
-                let _ = child.wait();
+/// A running helper process. Dropping it kills it.
+#[derive(Debug)]
+pub struct Process {
+    pid: u32,
+    log: PathBuf,
+    exited: Arc<AtomicBool>,
+    waiter: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Process {
+    /// Starts `program` with `args` and extra environment `env`, its output
+    /// in `target/<name>-<pid>.log`, and waits until it answers `GET path` on
+    /// 127.0.0.1:`port`.
+    pub fn start(
+        program: &Path,
+        args: &[String],
+        env: &[(String, String)],
+        name: &str,
+        port: u16,
+        path: &str,
+    ) -> Result<Self, String> {
+        let target = crate::workspace_root().join("target");
+        std::fs::create_dir_all(&target).map_err(|e| format!("{}: {e}", target.display()))?;
+        let log_path = target.join(format!("{name}-{}-{port}.log", std::process::id()));
+        let log = File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
+        let mut command = Command::new(program);
+        command
+            .args(args)
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log);
+        kill_with_parent(&mut command);
+        // PR_SET_PDEATHSIG is tied to the spawning thread: spawn from a thread
+        // that lives exactly as long as the child (and reaps it).
+        let (tx, rx) = std::sync::mpsc::channel();
+        let shown = program.display().to_string();
+        let exited = Arc::new(AtomicBool::new(false));
+        let flag = exited.clone();
+        let waiter = std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || match command.spawn() {
+                Ok(mut child) => {
+                    let _ = tx.send(Ok(child.id()));
+                    let _ = child.wait();
+                    flag.store(true, Ordering::SeqCst);
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(format!("cannot start {shown}: {e}")));
+                }
+            })
+            .map_err(|e| e.to_string())?;
+        let pid = rx.recv().map_err(|e| e.to_string())??;
+        let process = Self {
+            pid,
+            log: log_path,
+            exited,
+            waiter: Some(waiter),
+        };
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        wait_until_http(addr, path, Duration::from_secs(30), &process.exited).map_err(|e| {
+            format!(
+                "{name}: {e} (its log: {})\n{}",
+                process.log.display(),
+                process.log_tail()
+            )
+        })?;
+        Ok(process)
+    }
+
+    /// The operating system's process id.
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// Where its standard output and error go.
+    pub fn log(&self) -> &Path {
+        &self.log
+    }
+
+    /// The last lines of its log, for failure messages.
+    pub fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(20)..].join("\n")
+    }
+
+    /// False once the process has exited, whatever the cause.
+    pub fn is_running(&self) -> bool {
+        !self.exited.load(Ordering::SeqCst)
+    }
+
+    /// SIGKILLs the process and returns once it is gone.
+    pub fn kill(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        if self.is_running() {
+            // SAFETY: kill(2) on a child we have not reaped yet (the waiter
+            // thread reaps it), so the pid cannot have been reused.
+            unsafe {
+                libc::kill(self.pid as libc::pid_t, libc::SIGKILL);
             }
-            Err(e) => {
-                let _ = tx.send(Err(format!("cannot start {shown}: {e}")));
-            }
-        })
-        .map_err(|e| e.to_string())?;
-    rx.recv().map_err(|e| e.to_string())??;
-    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    wait_until_http(addr, path, Duration::from_secs(30))
-        .map_err(|e| format!("{name}: {e} (its log: {})", log_path.display()))?;
-    Ok(log_path)
+        }
+        if let Some(waiter) = self.waiter.take() {
+            let _ = waiter.join();
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }
 
 /// Polls until `GET path` gets an HTTP answer (no fixed sleep).
-fn wait_until_http(addr: SocketAddr, path: &str, limit: Duration) -> Result<(), String> {
+fn wait_until_http(
+    addr: SocketAddr,
+    path: &str,
+    limit: Duration,
+    exited: &AtomicBool,
+) -> Result<(), String> {
     let deadline = Instant::now() + limit;
     loop {
+        if exited.load(Ordering::SeqCst) {
+            return Err("exited before it answered".into());
+        }
         if let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
             let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
             let request =
