@@ -1,6 +1,10 @@
 # Sourced by scripts/demo and scripts/test: start the local AWS emulator on a
 # free port of 127.0.0.1, wait until it answers, and stop it (by its own PID)
 # when the calling script exits, fails or is interrupted.
+# EMULATOR_KEEPALIVE=1 serves moto under waitress, with HTTP keep-alive
+# (scripts/lib/moto-keepalive.py; waitress is installed when missing).
+
+WAITRESS_VERSION=3.0.2
 
 emulator_start() {
   local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -10,9 +14,15 @@ emulator_start() {
   local log="${EMULATOR_LOG:-$root/target/moto.log}"
   mkdir -p "$(dirname "$log")"
   # Repeatable pool/client ids across restarts of the emulator.
+  local server=("$root/.venv/bin/moto_server")
+  if [ "${EMULATOR_KEEPALIVE:-0}" = 1 ]; then
+    "$root/.venv/bin/python" -c 'import waitress' 2>/dev/null ||
+      "$root/.venv/bin/pip" install --quiet --disable-pip-version-check "waitress==$WAITRESS_VERSION"
+    server=("$root/.venv/bin/python" "$root/scripts/lib/moto-keepalive.py")
+  fi
   MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY=HASH \
   MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY=HASH \
-    "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+    "${server[@]}" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
   EMULATOR_PID=$!
   trap emulator_stop EXIT
   trap 'exit 130' INT

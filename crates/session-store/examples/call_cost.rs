@@ -1,9 +1,18 @@
-//! The CPU floor of a DynamoDB call: this process's CPU time per `GetItem`,
-//! once through the bare SDK client and once through the store's `load`, so
-//! a benchmark can tell the SDK's share of a request from the app's.
+//! What the DynamoDB calls of one request cost without any web app around
+//! them: this process's CPU time and the latency percentiles of
+//! - `sdk-get`: a bare `GetItem` through the SDK client,
+//! - `read`: the store's `load` (one `GetItem`), the work of a read-only request,
+//! - `write`: `load` then `update` (one `GetItem`, one `UpdateItem`), the
+//!   work of a request that changes its session,
 //!
-//! `AWS_ENDPOINT_URL=http://127.0.0.1:PORT cargo run --release --example call_cost -- [CALLS]`
-//! (`scripts/bench` runs it against the emulator and prints the result).
+//! at each concurrency given, on one thread as an actix worker runs them.
+//! `scripts/bench` subtracts these from the app's numbers to get what the
+//! app itself adds.
+//!
+//! `AWS_ENDPOINT_URL=http://127.0.0.1:PORT cargo run --release --example call_cost -- 2000 1 4 16`
+//!
+//! Prints one line per workload and concurrency:
+//! `workload concurrency cpu_us_per_request p50_ms p99_ms`.
 
 use std::time::{Duration, Instant};
 
@@ -11,6 +20,7 @@ use actix_session::storage::{SessionKey, SessionStore};
 use actix_web::cookie::time::Duration as Ttl;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_dynamodb::types::AttributeValue;
+use futures::future::join_all;
 use session_store::DynamoDbSessionStore;
 
 /// User + system CPU time of this process.
@@ -25,39 +35,48 @@ fn cpu_time() -> Duration {
     Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime))
 }
 
-struct Run {
-    cpu_per_call: Duration,
-    p50: Duration,
-    p99: Duration,
-}
-
-async fn measure<F: Future<Output = ()>>(calls: usize, mut call: impl FnMut() -> F) -> Run {
-    for _ in 0..calls / 10 {
-        call().await; // warm-up: connections, caches
-    }
-    let mut latencies = Vec::with_capacity(calls);
+/// Runs `requests` calls of `request`, `concurrency` at a time, and prints
+/// their cost.
+async fn measure<F: Future<Output = ()>>(
+    name: &str,
+    requests: usize,
+    concurrency: usize,
+    request: impl Fn() -> F,
+) {
+    let lane = |n: usize| {
+        let request = &request;
+        async move {
+            let mut latencies = Vec::with_capacity(n);
+            for _ in 0..n {
+                let start = Instant::now();
+                request().await;
+                latencies.push(start.elapsed());
+            }
+            latencies
+        }
+    };
+    join_all((0..concurrency).map(|_| lane(20))).await; // warm-up: connections
     let cpu = cpu_time();
-    for _ in 0..calls {
-        let start = Instant::now();
-        call().await;
-        latencies.push(start.elapsed());
-    }
-    let cpu_per_call = (cpu_time() - cpu) / calls as u32;
+    let mut latencies: Vec<Duration> = join_all((0..concurrency).map(|_| lane(requests / concurrency)))
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    let cpu = cpu_time() - cpu;
     latencies.sort();
-    Run {
-        cpu_per_call,
-        p50: latencies[calls / 2],
-        p99: latencies[calls * 99 / 100],
-    }
+    let n = latencies.len();
+    println!(
+        "{name} {concurrency} {} {:.2} {:.2}",
+        cpu.as_micros() / n as u128,
+        latencies[n / 2].as_secs_f64() * 1e3,
+        latencies[n * 99 / 100].as_secs_f64() * 1e3
+    );
 }
 
 fn main() -> anyhow::Result<()> {
-    let calls: usize = std::env::args()
-        .nth(1)
-        .map(|n| n.parse())
-        .transpose()?
-        .unwrap_or(2000);
-    // One thread, as an actix worker runs its requests.
+    let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>());
+    let requests = args.next().transpose()?.unwrap_or(2000);
+    let concurrencies: Vec<usize> = args.collect::<Result<_, _>>()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -71,57 +90,40 @@ fn main() -> anyhow::Result<()> {
         let table = format!("call-cost-{}", std::process::id());
         let store = DynamoDbSessionStore::builder(&config, &table).build();
         store.ensure_table().await?;
+        let ttl = Ttl::hours(1);
         let state = [("views".to_owned(), "1".to_owned())].into_iter().collect();
-        let key: SessionKey = store.save(state, &Ttl::hours(1)).await?;
-        let id = store
-            .client()
-            .scan()
-            .table_name(&table)
-            .send()
-            .await?
-            .items()[0]["id"]
-            .clone();
+        let key: SessionKey = store.save(state, &ttl).await?;
+        let scan = store.client().scan().table_name(&table).send().await?;
+        let id: AttributeValue = scan.items()[0]["id"].clone();
+        let client = store.client();
 
-        let client = store.client().clone();
-        let sdk = measure(calls, || {
-            let request = client
-                .get_item()
-                .table_name(&table)
-                .key("id", id.clone())
-                .consistent_read(true);
-            async move {
-                let item = request.send().await.expect("GetItem").item;
-                assert!(matches!(
-                    item.as_ref().map(|i| &i["id"]),
-                    Some(AttributeValue::S(_))
-                ));
-            }
-        })
-        .await;
-        let load = measure(calls, || {
-            let (store, key) = (&store, &key);
-            async move {
-                assert!(store.load(key).await.expect("load").is_some());
-            }
-        })
-        .await;
-        client.delete_table().table_name(&table).send().await?;
-
-        println!(
-            "{:<28} {:>12} {:>9} {:>9}",
-            "call", "CPU us/call", "p50 ms", "p99 ms"
-        );
-        for (name, run) in [
-            ("GetItem, bare SDK client", sdk),
-            ("store.load (one GetItem)", load),
-        ] {
-            println!(
-                "{name:<28} {:>12} {:>9.2} {:>9.2}",
-                run.cpu_per_call.as_micros(),
-                run.p50.as_secs_f64() * 1e3,
-                run.p99.as_secs_f64() * 1e3
-            );
+        for &concurrency in if concurrencies.is_empty() { &[1][..] } else { &concurrencies } {
+            measure("sdk-get", requests, concurrency, || {
+                let request = client
+                    .get_item()
+                    .table_name(&table)
+                    .key("id", id.clone())
+                    .consistent_read(true);
+                async move {
+                    assert!(request.send().await.expect("GetItem").item.is_some());
+                }
+            })
+            .await;
+            measure("read", requests, concurrency, || async {
+                assert!(store.load(&key).await.expect("load").is_some());
+            })
+            .await;
+            measure("write", requests, concurrency, || async {
+                let mut state = store.load(&key).await.expect("load").expect("a session");
+                let views: u64 = state["views"].parse().unwrap_or(0);
+                state.insert("views".to_owned(), (views + 1).to_string());
+                state.remove(session_store::HANDLE_FIELD);
+                let key = SessionKey::try_from(key.as_ref().to_owned()).unwrap();
+                store.update(key, state, &ttl).await.expect("update");
+            })
+            .await;
         }
+        client.delete_table().table_name(&table).send().await?;
         anyhow::Ok(())
     })
 }

@@ -1,0 +1,22 @@
+"""The moto server's own WSGI app under waitress, which keeps HTTP/1.1
+connections alive as AWS endpoints do. (moto_server's werkzeug answers every
+request with `Connection: close`, so each SDK call would pay for a new TCP
+connection and a benchmark would measure connection set-up, not the app.)
+
+Usage: moto-keepalive.py -H HOST -p PORT (as moto_server). Used by scripts/bench."""
+import argparse
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from waitress import serve
+
+parser = argparse.ArgumentParser()
+parser.add_argument("-H", "--host", default="127.0.0.1")
+parser.add_argument("-p", "--port", type=int, required=True)
+args = parser.parse_args()
+serve(
+    DomainDispatcherApplication(create_backend_app),
+    host=args.host,
+    port=args.port,
+    threads=8,
+    _quiet=True,
+)
