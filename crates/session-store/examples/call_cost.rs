@@ -57,11 +57,12 @@ async fn measure<F: Future<Output = ()>>(
     };
     join_all((0..concurrency).map(|_| lane(20))).await; // warm-up: connections
     let cpu = cpu_time();
-    let mut latencies: Vec<Duration> = join_all((0..concurrency).map(|_| lane(requests / concurrency)))
-        .await
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut latencies: Vec<Duration> =
+        join_all((0..concurrency).map(|_| lane(requests / concurrency)))
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
     let cpu = cpu_time() - cpu;
     latencies.sort();
     let n = latencies.len();
@@ -76,7 +77,10 @@ async fn measure<F: Future<Output = ()>>(
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>());
     let requests = args.next().transpose()?.unwrap_or(2000);
-    let concurrencies: Vec<usize> = args.collect::<Result<_, _>>()?;
+    let mut concurrencies: Vec<usize> = args.collect::<Result<_, _>>()?;
+    if concurrencies.is_empty() {
+        concurrencies.push(1);
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -97,7 +101,7 @@ fn main() -> anyhow::Result<()> {
         let id: AttributeValue = scan.items()[0]["id"].clone();
         let client = store.client();
 
-        for &concurrency in if concurrencies.is_empty() { &[1][..] } else { &concurrencies } {
+        for &concurrency in &concurrencies {
             measure("sdk-get", requests, concurrency, || {
                 let request = client
                     .get_item()
