@@ -415,6 +415,22 @@ async fn a_read_only_request_costs_one_get_item_and_no_write() {
         "{last}"
     );
     assert!(last.contains("http_request_duration_seconds_bucket{route=\"/\""));
+    // The app's own latency: every request, less than the whole (each of
+    // these requests waited on DynamoDB).
+    let total = |prefix: &str| -> f64 {
+        last.lines()
+            .filter(|l| l.starts_with(prefix))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum()
+    };
+    assert_eq!(
+        total("http_request_app_seconds_count"),
+        total("http_request_duration_seconds_count")
+    );
+    assert!(
+        total("http_request_app_seconds_sum") < total("http_request_duration_seconds_sum"),
+        "{last}"
+    );
     // Unknown paths share one label.
     browser.get(&app.url("/random/junk/123")).await;
     let page = scrape.get(&app.url("/metrics")).await.body;

@@ -66,6 +66,7 @@
 //! [`SessionStore`]: actix_session::storage::SessionStore
 
 mod builder;
+pub mod call_time;
 mod error;
 mod item;
 mod metrics;

@@ -113,20 +113,22 @@ impl DynamoDbSessionStore {
         let mut start = None;
         loop {
             let result = self
-                .client()
-                .query()
-                .table_name(&settings.table)
-                .index_name(PRINCIPAL_INDEX)
-                .key_condition_expression("#p = :p")
-                .filter_expression("#e > :now")
-                .expression_attribute_names("#p", PRINCIPAL)
-                .expression_attribute_names("#e", EXPIRES)
-                .expression_attribute_values(":p", AttributeValue::S(principal.to_owned()))
-                .expression_attribute_values(":now", AttributeValue::N(now().to_string()))
-                .set_exclusive_start_key(start)
-                .send()
+                .call(
+                    Operation::Query,
+                    self.client()
+                        .query()
+                        .table_name(&settings.table)
+                        .index_name(PRINCIPAL_INDEX)
+                        .key_condition_expression("#p = :p")
+                        .filter_expression("#e > :now")
+                        .expression_attribute_names("#p", PRINCIPAL)
+                        .expression_attribute_names("#e", EXPIRES)
+                        .expression_attribute_values(":p", AttributeValue::S(principal.to_owned()))
+                        .expression_attribute_values(":now", AttributeValue::N(now().to_string()))
+                        .set_exclusive_start_key(start)
+                        .send(),
+                )
                 .await;
-            self.record_sdk(Operation::Query, &result);
             let page =
                 result.map_err(|e| StoreError::dynamodb("dynamodb:Query", &settings.table, e))?;
             for raw in page.items() {
@@ -182,19 +184,21 @@ impl DynamoDbSessionStore {
     ) -> Result<bool, StoreError> {
         let settings = self.settings();
         let result = self
-            .client()
-            .delete_item()
-            .table_name(&settings.table)
-            .key(
-                &settings.key_attribute,
-                AttributeValue::S(self.id_of_hash(&handle.0)),
+            .call(
+                Operation::DeleteItem,
+                self.client()
+                    .delete_item()
+                    .table_name(&settings.table)
+                    .key(
+                        &settings.key_attribute,
+                        AttributeValue::S(self.id_of_hash(&handle.0)),
+                    )
+                    .condition_expression("#p = :p")
+                    .expression_attribute_names("#p", PRINCIPAL)
+                    .expression_attribute_values(":p", AttributeValue::S(principal.to_owned()))
+                    .send(),
             )
-            .condition_expression("#p = :p")
-            .expression_attribute_names("#p", PRINCIPAL)
-            .expression_attribute_values(":p", AttributeValue::S(principal.to_owned()))
-            .send()
             .await;
-        self.record_sdk(Operation::DeleteItem, &result);
         match result {
             Ok(_) => Ok(true),
             Err(SdkError::ServiceError(e)) if e.err().is_conditional_check_failed_exception() => {

@@ -135,8 +135,24 @@ impl DynamoDbSessionStore {
         StoreError::dynamodb(action, &self.inner.settings.table, err)
     }
 
+    /// Makes one DynamoDB call: timed for [`crate::call_time`] and counted.
+    pub(crate) async fn call<T, E>(
+        &self,
+        op: Operation,
+        request: impl Future<Output = Result<T, SdkError<E>>>,
+    ) -> Result<T, SdkError<E>>
+    where
+        E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+    {
+        let started = std::time::Instant::now();
+        let result = request.await;
+        crate::call_time::add(started.elapsed());
+        self.record_sdk(op, &result);
+        result
+    }
+
     /// Counts a call; a refused condition is the store working, not a failure.
-    pub(crate) fn record_sdk<T, E>(&self, op: Operation, result: &Result<T, SdkError<E>>)
+    fn record_sdk<T, E>(&self, op: Operation, result: &Result<T, SdkError<E>>)
     where
         E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
     {
@@ -161,24 +177,26 @@ impl DynamoDbSessionStore {
         self.check_size(&id, state, principal.as_deref())?;
         let now = now();
         let result = self
-            .inner
-            .client
-            .put_item()
-            .table_name(&settings.table)
-            .item(&settings.key_attribute, AttributeValue::S(id))
-            .item(STATE, item::state_value(state))
-            .item(
-                EXPIRES,
-                AttributeValue::N((now + ttl.whole_seconds()).to_string()),
+            .call(
+                Operation::PutItem,
+                self.inner
+                    .client
+                    .put_item()
+                    .table_name(&settings.table)
+                    .item(&settings.key_attribute, AttributeValue::S(id))
+                    .item(STATE, item::state_value(state))
+                    .item(
+                        EXPIRES,
+                        AttributeValue::N((now + ttl.whole_seconds()).to_string()),
+                    )
+                    .item(CREATED, AttributeValue::N(now.to_string()))
+                    .item(TOUCHED, AttributeValue::N(now.to_string()))
+                    .set_item_principal(principal)
+                    .condition_expression("attribute_not_exists(#k)")
+                    .expression_attribute_names("#k", &settings.key_attribute)
+                    .send(),
             )
-            .item(CREATED, AttributeValue::N(now.to_string()))
-            .item(TOUCHED, AttributeValue::N(now.to_string()))
-            .set_item_principal(principal)
-            .condition_expression("attribute_not_exists(#k)")
-            .expression_attribute_names("#k", &settings.key_attribute)
-            .send()
             .await;
-        self.record_sdk(Operation::PutItem, &result);
         match result {
             Ok(_) => Ok(Some(key)),
             Err(e) if is_conditional_check_failed(&e) => Ok(None),
@@ -207,15 +225,17 @@ impl SessionStore for DynamoDbSessionStore {
         let hash = item::key_hash(session_key.as_ref());
         let id = self.id_of_hash(&hash);
         let result = self
-            .inner
-            .client
-            .get_item()
-            .table_name(&settings.table)
-            .key(&settings.key_attribute, AttributeValue::S(id.clone()))
-            .consistent_read(settings.consistent_reads)
-            .send()
+            .call(
+                Operation::GetItem,
+                self.inner
+                    .client
+                    .get_item()
+                    .table_name(&settings.table)
+                    .key(&settings.key_attribute, AttributeValue::S(id.clone()))
+                    .consistent_read(settings.consistent_reads)
+                    .send(),
+            )
             .await;
-        self.record_sdk(Operation::GetItem, &result);
         let output = result
             .map_err(|e| LoadError::Other(self.dynamodb_error("dynamodb:GetItem", e).into()))?;
         let Some(raw) = output.item() else {
@@ -292,8 +312,7 @@ impl SessionStore for DynamoDbSessionStore {
                 .expression_attribute_values(":p", AttributeValue::S(p)),
             None => request.update_expression("SET #s = :s, #e = :e, #t = :now REMOVE #p"),
         };
-        let result = request.send().await;
-        self.record_sdk(Operation::UpdateItem, &result);
+        let result = self.call(Operation::UpdateItem, request.send()).await;
         match result {
             Ok(_) => Ok(session_key),
             Err(e) if is_conditional_check_failed(&e) => {
@@ -323,24 +342,26 @@ impl SessionStore for DynamoDbSessionStore {
             return Ok(());
         }
         let result = self
-            .inner
-            .client
-            .update_item()
-            .table_name(&settings.table)
-            .key(&settings.key_attribute, AttributeValue::S(id))
-            .update_expression("SET #e = :e, #t = :now")
-            .condition_expression("attribute_exists(#k) AND #e > :now")
-            .expression_attribute_names("#k", &settings.key_attribute)
-            .expression_attribute_names("#e", EXPIRES)
-            .expression_attribute_names("#t", TOUCHED)
-            .expression_attribute_values(
-                ":e",
-                AttributeValue::N((now + ttl.whole_seconds()).to_string()),
+            .call(
+                Operation::UpdateItem,
+                self.inner
+                    .client
+                    .update_item()
+                    .table_name(&settings.table)
+                    .key(&settings.key_attribute, AttributeValue::S(id))
+                    .update_expression("SET #e = :e, #t = :now")
+                    .condition_expression("attribute_exists(#k) AND #e > :now")
+                    .expression_attribute_names("#k", &settings.key_attribute)
+                    .expression_attribute_names("#e", EXPIRES)
+                    .expression_attribute_names("#t", TOUCHED)
+                    .expression_attribute_values(
+                        ":e",
+                        AttributeValue::N((now + ttl.whole_seconds()).to_string()),
+                    )
+                    .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+                    .send(),
             )
-            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
-            .send()
             .await;
-        self.record_sdk(Operation::UpdateItem, &result);
         match result {
             Ok(_) => Ok(()),
             // Gone meanwhile: nothing to extend, and no ghost item is created.
@@ -354,14 +375,16 @@ impl SessionStore for DynamoDbSessionStore {
         let id = self.id_of(session_key);
         self.inner.recent.forget(&id);
         let result = self
-            .inner
-            .client
-            .delete_item()
-            .table_name(&settings.table)
-            .key(&settings.key_attribute, AttributeValue::S(id))
-            .send()
+            .call(
+                Operation::DeleteItem,
+                self.inner
+                    .client
+                    .delete_item()
+                    .table_name(&settings.table)
+                    .key(&settings.key_attribute, AttributeValue::S(id))
+                    .send(),
+            )
             .await;
-        self.record_sdk(Operation::DeleteItem, &result);
         result.map_err(|e| self.dynamodb_error("dynamodb:DeleteItem", e))?;
         Ok(())
     }
