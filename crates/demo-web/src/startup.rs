@@ -210,30 +210,36 @@ fn run(
             .app_data(state.clone())
             .app_data(web::FormConfig::default().limit(FORM_LIMIT))
             .app_data(web::PayloadConfig::default().limit(FORM_LIMIT))
-            .wrap(sessions)
             .wrap(from_fn(error_pages))
             .wrap(from_fn(crate::metrics::track))
             .wrap(from_fn(log_requests))
-            .route("/", web::get().to(home::home))
+            // Outside the session middleware: fetching them costs no DynamoDB call.
             .route("/static/style.css", web::get().to(static_files::style))
-            .route("/session.json", web::get().to(session_json::session_json))
             .route("/metrics", web::get().to(crate::metrics::metrics))
             .service(
-                web::resource("/login")
-                    .get(account::login_form)
-                    .post(account::login),
+                web::scope("")
+                    .wrap(sessions)
+                    .route("/", web::get().to(home::home))
+                    .route("/session.json", web::get().to(session_json::session_json))
+                    .service(
+                        web::resource("/login")
+                            .get(account::login_form)
+                            .post(account::login),
+                    )
+                    .service(web::resource("/quicklogin/{username}").post(account::quick_login))
+                    .service(web::resource("/logout").post(account::logout))
+                    .route("/restricted", web::get().to(restricted::restricted))
+                    .service(
+                        web::resource("/new-password")
+                            .get(new_password::form)
+                            .post(new_password::submit),
+                    )
+                    .route("/sessions", web::get().to(sessions::list))
+                    .service(web::resource("/sessions/revoke").post(sessions::revoke))
+                    .service(
+                        web::resource("/sessions/revoke-others").post(sessions::revoke_others),
+                    ),
             )
-            .service(web::resource("/quicklogin/{username}").post(account::quick_login))
-            .service(web::resource("/logout").post(account::logout))
-            .route("/restricted", web::get().to(restricted::restricted))
-            .service(
-                web::resource("/new-password")
-                    .get(new_password::form)
-                    .post(new_password::submit),
-            )
-            .route("/sessions", web::get().to(sessions::list))
-            .service(web::resource("/sessions/revoke").post(sessions::revoke))
-            .service(web::resource("/sessions/revoke-others").post(sessions::revoke_others))
     })
     .listen(listener)?
     .run();

@@ -431,6 +431,13 @@ async fn a_read_only_request_costs_one_get_item_and_no_write() {
         total("http_request_app_seconds_sum") < total("http_request_duration_seconds_sum"),
         "{last}"
     );
+    // The stylesheet and /metrics need no session: no DynamoDB call.
+    let css = browser.get(&app.url("/static/style.css")).await;
+    assert_eq!(css.status, 200);
+    let page = scrape.get(&app.url("/metrics")).await.body;
+    for op in ["GetItem", "PutItem", "UpdateItem", "DeleteItem"] {
+        assert_eq!(ops(&page, op), ops(&last, op), "{op}");
+    }
     // Unknown paths share one label.
     browser.get(&app.url("/random/junk/123")).await;
     let page = scrape.get(&app.url("/metrics")).await.body;
