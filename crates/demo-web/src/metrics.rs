@@ -9,6 +9,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
+use prometheus::core::Collector;
 use prometheus::{
     Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
 };
@@ -28,12 +29,19 @@ pub struct Metrics {
     cognito_failures: IntCounterVec,
 }
 
-fn counter(registry: &Registry, name: &str, help: &str, label: &str) -> IntCounterVec {
-    let counter = IntCounterVec::new(Opts::new(name, help), &[label]).expect("a valid metric");
+/// `metric`, registered in `registry`.
+fn registered<M: Collector + Clone + 'static>(registry: &Registry, metric: M) -> M {
     registry
-        .register(Box::new(counter.clone()))
+        .register(Box::new(metric.clone()))
         .expect("registered once");
-    counter
+    metric
+}
+
+fn counter(registry: &Registry, name: &str, help: &str, label: &str) -> IntCounterVec {
+    registered(
+        registry,
+        IntCounterVec::new(Opts::new(name, help), &[label]).expect("a valid metric"),
+    )
 }
 
 impl Default for Metrics {
@@ -44,9 +52,6 @@ impl Default for Metrics {
             &["route", "status"],
         )
         .expect("a valid metric");
-        registry
-            .register(Box::new(requests.clone()))
-            .expect("registered once");
         let latency = HistogramVec::new(
             HistogramOpts::new(
                 "http_request_duration_seconds",
@@ -58,9 +63,6 @@ impl Default for Metrics {
             &["route"],
         )
         .expect("a valid metric");
-        registry
-            .register(Box::new(latency.clone()))
-            .expect("registered once");
         let own_latency = Histogram::with_opts(
             HistogramOpts::new(
                 "http_request_app_seconds",
@@ -71,11 +73,10 @@ impl Default for Metrics {
             ]),
         )
         .expect("a valid metric");
-        registry
-            .register(Box::new(own_latency.clone()))
-            .expect("registered once");
         Self {
-            own_latency,
+            requests: registered(&registry, requests),
+            latency: registered(&registry, latency),
+            own_latency: registered(&registry, own_latency),
             dynamodb_calls: counter(
                 &registry,
                 "dynamodb_operations_total",
@@ -101,8 +102,6 @@ impl Default for Metrics {
                 "operation",
             ),
             registry,
-            requests,
-            latency,
         }
     }
 }
