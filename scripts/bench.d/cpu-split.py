@@ -27,4 +27,4 @@ for stack in sys.stdin.read().split("\n\n"):
     sdk += any(SDK_FRAME.search(frame) for frame in frames)
 if samples == 0:
     sys.exit("cpu-split: perf recorded no samples")
-print("%.4f %d" % (sdk / samples, samples))
+print("%.4f" % (sdk / samples))
