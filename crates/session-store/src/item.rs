@@ -39,14 +39,16 @@ pub(crate) fn key_hash(session_key: &str) -> String {
     hex(&Sha256::digest(session_key.as_bytes()))
 }
 
+// By table: `write!("{b:02x}")` per byte went through the formatting
+// machinery, and this runs on every request.
 fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
 }
 
 /// A session item as read back from DynamoDB.
