@@ -1,13 +1,14 @@
-//! What `load` saw, kept until the same request's `update_ttl`, so that a
-//! touch can be skipped without a second read. Only an optimisation: a store
-//! that forgot would write once more, never behave differently.
+//! The `touched` time that `load` last saw for each session, so that
+//! `update_ttl` can skip a touch without a second read. Any value once read is
+//! safe to act on, since `touched` only grows: an old one can only cause a
+//! write that was not needed, never skip one that was. Requests on one session
+//! share the entry, because they interleave (two load, then both touch).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Entries are taken within a request; ones left behind (requests that
-/// needed no touch) are pruned past this age once the map is large.
+/// Entries are pruned past this age once the map is large.
 const STALE_AFTER: Duration = Duration::from_secs(60);
 const PRUNE_AT: usize = 4096;
 
@@ -28,14 +29,15 @@ impl RecentLoads {
         map.insert(id.to_owned(), (touched, Instant::now()));
     }
 
-    /// The `touched` time `load` saw for `id`, if any; forgets it.
-    pub(crate) fn take(&self, id: &str) -> Option<i64> {
-        let mut map = self.touched.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(id).map(|(touched, _)| touched)
+    /// The `touched` time `load` last saw for `id`, if any.
+    pub(crate) fn touched(&self, id: &str) -> Option<i64> {
+        let map = self.touched.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(id).map(|(touched, _)| *touched)
     }
 
     pub(crate) fn forget(&self, id: &str) {
-        self.take(id);
+        let mut map = self.touched.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(id);
     }
 }
 
@@ -44,11 +46,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn take_returns_once() {
+    fn serves_every_request_until_forgotten() {
         let recent = RecentLoads::default();
         recent.remember("a", 7);
-        assert_eq!(recent.take("a"), Some(7));
-        assert_eq!(recent.take("a"), None);
+        assert_eq!(recent.touched("a"), Some(7));
+        assert_eq!(recent.touched("a"), Some(7));
+        recent.forget("a");
+        assert_eq!(recent.touched("a"), None);
     }
 
     #[test]

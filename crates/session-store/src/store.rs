@@ -336,7 +336,7 @@ impl SessionStore for DynamoDbSessionStore {
         let settings = &self.inner.settings;
         let id = self.id_of(session_key);
         let now = now();
-        if let Some(touched) = self.inner.recent.take(&id)
+        if let Some(touched) = self.inner.recent.touched(&id)
             && now.saturating_sub(touched) < settings.touch_interval.as_secs() as i64
         {
             return Ok(());

@@ -201,6 +201,16 @@ async fn update_ttl_writes_at_most_once_per_touch_interval() {
     assert_eq!(spent.calls(Operation::GetItem), 3);
     assert_eq!(spent.writes(), 0, "no write while the last touch is recent");
 
+    // Requests on one session that interleave (both load, then both touch)
+    // skip the touch too.
+    let before = store.operation_counts();
+    store.load(&key).await.unwrap().unwrap();
+    store.load(&key).await.unwrap().unwrap();
+    store.update_ttl(&key, &TTL).await.unwrap();
+    store.update_ttl(&key, &TTL).await.unwrap();
+    let spent = store.operation_counts().since(&before);
+    assert_eq!((spent.calls(Operation::GetItem), spent.writes()), (2, 0));
+
     // An interval of zero: every request extends the expiry with one write.
     let store = store_with(|b| b.touch_interval(Duration::ZERO)).await;
     let key = store
