@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 /// Entries are pruned past this age once the map is large.
 const STALE_AFTER: Duration = Duration::from_secs(60);
-const PRUNE_AT: usize = 4096;
+/// About 1 MB of entries.
+const PRUNE_AT: usize = 8192;
 
 #[derive(Debug, Default)]
 pub(crate) struct RecentLoads {
@@ -22,7 +23,10 @@ impl RecentLoads {
         let mut map = self.touched.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= PRUNE_AT {
             map.retain(|_, (_, at)| at.elapsed() < STALE_AFTER);
-            if map.len() >= PRUNE_AT {
+            // Leave room for half as many again before the next pass, so that
+            // many live sessions cost one pass per PRUNE_AT / 2 loads, not one
+            // per load. A dropped entry costs at most one touch write.
+            if map.len() >= PRUNE_AT / 2 {
                 map.clear();
             }
         }
@@ -62,5 +66,36 @@ mod tests {
             recent.remember(&i.to_string(), 1);
         }
         assert!(recent.touched.lock().unwrap().len() <= PRUNE_AT);
+    }
+
+    #[test]
+    fn a_pass_drops_stale_entries_and_keeps_young_ones() {
+        let recent = RecentLoads::default();
+        let long_ago = Instant::now()
+            .checked_sub(STALE_AFTER * 2)
+            .expect("a clock that started minutes ago");
+        {
+            let mut map = recent.touched.lock().unwrap();
+            for i in 0..PRUNE_AT - 10 {
+                map.insert(format!("old{i}"), (1, long_ago));
+            }
+        }
+        for i in 0..11 {
+            recent.remember(&format!("young{i}"), 2);
+        }
+        assert_eq!(recent.touched.lock().unwrap().len(), 11);
+        assert_eq!(recent.touched("young0"), Some(2));
+        assert_eq!(recent.touched("old0"), None);
+    }
+
+    #[test]
+    fn when_most_entries_are_young_a_pass_starts_afresh() {
+        let recent = RecentLoads::default();
+        for i in 0..=PRUNE_AT {
+            recent.remember(&i.to_string(), 1);
+        }
+        // The pass at PRUNE_AT dropped them all, so the next one is
+        // PRUNE_AT loads away rather than one.
+        assert_eq!(recent.touched.lock().unwrap().len(), 1);
     }
 }
