@@ -1,4 +1,4 @@
-# Sourced by scripts/demo and scripts/test: start the local AWS emulator on a
+# Sourced by the scripts in scripts/: start the local AWS emulator on a
 # free port of 127.0.0.1, wait until it answers, and stop it (by its own PID)
 # when the calling script exits, fails or is interrupted.
 # EMULATOR_KEEPALIVE=1 serves moto under waitress, with HTTP keep-alive

@@ -1,4 +1,4 @@
-# Sourced by scripts/demo and scripts/test: fail loudly, or install, when a
+# Sourced by the scripts in scripts/: fail loudly, or install, when a
 # tool the project needs is missing.
 
 need_cargo() {

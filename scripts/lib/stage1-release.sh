@@ -1,0 +1,53 @@
+# Sourced by scripts/bench and scripts/bench-instructions: build stage 1 in
+# release, start it on the keep-alive emulator, and log a user in.
+#
+# stage1_start DIR [WRAPPER...]: runs target/release/with-dynamodb-store
+# (under WRAPPER, e.g. valgrind, when given) with its settings and log in DIR.
+# Sets STAGE1_PID, STAGE1_URL and STAGE1_COOKIE (the logged-in session's
+# "session=..." header value); stops the app and the emulator on exit.
+
+stage1_start() {
+  local dir="$1"; shift
+  cargo build --release --locked -p with-dynamodb-store -p provision
+  # Keep-alive, as AWS endpoints: see scripts/lib/moto-keepalive.py.
+  EMULATOR_KEEPALIVE=1 emulator_start
+  mkdir -p "$dir"
+  local port
+  port="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  cat >"$dir/settings.sh" <<SETTINGS
+AWS_REGION=us-east-1
+TABLE_NAME=bench-sessions
+AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL
+SESSION_SECRET=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))')
+COOKIE_SECURE=false
+# Long enough that no session expires during a run.
+SESSION_TTL=3600
+PORT=$port
+SETTINGS
+  target/release/provision table --settings "$dir/settings.sh" >/dev/null
+  RUST_LOG=warn "$@" target/release/with-dynamodb-store --settings "$dir/settings.sh" >"$dir/server.log" 2>&1 &
+  STAGE1_PID=$!
+  trap stage1_stop EXIT
+  STAGE1_URL="http://127.0.0.1:$port"
+  local deadline=$((SECONDS + 120))
+  until curl -sf -o /dev/null "$STAGE1_URL/static/style.css"; do
+    if ! kill -0 "$STAGE1_PID" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+      echo "stage 1 did not start; its log:" >&2; cat "$dir/server.log" >&2; exit 1
+    fi
+    sleep 0.2
+  done
+  local jar="$dir/cookies.txt" csrf
+  rm -f "$jar"
+  csrf="$(curl -s -c "$jar" -b "$jar" "$STAGE1_URL/" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)"
+  curl -s -o /dev/null -c "$jar" -b "$jar" -d "csrf=$csrf" "$STAGE1_URL/quicklogin/a"
+  STAGE1_COOKIE="session=$(awk '$6 == "session" {print $7}' "$jar")"
+}
+
+stage1_stop() {
+  if [ -n "${STAGE1_PID:-}" ]; then
+    kill "$STAGE1_PID" 2>/dev/null || true
+    wait "$STAGE1_PID" 2>/dev/null || true
+  fi
+  STAGE1_PID=
+  emulator_stop
+}
