@@ -297,6 +297,48 @@ async fn dynamodb_going_away_is_a_503_within_the_timeout_then_the_app_recovers()
 }
 
 #[tokio::test]
+async fn a_throttled_table_is_a_503_and_the_session_survives_it() {
+    let mut s = settings(Stage::Store).await;
+    let proxy =
+        test_support::throttling::ThrottlingProxy::start(s.endpoint_url.as_deref().unwrap());
+    s.endpoint_url = Some(proxy.url().to_owned());
+    let app = spawn_app(s).await;
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "a").await;
+    let views = |page: &str| -> u32 {
+        let at = page.find("Page views: ").expect("a views counter") + "Page views: ".len();
+        page[at..].split('<').next().unwrap().parse().unwrap()
+    };
+    let before = views(&browser.get(&app.url("/")).await.body);
+
+    proxy.set_throttling(true);
+    let started = Instant::now();
+    let throttled = browser.get(&app.url("/")).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "bounded by the operation timeout: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(throttled.status, 503);
+    assert!(throttled.body.contains("Please try again in a moment"));
+    assert!(!throttled.body.contains("Throttling"), "{}", throttled.body);
+    assert!(proxy.throttled_calls() >= 2, "the SDK retried");
+
+    proxy.set_throttling(false);
+    let back = browser.get(&app.url("/")).await;
+    assert_eq!(back.status, 200);
+    assert!(
+        back.body.contains("Hello <strong>a</strong>"),
+        "still logged in"
+    );
+    assert_eq!(
+        views(&back.body),
+        before + 1,
+        "the refused request changed nothing"
+    );
+}
+
+#[tokio::test]
 async fn start_up_without_dynamodb_names_the_failed_call() {
     let mut s = settings(Stage::Store).await;
     let closed = std::net::TcpListener::bind("127.0.0.1:0")

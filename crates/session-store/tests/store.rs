@@ -446,3 +446,48 @@ async fn an_unreachable_endpoint_fails_within_the_operation_timeout() {
     }
     drop(silent);
 }
+
+#[tokio::test]
+async fn a_throttled_table_is_a_clear_error_and_loses_nothing() {
+    let aws = test_support::local_aws().await;
+    let proxy = test_support::throttling::ThrottlingProxy::start(&aws.endpoint);
+    let config = aws.config.to_builder().endpoint_url(proxy.url()).build();
+    // Room for the SDK's retries and their backoff, so that the throttling
+    // itself, not the timeout, is what the caller sees.
+    let store = DynamoDbSessionStore::builder(&config, test_support::unique_name("throttled"))
+        .operation_timeout(Duration::from_secs(10))
+        .build();
+    store.ensure_table().await.unwrap();
+    let saved = state(&[("user", "alice"), ("views", "1")]);
+    let key = store.save(saved.clone(), &TTL).await.unwrap();
+
+    proxy.set_throttling(true);
+    let err = store.load(&key).await.unwrap_err();
+    assert!(matches!(err, LoadError::Other(_)), "{err:?}");
+    let cause = std::error::Error::source(&err).unwrap().to_string();
+    assert!(
+        cause.contains("dynamodb:GetItem") && cause.contains("ThrottlingException"),
+        "{cause}"
+    );
+    assert_eq!(proxy.throttled_calls(), 3, "the SDK tried three times");
+    let changed = state(&[("user", "alice"), ("views", "2")]);
+    let err = store.update(copy(&key), changed, &TTL).await.unwrap_err();
+    assert!(matches!(err, UpdateError::Other(_)), "{err:?}");
+    let counts = store.operation_counts();
+    assert_eq!(
+        (
+            counts.failures(Operation::GetItem),
+            counts.failures(Operation::UpdateItem)
+        ),
+        (1, 1)
+    );
+
+    // Over: the session is there, as it was before the refused change.
+    proxy.set_throttling(false);
+    let loaded = store
+        .load(&key)
+        .await
+        .unwrap()
+        .expect("the session survives");
+    assert_eq!(without_handle(loaded), saved);
+}

@@ -27,6 +27,7 @@
 pub mod browser;
 pub mod cognito;
 pub mod process;
+pub mod throttling;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,0 +1,183 @@
+//! A proxy in front of the emulator that plays a DynamoDB table over its
+//! capacity: while throttling is on, every call gets DynamoDB's
+//! `ThrottlingException` (HTTP 400, as the service sends it); otherwise calls
+//! pass through to the emulator unchanged. The emulator never throttles.
+//!
+//! ```no_run
+//! # async fn example() {
+//! let aws = test_support::local_aws().await;
+//! let proxy = test_support::throttling::ThrottlingProxy::start(&aws.endpoint);
+//! let config = aws.config.to_builder().endpoint_url(proxy.url()).build();
+//! proxy.set_throttling(true);
+//! // ... calls made with `config` are throttled, and counted:
+//! let _ = proxy.throttled_calls();
+//! # }
+//! ```
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+const THROTTLED: &str = r#"{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"Rate of requests exceeds the allowed throughput."}"#;
+
+/// An HTTP answer to send back.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+/// The proxy; it serves until the test binary exits.
+#[derive(Debug)]
+pub struct ThrottlingProxy {
+    url: String,
+    state: Arc<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    throttling: AtomicBool,
+    throttled: AtomicUsize,
+}
+
+impl ThrottlingProxy {
+    /// Starts a proxy to `upstream` (`http://HOST:PORT`) on a free port of 127.0.0.1.
+    pub fn start(upstream: &str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the throttling proxy");
+        let url = format!("http://{}", listener.local_addr().expect("proxy address"));
+        let state = Arc::new(State::default());
+        let upstream = upstream.trim_end_matches('/').to_owned();
+        let serving = state.clone();
+        std::thread::spawn(move || {
+            let client = reqwest::blocking::Client::new();
+            for stream in listener.incoming().flatten() {
+                let (client, upstream, state) = (client.clone(), upstream.clone(), serving.clone());
+                std::thread::spawn(move || {
+                    // A broken connection is the client's business; it retries.
+                    let _ = serve(stream, &client, &upstream, &state);
+                });
+            }
+        });
+        Self { url, state }
+    }
+
+    /// `http://127.0.0.1:PORT`, to use as the endpoint URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Turns throttling on or off for the calls that follow.
+    pub fn set_throttling(&self, on: bool) {
+        self.state.throttling.store(on, Ordering::SeqCst);
+    }
+
+    /// How many calls have been throttled so far.
+    pub fn throttled_calls(&self) -> usize {
+        self.state.throttled.load(Ordering::SeqCst)
+    }
+}
+
+/// Answers one request on `stream` and closes it (`Connection: close`).
+fn serve(
+    stream: TcpStream,
+    client: &reqwest::blocking::Client,
+    upstream: &str,
+    state: &State,
+) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut parts = request_line.split_whitespace();
+    let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
+        return Ok(());
+    };
+    let mut headers = Vec::new();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line)?;
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            let (name, value) = (name.trim().to_owned(), value.trim().to_owned());
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.parse().unwrap_or(0);
+            }
+            headers.push((name, value));
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+
+    let answer = if state.throttling.load(Ordering::SeqCst) {
+        state.throttled.fetch_add(1, Ordering::SeqCst);
+        Answer {
+            status: 400,
+            headers: vec![(
+                "content-type".to_owned(),
+                "application/x-amz-json-1.0".to_owned(),
+            )],
+            body: THROTTLED.as_bytes().to_vec(),
+        }
+    } else {
+        forward(client, upstream, method, target, &headers, body)?
+    };
+    let reason = if answer.status == 200 { "OK" } else { "Error" };
+    let mut head = format!("HTTP/1.1 {} {reason}\r\n", answer.status);
+    for (name, value) in &answer.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
+        answer.body.len()
+    ));
+    let mut stream = stream;
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(&answer.body)?;
+    stream.flush()
+}
+
+/// Headers that belong to one connection, not to the message.
+fn is_hop_by_hop(name: &str) -> bool {
+    [
+        "host",
+        "connection",
+        "content-length",
+        "transfer-encoding",
+        "keep-alive",
+    ]
+    .iter()
+    .any(|h| name.eq_ignore_ascii_case(h))
+}
+
+fn forward(
+    client: &reqwest::blocking::Client,
+    upstream: &str,
+    method: &str,
+    target: &str,
+    headers: &[(String, String)],
+    body: Vec<u8>,
+) -> std::io::Result<Answer> {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(std::io::Error::other)?;
+    let mut request = client.request(method, format!("{upstream}{target}"));
+    for (name, value) in headers.iter().filter(|(name, _)| !is_hop_by_hop(name)) {
+        request = request.header(name, value);
+    }
+    let response = request.body(body).send().map_err(std::io::Error::other)?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .filter(|(name, _)| !is_hop_by_hop(name.as_str()))
+        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
+        .collect();
+    let body = response.bytes().map_err(std::io::Error::other)?.to_vec();
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
+}
