@@ -163,7 +163,10 @@ impl CognitoBuilder {
                 ),
                 None => format!("{issuer}/.well-known/jwks.json"),
             });
-        let config = aws_sdk_cognitoidentityprovider::config::Builder::from(&self.sdk_config)
+        // One connection pool per thread: a call on one actix worker never
+        // waits on another worker's runtime.
+        let sdk_config = per_thread_http::per_thread_pools(&self.sdk_config);
+        let config = aws_sdk_cognitoidentityprovider::config::Builder::from(&sdk_config)
             .region(Region::new(region))
             .timeout_config(
                 TimeoutConfig::builder()

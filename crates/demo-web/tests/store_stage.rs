@@ -299,8 +299,7 @@ async fn dynamodb_going_away_is_a_503_within_the_timeout_then_the_app_recovers()
 #[tokio::test]
 async fn a_throttled_table_is_a_503_and_the_session_survives_it() {
     let mut s = settings(Stage::Store).await;
-    let proxy =
-        test_support::throttling::ThrottlingProxy::start(s.endpoint_url.as_deref().unwrap());
+    let proxy = test_support::proxy::DynamoDbProxy::start(s.endpoint_url.as_deref().unwrap());
     s.endpoint_url = Some(proxy.url().to_owned());
     let app = spawn_app(s).await;
     let browser = Browser::new();

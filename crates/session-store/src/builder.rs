@@ -195,8 +195,13 @@ impl DynamoDbSessionStoreBuilder {
 impl DynamoDbSessionStore {
     /// A builder for a store on `table`, with a DynamoDB client made from
     /// `config` (its region, credentials and endpoint override).
+    ///
+    /// Unless `config` names its own HTTP client, the client keeps one
+    /// connection pool per thread ([`per_thread_http::per_thread_pools`]): a
+    /// call on one actix worker never waits on another worker's runtime.
     pub fn builder(config: &SdkConfig, table: impl Into<String>) -> DynamoDbSessionStoreBuilder {
-        Self::builder_from_client(aws_sdk_dynamodb::Client::new(config), table)
+        let config = per_thread_http::per_thread_pools(config);
+        Self::builder_from_client(aws_sdk_dynamodb::Client::new(&config), table)
     }
 
     /// A builder for a store on `table` using an existing client (its

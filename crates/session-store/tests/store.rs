@@ -450,7 +450,7 @@ async fn an_unreachable_endpoint_fails_within_the_operation_timeout() {
 #[tokio::test]
 async fn a_throttled_table_is_a_clear_error_and_loses_nothing() {
     let aws = test_support::local_aws().await;
-    let proxy = test_support::throttling::ThrottlingProxy::start(&aws.endpoint);
+    let proxy = test_support::proxy::DynamoDbProxy::start(&aws.endpoint);
     let config = aws.config.to_builder().endpoint_url(proxy.url()).build();
     // Room for the SDK's retries and their backoff, so that the throttling
     // itself, not the timeout, is what the caller sees.

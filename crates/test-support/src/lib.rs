@@ -27,7 +27,8 @@
 pub mod browser;
 pub mod cognito;
 pub mod process;
-pub mod throttling;
+pub mod proxy;
+pub mod threads;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

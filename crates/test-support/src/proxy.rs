@@ -1,12 +1,18 @@
-//! A proxy in front of the emulator that plays a DynamoDB table over its
-//! capacity: while throttling is on, every call gets DynamoDB's
-//! `ThrottlingException` (HTTP 400, as the service sends it); otherwise calls
-//! pass through to the emulator unchanged. The emulator never throttles.
+//! A proxy in front of the emulator that behaves as DynamoDB's endpoints do
+//! where the emulator does not:
+//!
+//! - it keeps connections alive, so the SDK reuses them as it does on AWS
+//!   (the emulator closes every connection after one answer);
+//! - it can play a table over its capacity: while throttling is on, every
+//!   call gets DynamoDB's `ThrottlingException` (HTTP 400, as the service
+//!   sends it). The emulator never throttles.
+//!
+//! Otherwise calls pass through to the emulator unchanged.
 //!
 //! ```no_run
 //! # async fn example() {
 //! let aws = test_support::local_aws().await;
-//! let proxy = test_support::throttling::ThrottlingProxy::start(&aws.endpoint);
+//! let proxy = test_support::proxy::DynamoDbProxy::start(&aws.endpoint);
 //! let config = aws.config.to_builder().endpoint_url(proxy.url()).build();
 //! proxy.set_throttling(true);
 //! // ... calls made with `config` are throttled, and counted:
@@ -30,7 +36,7 @@ struct Answer {
 
 /// The proxy; it serves until the test binary exits.
 #[derive(Debug)]
-pub struct ThrottlingProxy {
+pub struct DynamoDbProxy {
     url: String,
     state: Arc<State>,
 }
@@ -41,10 +47,10 @@ struct State {
     throttled: AtomicUsize,
 }
 
-impl ThrottlingProxy {
+impl DynamoDbProxy {
     /// Starts a proxy to `upstream` (`http://HOST:PORT`) on a free port of 127.0.0.1.
     pub fn start(upstream: &str) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the throttling proxy");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the DynamoDB proxy");
         let url = format!("http://{}", listener.local_addr().expect("proxy address"));
         let state = Arc::new(State::default());
         let upstream = upstream.trim_end_matches('/').to_owned();
@@ -55,7 +61,7 @@ impl ThrottlingProxy {
                 let (client, upstream, state) = (client.clone(), upstream.clone(), serving.clone());
                 std::thread::spawn(move || {
                     // A broken connection is the client's business; it retries.
-                    let _ = serve(stream, &client, &upstream, &state);
+                    let _ = serve_connection(stream, &client, &upstream, &state);
                 });
             }
         });
@@ -78,22 +84,35 @@ impl ThrottlingProxy {
     }
 }
 
-/// Answers one request on `stream` and closes it (`Connection: close`).
-fn serve(
-    stream: TcpStream,
+/// Answers requests on `stream` until the client closes it or asks to.
+fn serve_connection(
+    mut stream: TcpStream,
     client: &reqwest::blocking::Client,
     upstream: &str,
     state: &State,
 ) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
+    while serve(&mut reader, &mut stream, client, upstream, state)? {}
+    Ok(())
+}
+
+/// Answers one request; whether the connection stays open.
+fn serve(
+    reader: &mut BufReader<TcpStream>,
+    stream: &mut TcpStream,
+    client: &reqwest::blocking::Client,
+    upstream: &str,
+    state: &State,
+) -> std::io::Result<bool> {
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
     let mut parts = request_line.split_whitespace();
     let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
-        return Ok(());
+        return Ok(false);
     };
     let mut headers = Vec::new();
     let mut length = 0;
+    let mut keep_alive = true;
     loop {
         let mut line = String::new();
         reader.read_line(&mut line)?;
@@ -105,6 +124,9 @@ fn serve(
             let (name, value) = (name.trim().to_owned(), value.trim().to_owned());
             if name.eq_ignore_ascii_case("content-length") {
                 length = value.parse().unwrap_or(0);
+            }
+            if name.eq_ignore_ascii_case("connection") && value.eq_ignore_ascii_case("close") {
+                keep_alive = false;
             }
             headers.push((name, value));
         }
@@ -130,14 +152,16 @@ fn serve(
     for (name, value) in &answer.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    head.push_str(&format!(
-        "content-length: {}\r\nconnection: close\r\n\r\n",
-        answer.body.len()
-    ));
-    let mut stream = stream;
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(&answer.body)?;
-    stream.flush()
+    head.push_str(&format!("content-length: {}\r\n", answer.body.len()));
+    if !keep_alive {
+        head.push_str("connection: close\r\n");
+    }
+    head.push_str("\r\n");
+    let mut message = head.into_bytes();
+    message.extend_from_slice(&answer.body);
+    stream.write_all(&message)?;
+    stream.flush()?;
+    Ok(keep_alive)
 }
 
 /// Headers that belong to one connection, not to the message.
