@@ -27,8 +27,12 @@ enum Source {
 
 impl Jwks {
     pub(crate) fn from_url(url: String, timeout: Duration) -> Self {
+        // No idle connections kept: fetches are rare (the keys are cached),
+        // and a pooled connection is driven by the runtime of the thread that
+        // opened it, which a fetch on another actix worker would wait on.
         let http = reqwest::Client::builder()
             .timeout(timeout)
+            .pool_max_idle_per_host(0)
             .build()
             .expect("a TLS backend is compiled in");
         Self::new(Source::Url { url, http }, HashMap::new())
