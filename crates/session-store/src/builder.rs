@@ -3,6 +3,7 @@ use std::time::Duration;
 
 use actix_session::storage::SessionKey;
 use aws_config::SdkConfig;
+use aws_sdk_dynamodb::config::StalledStreamProtectionConfig;
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 
 use crate::store::{DynamoDbSessionStore, Inner};
@@ -180,6 +181,9 @@ impl DynamoDbSessionStoreBuilder {
                     .operation_timeout(timeout)
                     .build(),
             )
+            // The operation timeout already bounds a stalled answer, and more
+            // tightly; the protection's two timers per call cost a wake-up.
+            .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
             .build();
         DynamoDbSessionStore {
             inner: Arc::new(Inner {
