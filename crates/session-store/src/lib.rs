@@ -14,6 +14,8 @@
 //!   (an index on the session's principal field; one Query, no Scan).
 //! - Every call is bounded by an operation timeout, and counted
 //!   ([`DynamoDbSessionStore::operation_counts`]).
+//! - One connection pool per thread ([`per_thread_http`]): a call on one
+//!   actix worker never waits on another worker's runtime.
 //!
 //! # Example
 //!
