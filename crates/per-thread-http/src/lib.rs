@@ -12,6 +12,10 @@
 //! client, hence its own pool: a call's connection is always driven by the
 //! caller's runtime. [`per_thread_pools`] applies it to an [`SdkConfig`].
 //!
+//! On a multi-threaded (work-stealing) runtime it buys nothing, since any of
+//! its threads may drive any connection there; it only keeps idle
+//! connections per thread instead of per process.
+//!
 //! ```no_run
 //! # async fn example() {
 //! let config = per_thread_http::per_thread_pools(&aws_config::load_from_env().await);
