@@ -264,6 +264,20 @@ async fn failures_are_pages_without_internals() {
     }
 }
 
+/// GETs `url`, which must be the 503 page, answered within the DynamoDB
+/// operation timeout (with room to spare).
+async fn unavailable_within_the_timeout(browser: &Browser, url: &str) -> common::Page {
+    let started = Instant::now();
+    let page = browser.get(url).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "bounded by the operation timeout: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(page.status, 503);
+    page
+}
+
 #[tokio::test]
 async fn dynamodb_going_away_is_a_503_within_the_timeout_then_the_app_recovers() {
     let mut s = settings(Stage::Store).await;
@@ -274,14 +288,7 @@ async fn dynamodb_going_away_is_a_503_within_the_timeout_then_the_app_recovers()
     app.log_in(&browser, "a", "a").await;
 
     outage.cut();
-    let started = Instant::now();
-    let down = browser.get(&app.url("/")).await;
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "bounded by the operation timeout: {:?}",
-        started.elapsed()
-    );
-    assert_eq!(down.status, 503);
+    let down = unavailable_within_the_timeout(&browser, &app.url("/")).await;
     assert!(
         down.body
             .contains("The session store (DynamoDB) cannot be reached")
@@ -311,14 +318,7 @@ async fn a_throttled_table_is_a_503_and_the_session_survives_it() {
     let before = views(&browser.get(&app.url("/")).await.body);
 
     proxy.set_throttling(true);
-    let started = Instant::now();
-    let throttled = browser.get(&app.url("/")).await;
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "bounded by the operation timeout: {:?}",
-        started.elapsed()
-    );
-    assert_eq!(throttled.status, 503);
+    let throttled = unavailable_within_the_timeout(&browser, &app.url("/")).await;
     assert!(throttled.body.contains("Please try again in a moment"));
     assert!(!throttled.body.contains("Throttling"), "{}", throttled.body);
     assert!(proxy.throttled_calls() >= 2, "the SDK retried");
