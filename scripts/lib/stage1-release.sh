@@ -1,5 +1,5 @@
-# Sourced by scripts/bench and scripts/bench-instructions: build stage 1 in
-# release, start it on the keep-alive emulator, and log a user in.
+# Sourced by the benchmark scripts: build stage 1 in release, start it on
+# AWS_ENDPOINT_URL (the emulator, which the caller has started), and log a user in.
 #
 # stage1_start DIR [WRAPPER...]: runs target/release/with-dynamodb-store
 # (under WRAPPER, e.g. valgrind, when given) with its settings and log in DIR.
@@ -9,8 +9,6 @@
 stage1_start() {
   local dir="$1"; shift
   cargo build --release --locked -p with-dynamodb-store -p provision
-  # Keep-alive, as AWS endpoints: see scripts/lib/moto-keepalive.py.
-  EMULATOR_KEEPALIVE=1 emulator_start
   mkdir -p "$dir"
   local port
   port="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
