@@ -22,7 +22,7 @@ COOKIE_SECURE=false
 SESSION_TTL=3600
 PORT=$port
 SETTINGS
-  target/release/provision table --settings "$dir/settings.sh" >/dev/null
+  RUST_LOG=warn target/release/provision table --settings "$dir/settings.sh" >/dev/null
   RUST_LOG=warn "$@" target/release/with-dynamodb-store --settings "$dir/settings.sh" >"$dir/server.log" 2>&1 &
   STAGE1_PID=$!
   trap stage1_stop EXIT
