@@ -14,9 +14,11 @@ Usage: dynamodb-replay.py EMULATOR_PORT DELAY_MS. It listens on a free port of
 127.0.0.1 and prints that port once it accepts calls."""
 
 import asyncio
+import ctypes
 import signal
 import sys
 
+PR_SET_PDEATHSIG = 1
 REPLAYED = (b"DynamoDB_20120810.GetItem", b"DynamoDB_20120810.UpdateItem")
 
 emulator_port, delay = int(sys.argv[1]), float(sys.argv[2]) / 1000
@@ -78,6 +80,8 @@ def arm():
 
 
 async def main():
+    # Ends with the script that started it, however that one ends.
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, arm)
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
     print(server.sockets[0].getsockname()[1], flush=True)
