@@ -1,4 +1,4 @@
-# Sourced by scripts/bench, bench-load and bench-machine: drive one scenario with wrk
+# Sourced by scripts/bench and scripts/bench-load: drive one scenario with wrk
 # and measure the app process, one row of the benchmark table per scenario.
 #
 # bench_start DIR PID URL SECONDS: measure process PID, which serves URL, for
@@ -7,11 +7,11 @@
 # bench_run NAME CONNECTIONS WRK-ARGUMENTS...: one row, NAME at CONNECTIONS.
 # bench_print: the table of the rows so far, the app's peak RSS, and the machine
 #   (with what a 2 ms sleep costs it: scripts/bench-machine).
-# bench_machine: one line, the machine's cores, memory and kernel.
-# wake_probe MODE: builds and runs scripts/bench.d/wake-probe.rs (table or summary).
 #
 # wrk runs at the lowest CPU priority (SCHED_IDLE), so that the app gets a core
 # the moment it has work, as on AWS where the clients are other machines.
+
+source scripts/lib/machine.sh
 
 bench_start() {
   BENCH_DIR="$1" BENCH_PID="$2" BENCH_URL="$3" BENCH_SECONDS="$4"
@@ -54,12 +54,3 @@ bench_print() {
   echo "machine, after sleeping: $(wake_probe summary); see scripts/bench-machine"
 }
 
-bench_machine() {
-  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
-}
-
-wake_probe() { # table | summary
-  mkdir -p target/bench-machine
-  rustc --edition 2024 -O -o target/bench-machine/wake-probe scripts/bench.d/wake-probe.rs
-  target/bench-machine/wake-probe "$1"
-}
