@@ -3,7 +3,7 @@
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     // Shows the session store's progress while a new table becomes ACTIVE.
-    demo_web::request_log::init_logging();
+    demo_web::logging::init();
     let command = match provision::cli::parse(std::env::args().skip(1)) {
         Ok(command) => command,
         Err(err) => {

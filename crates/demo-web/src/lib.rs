@@ -4,6 +4,7 @@
 
 pub mod authenticator;
 pub mod errors;
+pub mod logging;
 pub mod metrics;
 pub mod page;
 pub mod request_log;
@@ -21,7 +22,7 @@ pub use startup::Application;
 /// environment, then serve. A start-up failure is one line naming what
 /// failed, and exit code 1.
 pub async fn main(stage: Stage) -> std::process::ExitCode {
-    request_log::init_logging();
+    logging::init();
     let settings = match Settings::from_args(stage, std::env::args().skip(1)) {
         Ok(settings) => settings,
         Err(err) => {

@@ -18,13 +18,3 @@ pub async fn log_requests(
     tracing::info!(%method, %path, status, elapsed_ms = started.elapsed().as_secs_f64() * 1e3, "request");
     response
 }
-
-/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
-pub fn init_logging() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
-}

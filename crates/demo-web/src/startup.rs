@@ -71,18 +71,22 @@ pub async fn sdk_config(settings: &Settings) -> SdkConfig {
         loader = loader.endpoint_url(endpoint);
     }
     if let Some((id, secret)) = &settings.credentials {
-        loader = loader.credentials_provider(aws_sdk_dynamodb_credentials(id, secret));
+        loader = loader.credentials_provider(settings_credentials(id, secret));
     }
     loader.load().await
 }
 
-fn aws_sdk_dynamodb_credentials(
+/// The access key from the settings, in place of the SDK's default chain.
+fn settings_credentials(
     id: &str,
     secret: &str,
 ) -> aws_config::meta::credentials::CredentialsProviderChain {
     let credentials = aws_credential_types::Credentials::new(id, secret, None, None, "settings");
     aws_config::meta::credentials::CredentialsProviderChain::first_try("settings", credentials)
 }
+
+/// Below this, SESSION_SECRET draws a warning.
+const MIN_SECRET_BYTES: usize = 32;
 
 /// The cookie key: from SESSION_SECRET (used as is when 64 bytes or more,
 /// else stretched with HKDF-SHA256), or random with a loud warning.
@@ -92,6 +96,14 @@ pub fn cookie_key(secret: Option<&str>) -> Key {
             Key::try_from(secret.as_bytes()).expect("64 bytes or more")
         }
         Some(secret) => {
+            // HKDF makes a key of the right length, not a secret harder to guess.
+            if secret.len() < MIN_SECRET_BYTES {
+                tracing::warn!(
+                    bytes = secret.len(),
+                    "SESSION_SECRET is short: whoever guesses it can forge session cookies. \
+                     Use 64 random bytes (openssl rand -base64 64)."
+                );
+            }
             let mut bytes = [0u8; 64];
             hkdf::Hkdf::<sha2::Sha256>::new(
                 Some(b"demo-web session cookie key"),

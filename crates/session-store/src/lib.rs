@@ -65,6 +65,26 @@
 //! `ensure_table`: `DescribeTable`, `CreateTable`, `DescribeTimeToLive`,
 //! `UpdateTimeToLive`.
 //!
+//! # Logging
+//!
+//! At TRACE, the AWS SDK prints each DynamoDB answer in full, and a session
+//! item's `state` holds whatever the app keeps in the session (CSRF tokens,
+//! OAuth tokens...). Keep the SDK's orchestrator at DEBUG or below, whatever
+//! the rest of the log shows:
+//!
+//! ```
+//! use tracing_subscriber::filter::{EnvFilter, FilterExt, Targets};
+//! use tracing_subscriber::prelude::*;
+//!
+//! let no_bodies = Targets::new()
+//!     .with_default(tracing::Level::TRACE)
+//!     .with_target("aws_smithy_runtime::client::orchestrator", tracing::Level::DEBUG);
+//! let filter = EnvFilter::new("trace").and(no_bodies);
+//! tracing_subscriber::registry()
+//!     .with(tracing_subscriber::fmt::layer().with_filter(filter))
+//!     .init();
+//! ```
+//!
 //! [`SessionStore`]: actix_session::storage::SessionStore
 
 mod builder;

@@ -45,6 +45,11 @@ fn rand_u128() -> u128 {
 impl Instance {
     /// Starts the binary on a free port and waits until it serves.
     pub fn start(backend: &Backend) -> Self {
+        Self::start_logging(backend, "warn")
+    }
+
+    /// As [`Instance::start`], with `RUST_LOG` set to `filter`.
+    pub fn start_logging(backend: &Backend, filter: &str) -> Self {
         let port = free_port().unwrap();
         let env = [
             ("AWS_REGION", test_support::REGION),
@@ -57,7 +62,7 @@ impl Instance {
             ("SESSION_TTL", "600"),
             ("DYNAMODB_TIMEOUT", &DYNAMODB_TIMEOUT.as_secs().to_string()),
             ("PORT", &port.to_string()),
-            ("RUST_LOG", "warn"),
+            ("RUST_LOG", filter),
         ]
         .map(|(k, v)| (k.to_owned(), v.to_owned()));
         // A settings file that does not exist: everything comes from `env`.
@@ -116,6 +121,11 @@ impl Instance {
             .collect()
     }
 
+    /// Everything the process wrote to stdout and stderr so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.process.log()).unwrap()
+    }
+
     /// Panics unless the process is up and never panicked.
     pub fn assert_healthy(&self) {
         assert!(
@@ -123,7 +133,7 @@ impl Instance {
             "the app exited:\n{}",
             self.process.log_tail()
         );
-        let log = std::fs::read_to_string(self.process.log()).unwrap_or_default();
+        let log = self.log();
         assert!(!log.contains("panicked"), "the app panicked:\n{log}");
     }
 }
@@ -162,6 +172,17 @@ impl Client {
             other.jar.add_cookie_str(cookie, &base.parse().unwrap());
         }
         other
+    }
+
+    /// The value of cookie `name`, as the browser sends it.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let header = self.jar.cookies(&self.base.parse().unwrap())?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+            .map(str::to_owned)
     }
 
     pub async fn get(&self, path: &str) -> Result<(u16, String), String> {
