@@ -24,8 +24,9 @@ CLIENT_ID=
 # Secret of the app client, only if it has one.
 CLIENT_SECRET=
 # Key signing and encrypting the session cookie: 64 bytes or more, or a
-# shorter passphrase (stretched with a KDF; under 32 bytes, a warning). Empty: a random key at each
-# start, which logs everyone out on restart. Generate: openssl rand -base64 64
+# shorter passphrase (stretched with a KDF; under 32 bytes, a warning).
+# Empty: a random key at each start, which logs everyone out on restart.
+# Generate: openssl rand -base64 64
 SESSION_SECRET=
 # Set only for a local emulator, e.g. http://127.0.0.1:5000; empty for AWS.
 AWS_ENDPOINT_URL=
