@@ -10,7 +10,8 @@
 //! | `touched`   | N    | epoch seconds of the last write                        |
 //!
 //! The item id is a hash of the cookie's session key, so read access to the
-//! table (a console, a backup) does not let anyone take over a session.
+//! table (a console, a backup) does not let anyone take over a session. The
+//! state is stored as is: what the app keeps in it is readable there.
 
 use std::collections::HashMap;
 

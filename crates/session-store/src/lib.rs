@@ -9,7 +9,7 @@
 //! - An unchanged session costs one `GetItem` per request: the expiry is
 //!   extended at most once per touch interval, without a second read.
 //! - Item ids are hashes of the cookie's key: reading the table does not let
-//!   anyone take a session over.
+//!   anyone take a session over (the state itself is stored as is).
 //! - Per-user sessions: list a user's sessions and revoke one or all others
 //!   (an index on the session's principal field; one Query, no Scan).
 //! - Every call is bounded by an operation timeout, and counted
