@@ -23,7 +23,8 @@ SESSION_TTL=3600
 PORT=$port
 SETTINGS
   RUST_LOG=warn target/release/provision table --settings "$dir/settings.sh" >/dev/null
-  RUST_LOG=warn "$@" target/release/with-dynamodb-store --settings "$dir/settings.sh" >"$dir/server.log" 2>&1 &
+  # The default log level, as users run it: one line per request.
+  RUST_LOG=info "$@" target/release/with-dynamodb-store --settings "$dir/settings.sh" >"$dir/server.log" 2>&1 &
   STAGE1_PID=$!
   trap stage1_stop EXIT
   STAGE1_URL="http://127.0.0.1:$port"
