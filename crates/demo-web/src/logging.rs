@@ -6,19 +6,16 @@ use tracing::Level;
 use tracing_subscriber::filter::{EnvFilter, FilterExt, Targets};
 use tracing_subscriber::prelude::*;
 
-/// At TRACE, the AWS SDK's orchestrator prints each response body and
-/// output in full. A DynamoDB session item holds the session's state (its
-/// CSRF token, Cognito's tokens in stage 2), so these events are held back
-/// whatever `RUST_LOG` asks for; the SDK's DEBUG events still show.
-const SDK_BODIES: &str = "aws_smithy_runtime::client::orchestrator";
-
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`), without the
 /// SDK's response bodies.
 pub fn init() {
     let asked = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // The SDK's TRACE dumps of DynamoDB answers hold the session's state (its
+    // CSRF token, Cognito's tokens in stage 2): held back whatever `RUST_LOG`
+    // asks for; the SDK's DEBUG events still show.
     let no_bodies = Targets::new()
         .with_default(Level::TRACE)
-        .with_target(SDK_BODIES, Level::DEBUG);
+        .with_target(session_store::SDK_DUMPS_TARGET, Level::DEBUG);
     let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         // Colours for a terminal, plain text for a file or a log collector.

@@ -69,7 +69,7 @@
 //!
 //! At TRACE, the AWS SDK prints each DynamoDB answer in full, and a session
 //! item's `state` holds whatever the app keeps in the session (CSRF tokens,
-//! OAuth tokens...). Keep the SDK's orchestrator at DEBUG or below, whatever
+//! OAuth tokens...). Keep [`SDK_DUMPS_TARGET`] at DEBUG or below, whatever
 //! the rest of the log shows:
 //!
 //! ```
@@ -78,7 +78,7 @@
 //!
 //! let no_bodies = Targets::new()
 //!     .with_default(tracing::Level::TRACE)
-//!     .with_target("aws_smithy_runtime::client::orchestrator", tracing::Level::DEBUG);
+//!     .with_target(session_store::SDK_DUMPS_TARGET, tracing::Level::DEBUG);
 //! let filter = EnvFilter::new("trace").and(no_bodies);
 //! tracing_subscriber::registry()
 //!     .with(tracing_subscriber::fmt::layer().with_filter(filter))
@@ -104,6 +104,15 @@ pub use metrics::{Operation, OperationCounts};
 pub use sessions::{InvalidHandle, SessionHandle, SessionInfo};
 pub use store::DynamoDbSessionStore;
 pub use table::TableReport;
+
+/// The `tracing` target under which the AWS SDK logs, at TRACE, each answer
+/// and output in full: for the store, the session's state (see "Logging" in
+/// the crate's docs).
+///
+/// ```
+/// assert!(session_store::SDK_DUMPS_TARGET.starts_with("aws_smithy_runtime"));
+/// ```
+pub const SDK_DUMPS_TARGET: &str = "aws_smithy_runtime::client::orchestrator";
 
 /// The IAM actions the store calls, for least-privilege policies (the
 /// `provision` tool writes exactly these).
