@@ -46,7 +46,8 @@ pub struct Process {
 
 impl Process {
     /// Starts `program` with `args` and extra environment `env`, its output
-    /// in `target/<name>-<pid>.log`, and waits until it answers `GET path` on
+    /// in `target/test-logs/<name>-<pid>-<port>.log` (kept for reading after
+    /// a failure), and waits until it answers `GET path` on
     /// 127.0.0.1:`port`.
     pub fn start(
         program: &Path,
@@ -56,9 +57,9 @@ impl Process {
         port: u16,
         path: &str,
     ) -> Result<Self, String> {
-        let target = crate::workspace_root().join("target");
-        std::fs::create_dir_all(&target).map_err(|e| format!("{}: {e}", target.display()))?;
-        let log_path = target.join(format!("{name}-{}-{port}.log", std::process::id()));
+        let logs = crate::workspace_root().join("target/test-logs");
+        std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
+        let log_path = logs.join(format!("{name}-{}-{port}.log", std::process::id()));
         let log = File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
         let mut command = Command::new(program);
         command
