@@ -1,6 +1,14 @@
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// The Cognito calls a [`crate::Cognito`] makes.
+///
+/// ```
+/// // E.g. to register a metric per call kind before any call is made.
+/// for call in auth::CALLS {
+///     println!("cognito_calls_total{{call=\"{call}\"}} 0");
+/// }
+/// assert!(auth::CALLS.contains(&"GlobalSignOut"));
+/// ```
 pub const CALLS: [&str; 4] = [
     "InitiateAuth",
     "RespondToAuthChallenge",

@@ -15,6 +15,17 @@ use crate::srp::{SrpClient, timestamp};
 use crate::{AuthError, NewPasswordChallenge, SignIn, TokenVerifier, Tokens, secret_hash};
 
 /// How [`Cognito::sign_in`] proves the password.
+///
+/// ```
+/// # async fn example(sdk_config: aws_config::SdkConfig) {
+/// use auth::{AuthFlow, Cognito};
+/// // An app client that allows ALLOW_USER_PASSWORD_AUTH only.
+/// let cognito = Cognito::builder(&sdk_config, "eu-west-1_AbCdEf", "client-id")
+///     .auth_flow(AuthFlow::Password)
+///     .build();
+/// # }
+/// assert_eq!(auth::AuthFlow::default(), auth::AuthFlow::Srp);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum AuthFlow {
     /// USER_SRP_AUTH: the password never leaves this process (default).
@@ -67,6 +78,16 @@ impl std::fmt::Debug for Cognito {
 }
 
 /// Builds a [`Cognito`]; start from [`Cognito::builder`].
+///
+/// ```
+/// # async fn example(sdk_config: aws_config::SdkConfig) {
+/// use std::time::Duration;
+/// let cognito = auth::Cognito::builder(&sdk_config, "eu-west-1_AbCdEf", "client-id")
+///     .client_secret(std::env::var("COGNITO_CLIENT_SECRET").ok())
+///     .timeout(Duration::from_secs(3))
+///     .build();
+/// # }
+/// ```
 #[must_use]
 pub struct CognitoBuilder {
     sdk_config: SdkConfig,
@@ -84,6 +105,18 @@ impl Cognito {
     /// A builder for app client `client_id` of user pool `pool_id`, calling
     /// Cognito with `sdk_config` (credentials, endpoint override). The region
     /// is the pool's (the part of its id before `_`) unless set.
+    ///
+    /// ```
+    /// // No call is made: this runs offline.
+    /// let sdk_config = aws_config::SdkConfig::builder()
+    ///     .behavior_version(aws_config::BehaviorVersion::latest())
+    ///     .build();
+    /// let cognito = auth::Cognito::builder(&sdk_config, "eu-west-1_AbCdEf", "client-id").build();
+    /// assert_eq!(
+    ///     cognito.verifier().issuer(),
+    ///     "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf"
+    /// );
+    /// ```
     pub fn builder(
         sdk_config: &SdkConfig,
         pool_id: impl Into<String>,
@@ -106,30 +139,75 @@ impl Cognito {
 impl CognitoBuilder {
     /// The app client's secret, when it has one: SECRET_HASH is then sent
     /// with every call that needs it.
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// // From the environment, never from code; unset or empty means no secret.
+    /// let cognito = auth::Cognito::builder(&sdk_config, "eu-west-1_AbCdEf", "client-id")
+    ///     .client_secret(std::env::var("COGNITO_CLIENT_SECRET").ok())
+    ///     .build();
+    /// # }
+    /// ```
     pub fn client_secret(mut self, secret: Option<String>) -> Self {
         self.client_secret = secret.filter(|s| !s.is_empty());
         self
     }
 
     /// The pool's region (default: from the pool id).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// let cognito = auth::Cognito::builder(&sdk_config, "eu-west-1_AbCdEf", "client-id")
+    ///     .region("eu-west-1")
+    ///     .build();
+    /// # }
+    /// ```
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
     }
 
     /// How passwords are proven (default [`AuthFlow::Srp`]).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// let cognito = auth::Cognito::builder(&sdk_config, "eu-west-1_AbCdEf", "client-id")
+    ///     .auth_flow(auth::AuthFlow::Password)
+    ///     .build();
+    /// # }
+    /// ```
     pub fn auth_flow(mut self, flow: AuthFlow) -> Self {
         self.auth_flow = flow;
         self
     }
 
     /// The bound on each Cognito call and JWKS fetch, retries included (default 5 s).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// use std::time::Duration;
+    /// // A login page waits at most 2 s for Cognito before it says so.
+    /// let cognito = auth::Cognito::builder(&sdk_config, "eu-west-1_AbCdEf", "client-id")
+    ///     .timeout(Duration::from_secs(2))
+    ///     .build();
+    /// # }
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
     /// Tolerance on token times (default 5 s).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// use std::time::Duration;
+    /// // A host whose clock may drift by up to 30 s.
+    /// let cognito = auth::Cognito::builder(&sdk_config, "eu-west-1_AbCdEf", "client-id")
+    ///     .leeway(Duration::from_secs(30))
+    ///     .build();
+    /// # }
+    /// ```
     pub fn leeway(mut self, leeway: Duration) -> Self {
         self.leeway = leeway;
         self
@@ -138,12 +216,29 @@ impl CognitoBuilder {
     /// Where the pool's keys are fetched (default: next to the endpoint
     /// override when one is set, as local emulators serve them, else
     /// `https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json`).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// // Keys through an egress proxy of your own.
+    /// let cognito = auth::Cognito::builder(&sdk_config, "eu-west-1_AbCdEf", "client-id")
+    ///     .jwks_url("https://egress.internal/cognito/eu-west-1_AbCdEf/jwks.json")
+    ///     .build();
+    /// # }
+    /// ```
     pub fn jwks_url(mut self, url: impl Into<String>) -> Self {
         self.jwks_url = Some(url.into());
         self
     }
 
     /// The client. Makes no call.
+    ///
+    /// ```
+    /// let sdk_config = aws_config::SdkConfig::builder()
+    ///     .behavior_version(aws_config::BehaviorVersion::latest())
+    ///     .build();
+    /// let cognito = auth::Cognito::builder(&sdk_config, "eu-west-1_AbCdEf", "client-id").build();
+    /// assert_eq!(cognito.pool_id(), "eu-west-1_AbCdEf");
+    /// ```
     pub fn build(self) -> Cognito {
         let region = self
             .region
@@ -191,16 +286,40 @@ impl CognitoBuilder {
 
 impl Cognito {
     /// The verifier of this pool's tokens.
+    ///
+    /// ```
+    /// # async fn example(cognito: auth::Cognito, bearer: &str) -> Result<(), auth::AuthError> {
+    /// // An API call with `Authorization: Bearer <access token>`.
+    /// let claims = cognito.verifier().verify(bearer, auth::TokenUse::Access).await?;
+    /// println!("request by {}", claims.username);
+    /// # Ok(()) }
+    /// ```
     pub fn verifier(&self) -> &TokenVerifier {
         &self.verifier
     }
 
     /// Counts of the Cognito calls made so far, by kind.
+    ///
+    /// ```
+    /// let sdk_config = aws_config::SdkConfig::builder()
+    ///     .behavior_version(aws_config::BehaviorVersion::latest())
+    ///     .build();
+    /// let cognito = auth::Cognito::builder(&sdk_config, "eu-west-1_AbCdEf", "client-id").build();
+    /// let counts = cognito.call_counts();
+    /// assert_eq!(counts.len(), auth::CALLS.len());
+    /// assert!(counts.iter().all(|c| c.calls == 0 && c.failures == 0));
+    /// ```
     pub fn call_counts(&self) -> Vec<CallCount> {
         self.counters.snapshot()
     }
 
     /// The user pool id.
+    ///
+    /// ```
+    /// # async fn example(cognito: auth::Cognito) {
+    /// println!("signing users in to {}", cognito.pool_id());
+    /// # }
+    /// ```
     pub fn pool_id(&self) -> &str {
         &self.pool_id
     }
@@ -237,6 +356,20 @@ impl Cognito {
     }
 
     /// Signs `username` in with `password`, by SRP unless configured otherwise.
+    ///
+    /// ```
+    /// # async fn example(cognito: auth::Cognito) {
+    /// use auth::SignIn;
+    /// match cognito.sign_in("alice", "correct horse battery").await {
+    ///     Ok(SignIn::Tokens(tokens)) => println!("signed in for {} s", tokens.expires_in),
+    ///     Ok(SignIn::NewPasswordRequired(challenge)) => {
+    ///         println!("{} must choose a new password", challenge.username)
+    ///     }
+    ///     // Safe to show: the same text for a wrong password and an unknown user.
+    ///     Err(e) => println!("{e}"),
+    /// }
+    /// # }
+    /// ```
     pub async fn sign_in(&self, username: &str, password: &str) -> Result<SignIn, AuthError> {
         match self.auth_flow {
             AuthFlow::Srp => self.sign_in_srp(username, password).await,
@@ -316,6 +449,17 @@ impl Cognito {
 
     /// Answers NEW_PASSWORD_REQUIRED with a new password and the required
     /// attributes (`(name, value)` without the `userAttributes.` prefix).
+    ///
+    /// ```
+    /// # async fn example(cognito: auth::Cognito, challenge: auth::NewPasswordChallenge) -> Result<(), auth::AuthError> {
+    /// // `challenge` came from sign_in; the user filled in the required attributes.
+    /// let attributes = [("email".to_owned(), "alice@example.com".to_owned())];
+    /// match cognito.answer_new_password(&challenge, "a new long password", &attributes).await? {
+    ///     auth::SignIn::Tokens(tokens) => println!("signed in for {} s", tokens.expires_in),
+    ///     auth::SignIn::NewPasswordRequired(_) => println!("Cognito asks again"),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn answer_new_password(
         &self,
         challenge: &NewPasswordChallenge,
@@ -347,6 +491,17 @@ impl Cognito {
 
     /// New access and ID tokens from a refresh token. `username` is the
     /// `username` claim of the user's tokens (needed for SECRET_HASH).
+    ///
+    /// ```
+    /// # async fn example(cognito: auth::Cognito, username: &str, tokens: auth::Tokens) -> Result<(), auth::AuthError> {
+    /// // `username` as kept at sign-in; the access token has expired.
+    /// if let Some(refresh_token) = &tokens.refresh_token {
+    ///     let fresh = cognito.refresh(username, refresh_token).await?;
+    ///     // Keeps the refresh token unless Cognito rotated it.
+    ///     assert!(fresh.refresh_token.is_some());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn refresh(&self, username: &str, refresh_token: &str) -> Result<Tokens, AuthError> {
         let parameters = [("REFRESH_TOKEN", refresh_token)];
         let output = self
@@ -373,6 +528,14 @@ impl Cognito {
 
     /// Signs the user out everywhere: Cognito revokes their access and
     /// refresh tokens (GlobalSignOut).
+    ///
+    /// ```
+    /// # async fn example(cognito: auth::Cognito, tokens: auth::Tokens) -> Result<(), auth::AuthError> {
+    /// cognito.sign_out(&tokens.access_token).await?;
+    /// // Revoked at Cognito, though its signature still checks out until it expires.
+    /// assert!(cognito.current_user(&tokens.access_token).await.is_err());
+    /// # Ok(()) }
+    /// ```
     pub async fn sign_out(&self, access_token: &str) -> Result<(), AuthError> {
         let result = self
             .client
@@ -387,6 +550,16 @@ impl Cognito {
 
     /// The user name of an access token, asked of Cognito (GetUser): fails
     /// once the token is revoked, which a signature check cannot tell.
+    ///
+    /// ```
+    /// # async fn example(cognito: auth::Cognito, access_token: &str) {
+    /// match cognito.current_user(access_token).await {
+    ///     Ok(username) => println!("still signed in as {username}"),
+    ///     Err(auth::AuthError::InvalidToken { .. }) => println!("signed out elsewhere"),
+    ///     Err(e) => println!("{e}"),
+    /// }
+    /// # }
+    /// ```
     pub async fn current_user(&self, access_token: &str) -> Result<String, AuthError> {
         let output = self
             .client

@@ -2,6 +2,15 @@
 /// signing out. The `Display` text of each variant is safe to show a user:
 /// it never says whether a user exists and never includes a token; details
 /// for logs are in the fields and in `Debug`.
+///
+/// ```
+/// use auth::AuthError;
+/// let err = AuthError::ServiceUnavailable { reason: "InitiateAuth: timed out".into() };
+/// // Display is for the user; the reason is for the log.
+/// assert_eq!(err.to_string(), "The sign-in service is unavailable, please try again later.");
+/// assert!(format!("{err:?}").contains("timed out"));
+/// assert_eq!(AuthError::InvalidCredentials.to_string(), "Incorrect username or password.");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {

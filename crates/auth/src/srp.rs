@@ -29,6 +29,16 @@ const INFO: &[u8] = b"Caldera Derived Key";
 
 /// Why an SRP exchange was aborted (a server value that would break the
 /// protocol's guarantees, or an answer that is not what Cognito sends).
+///
+/// ```
+/// use auth::srp::{SrpClient, SrpError};
+/// let client = SrpClient::new();
+/// // A server that sends B = 0 would make the shared secret predictable.
+/// let err = client
+///     .password_claim_signature("eu-west-1_AbCdEf", "alice", "pw", "0a", "0", "", "")
+///     .unwrap_err();
+/// assert_eq!(err, SrpError::BIsZero);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SrpError {
@@ -85,6 +95,23 @@ fn hash_hex_concat(parts: &[&str]) -> BigUint {
 }
 
 /// One SRP exchange: the private value `a` and the public `A = g^a mod N`.
+///
+/// ```
+/// use auth::srp::{SrpClient, timestamp};
+/// let srp = SrpClient::new();
+/// // 1. InitiateAuth(USER_SRP_AUTH) with SRP_A = srp.public_hex().
+/// let srp_a = srp.public_hex();
+/// // 2. Cognito answers PASSWORD_VERIFIER with USER_ID_FOR_SRP, SALT, SRP_B
+/// //    and SECRET_BLOCK; sign them with the password.
+/// # let (user_id, salt, srp_b, secret_block) = ("alice", "4f2a", "e3b0c442", "c2VjcmV0");
+/// let now = timestamp(chrono::Utc::now());
+/// let signature = srp.password_claim_signature(
+///     "eu-west-1_AbCdEf", user_id, "the password", salt, srp_b, secret_block, &now,
+/// )?;
+/// // 3. RespondToAuthChallenge with PASSWORD_CLAIM_SIGNATURE = signature and TIMESTAMP = now.
+/// # assert!(!srp_a.is_empty() && !signature.is_empty());
+/// # Ok::<(), auth::srp::SrpError>(())
+/// ```
 pub struct SrpClient {
     a: BigUint,
     big_a: BigUint,
@@ -98,6 +125,12 @@ impl std::fmt::Debug for SrpClient {
 
 impl SrpClient {
     /// A new exchange with 128 random bytes from the OS's CSPRNG.
+    ///
+    /// ```
+    /// let a = auth::srp::SrpClient::new();
+    /// let b = auth::srp::SrpClient::new();
+    /// assert_ne!(a.public_hex(), b.public_hex()); // a fresh secret per sign-in
+    /// ```
     pub fn new() -> Self {
         loop {
             let mut a = [0u8; 128];
@@ -110,6 +143,13 @@ impl SrpClient {
 
     /// An exchange with a given private value (known-answer tests); `None`
     /// when it gives `A mod N == 0`.
+    ///
+    /// ```
+    /// use auth::srp::SrpClient;
+    /// let client = SrpClient::with_private_value(&[1]).unwrap();
+    /// assert_eq!(client.public_hex(), "2"); // A = g^1 = 2
+    /// assert!(SrpClient::with_private_value(&[0]).is_some()); // A = g^0 = 1
+    /// ```
     pub fn with_private_value(a: &[u8]) -> Option<Self> {
         let group = group();
         let a = BigUint::from_bytes_be(a);
@@ -118,6 +158,11 @@ impl SrpClient {
     }
 
     /// `SRP_A` for InitiateAuth: `A` in hex.
+    ///
+    /// ```
+    /// let client = auth::srp::SrpClient::with_private_value(&[10]).unwrap();
+    /// assert_eq!(client.public_hex(), "400"); // 2^10
+    /// ```
     pub fn public_hex(&self) -> String {
         self.big_a.to_str_radix(16)
     }
@@ -127,6 +172,20 @@ impl SrpClient {
     /// `user_id_for_srp`, `salt_hex`, `b_hex` and `secret_block` are the
     /// challenge's parameters; `timestamp` is [`timestamp`] of now, and must
     /// be sent as `TIMESTAMP` too.
+    ///
+    /// ```
+    /// use auth::srp::SrpClient;
+    /// let client = SrpClient::with_private_value(&[7; 128]).unwrap();
+    /// let sign = |timestamp| {
+    ///     client.password_claim_signature(
+    ///         "eu-west-1_AbCdEf", "alice", "the password", "4f2a", "e3b0c442", "c2VjcmV0", timestamp,
+    ///     )
+    /// };
+    /// let signature = sign("Mon Feb 10 18:30:12 UTC 2025").unwrap();
+    /// assert_eq!(signature.len(), 44); // base64 of an HMAC-SHA256
+    /// assert_eq!(sign("Mon Feb 10 18:30:12 UTC 2025").unwrap(), signature);
+    /// assert_ne!(sign("Mon Feb 10 18:30:13 UTC 2025").unwrap(), signature);
+    /// ```
     #[allow(clippy::too_many_arguments)]
     pub fn password_claim_signature(
         &self,
@@ -218,6 +277,12 @@ fn lenient_base64(text: &str) -> Vec<u8> {
 }
 
 /// Cognito's `TIMESTAMP` format: `Mon Feb 3 08:05:09 UTC 2025` (day not padded).
+///
+/// ```
+/// use chrono::TimeZone;
+/// let at = chrono::Utc.with_ymd_and_hms(2025, 2, 3, 8, 5, 9).unwrap();
+/// assert_eq!(auth::srp::timestamp(at), "Mon Feb 3 08:05:09 UTC 2025");
+/// ```
 pub fn timestamp(now: chrono::DateTime<chrono::Utc>) -> String {
     now.format("%a %b %-d %H:%M:%S UTC %Y").to_string()
 }

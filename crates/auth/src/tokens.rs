@@ -1,6 +1,21 @@
 use serde::{Deserialize, Serialize};
 
 /// The tokens of a signed-in user. `Debug` shows none of them.
+///
+/// ```
+/// let tokens = auth::Tokens {
+///     access_token: "eyJraWQiOiJhY2Nlc3MifQ.e30.c2lnbmF0dXJlLWFjY2Vzcw".to_owned(),
+///     id_token: "eyJraWQiOiJpZCJ9.e30.c2lnbmF0dXJlLWlk".to_owned(),
+///     refresh_token: None,
+///     expires_in: 3600,
+/// };
+/// // Safe to log: Debug shows only the ends of each token.
+/// let logged = format!("{tokens:?}");
+/// assert!(!logged.contains(&tokens.access_token) && !logged.contains(&tokens.id_token));
+/// // Serializable, to keep server-side in a session.
+/// let kept = serde_json::to_string(&tokens).unwrap();
+/// assert_eq!(serde_json::from_str::<auth::Tokens>(&kept).unwrap(), tokens);
+/// ```
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tokens {
     /// The access token (a JWT): for Cognito's user APIs and your APIs.
@@ -42,6 +57,23 @@ pub fn redact(token: &str) -> String {
 }
 
 /// What a sign-in step led to.
+///
+/// ```
+/// # async fn example(cognito: auth::Cognito, username: &str, password: &str) -> Result<(), auth::AuthError> {
+/// use auth::SignIn;
+/// let tokens = match cognito.sign_in(username, password).await? {
+///     SignIn::Tokens(tokens) => tokens,
+///     SignIn::NewPasswordRequired(challenge) => {
+///         // Here a web app shows a form; see Cognito::answer_new_password.
+///         match cognito.answer_new_password(&challenge, "a new long password", &[]).await? {
+///             SignIn::Tokens(tokens) => tokens,
+///             SignIn::NewPasswordRequired(_) => return Ok(()),
+///         }
+///     }
+/// };
+/// # let _ = tokens;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
 pub enum SignIn {
@@ -55,6 +87,19 @@ pub enum SignIn {
 /// Cognito's NEW_PASSWORD_REQUIRED challenge. Serializable, so a web app can
 /// keep it in the server-side session between the two pages. Its `session`
 /// is a secret of the sign-in in progress: keep it server-side.
+///
+/// ```
+/// let challenge = auth::NewPasswordChallenge {
+///     username: "alice".to_owned(),
+///     session: "AYABeC0bTmhSYWRiN0F4dEhnUUtYbE5xSDVmb0FyX2ZqZWVmX2Z1bQ".to_owned(),
+///     required_attributes: vec!["email".to_owned()],
+/// };
+/// // Kept between the two pages, e.g. in a server-side session as JSON.
+/// let kept = serde_json::to_string(&challenge).unwrap();
+/// assert_eq!(serde_json::from_str::<auth::NewPasswordChallenge>(&kept).unwrap(), challenge);
+/// // Debug hides Cognito's session.
+/// assert!(!format!("{challenge:?}").contains(&challenge.session));
+/// ```
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewPasswordChallenge {
     /// The user name Cognito expects in the answer.

@@ -11,6 +11,16 @@ use crate::AuthError;
 use crate::jwks::Jwks;
 
 /// Which of the user pool's tokens.
+///
+/// ```
+/// # async fn example(verifier: auth::TokenVerifier, id_token: &str) -> Result<(), auth::AuthError> {
+/// use auth::TokenUse;
+/// let claims = verifier.verify(id_token, TokenUse::Id).await?;
+/// assert_eq!(claims.token_use, TokenUse::Id);
+/// // An ID token is refused where an access token is expected.
+/// assert!(verifier.verify(id_token, TokenUse::Access).await.is_err());
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenUse {
     /// An access token (`token_use: access`, audience in `client_id`).
@@ -29,6 +39,14 @@ impl TokenUse {
 }
 
 /// The verified claims of a token.
+///
+/// ```
+/// # async fn example(verifier: auth::TokenVerifier, id_token: &str) -> Result<(), auth::AuthError> {
+/// let claims = verifier.verify(id_token, auth::TokenUse::Id).await?;
+/// let admin = claims.groups.iter().any(|group| group == "admin");
+/// println!("{} <{}>, admin: {admin}", claims.username, claims.email.as_deref().unwrap_or("-"));
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Claims {
@@ -94,12 +112,28 @@ impl std::fmt::Debug for TokenVerifier {
 }
 
 /// The default tolerance on `exp` and `nbf` for clock skew.
+///
+/// ```
+/// assert_eq!(auth::DEFAULT_LEEWAY, std::time::Duration::from_secs(5));
+/// ```
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(5);
 
 impl TokenVerifier {
     /// A verifier for tokens of `issuer` (`https://cognito-idp.<region>.amazonaws.com/<pool id>`)
     /// and app client `client_id`, with keys fetched from `jwks_url` (each
     /// fetch bounded by `timeout`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let pool = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf";
+    /// let verifier = auth::TokenVerifier::new(
+    ///     pool,
+    ///     "client-id",
+    ///     format!("{pool}/.well-known/jwks.json"),
+    ///     Duration::from_secs(5),
+    /// );
+    /// assert_eq!(verifier.issuer(), pool);
+    /// ```
     pub fn new(
         issuer: impl Into<String>,
         client_id: impl Into<String>,
@@ -115,6 +149,20 @@ impl TokenVerifier {
     }
 
     /// A verifier with a fixed key set, never fetched.
+    ///
+    /// ```
+    /// use auth::{AuthError, JwkSet, TokenUse, TokenVerifier};
+    /// // E.g. keys shipped with the app, for hosts that cannot reach Cognito.
+    /// let keys: JwkSet = serde_json::from_str(r#"{"keys": []}"#).unwrap();
+    /// let verifier = TokenVerifier::with_keys(
+    ///     "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf",
+    ///     "client-id",
+    ///     &keys,
+    /// )?;
+    /// let refused = futures::executor::block_on(verifier.verify("not-a-jwt", TokenUse::Access));
+    /// assert!(matches!(refused, Err(AuthError::InvalidToken { .. })));
+    /// # Ok::<(), AuthError>(())
+    /// ```
     pub fn with_keys(
         issuer: impl Into<String>,
         client_id: impl Into<String>,
@@ -129,6 +177,13 @@ impl TokenVerifier {
     }
 
     /// The tolerance on `exp` and `nbf` (default [`DEFAULT_LEEWAY`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let pool = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf";
+    /// let verifier = auth::TokenVerifier::new(pool, "client-id", format!("{pool}/.well-known/jwks.json"), Duration::from_secs(5))
+    ///     .leeway(Duration::from_secs(30));
+    /// ```
     #[must_use]
     pub fn leeway(mut self, leeway: Duration) -> Self {
         self.leeway = leeway;
@@ -136,6 +191,12 @@ impl TokenVerifier {
     }
 
     /// The expected issuer.
+    ///
+    /// ```
+    /// # async fn example(cognito: auth::Cognito) {
+    /// println!("accepting tokens of {}", cognito.verifier().issuer());
+    /// # }
+    /// ```
     pub fn issuer(&self) -> &str {
         &self.issuer
     }
@@ -143,6 +204,17 @@ impl TokenVerifier {
     /// Verifies `token` as a token of kind `token_use`: an RS256/384/512
     /// signature by a key of the pool's JWKS, issuer, `token_use`, audience
     /// (`client_id` for access tokens, `aud` for ID tokens), `exp` and `nbf`.
+    ///
+    /// ```
+    /// # async fn example(verifier: auth::TokenVerifier, token: &str) {
+    /// match verifier.verify(token, auth::TokenUse::Access).await {
+    ///     Ok(claims) => println!("{} ({})", claims.username, claims.sub),
+    ///     // Forged, expired, another pool's or another client's: the reason is for logs.
+    ///     Err(auth::AuthError::InvalidToken { reason }) => eprintln!("refused: {reason}"),
+    ///     Err(e) => eprintln!("{e}"),
+    /// }
+    /// # }
+    /// ```
     pub async fn verify(&self, token: &str, token_use: TokenUse) -> Result<Claims, AuthError> {
         let header = jsonwebtoken::decode_header(token)
             .map_err(|e| AuthError::invalid_token(format!("header: {e}")))?;

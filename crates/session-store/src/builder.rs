@@ -9,6 +9,16 @@ use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use crate::store::{DynamoDbSessionStore, Inner};
 
 /// Capacity of a new table: on-demand, or provisioned read/write units.
+///
+/// ```
+/// use session_store::{BillingMode, DynamoDbSessionStore};
+/// assert_eq!(BillingMode::default(), BillingMode::OnDemand);
+/// # async fn example(sdk_config: aws_config::SdkConfig) {
+/// let store = DynamoDbSessionStore::builder(&sdk_config, "sessions")
+///     .billing_mode(BillingMode::Provisioned { read: 5, write: 5 })
+///     .build();
+/// # }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum BillingMode {
     /// Pay per request (the default).
@@ -60,6 +70,10 @@ pub struct DynamoDbSessionStoreBuilder {
 }
 
 /// The largest DynamoDB item (400 KiB).
+///
+/// ```
+/// assert_eq!(session_store::DYNAMODB_MAX_ITEM_BYTES, 409_600);
+/// ```
 pub const DYNAMODB_MAX_ITEM_BYTES: usize = 400 * 1024;
 
 impl DynamoDbSessionStoreBuilder {
@@ -85,12 +99,33 @@ impl DynamoDbSessionStoreBuilder {
     }
 
     /// The hash-key attribute (default `id`).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// // An existing table whose hash key is `session_id`.
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .key_attribute("session_id")
+    ///     .build();
+    /// # }
+    /// ```
     pub fn key_attribute(mut self, name: impl Into<String>) -> Self {
         self.settings.key_attribute = name.into();
         self
     }
 
     /// A prefix for item ids, to share a table between apps (default none).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// // Two apps, one table: their item ids never meet.
+    /// let shop = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .key_prefix("shop#")
+    ///     .build();
+    /// let admin = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .key_prefix("admin#")
+    ///     .build();
+    /// # }
+    /// ```
     pub fn key_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.settings.key_prefix = prefix.into();
         self
@@ -99,6 +134,15 @@ impl DynamoDbSessionStoreBuilder {
     /// The session field whose value is written to the indexed `principal`
     /// attribute, for [`DynamoDbSessionStore::list_sessions`] (default `user`;
     /// `None` turns per-user sessions off).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// // The app keeps the signed-in user's id under "user_id".
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .principal_field(Some("user_id"))
+    ///     .build();
+    /// # }
+    /// ```
     pub fn principal_field(mut self, field: Option<&str>) -> Self {
         self.settings.principal_field = field.map(str::to_owned);
         self
@@ -106,6 +150,16 @@ impl DynamoDbSessionStoreBuilder {
 
     /// The least time between two expiry extensions of an unchanged session
     /// (default 30 s). Under it, `update_ttl` writes nothing.
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// use std::time::Duration;
+    /// // Fewer writes for readers; an idle session's expiry may lag by up to a minute.
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .touch_interval(Duration::from_secs(60))
+    ///     .build();
+    /// # }
+    /// ```
     pub fn touch_interval(mut self, interval: Duration) -> Self {
         self.settings.touch_interval = interval;
         self
@@ -113,6 +167,15 @@ impl DynamoDbSessionStoreBuilder {
 
     /// Strongly consistent reads for `load` (default on): a session written
     /// by one instance is seen at once by another.
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// // Half the read cost, for an app on one instance (or tolerant of a stale read).
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .consistent_reads(false)
+    ///     .build();
+    /// # }
+    /// ```
     pub fn consistent_reads(mut self, on: bool) -> Self {
         self.settings.consistent_reads = on;
         self
@@ -120,6 +183,15 @@ impl DynamoDbSessionStoreBuilder {
 
     /// Capacity of a table created by [`DynamoDbSessionStore::ensure_table`]
     /// (default on-demand).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// use session_store::BillingMode;
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .billing_mode(BillingMode::Provisioned { read: 2, write: 2 })
+    ///     .build();
+    /// # }
+    /// ```
     pub fn billing_mode(mut self, mode: BillingMode) -> Self {
         self.settings.billing_mode = mode;
         self
@@ -127,6 +199,20 @@ impl DynamoDbSessionStoreBuilder {
 
     /// Whether [`DynamoDbSessionStore::ensure_table`] creates a missing table
     /// (default on).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// // The table is managed elsewhere (CloudFormation, Terraform): a missing one
+    /// // is an error at start-up, not a surprise table.
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .create_table_if_missing(false)
+    ///     .build();
+    /// match store.ensure_table().await {
+    ///     Err(session_store::StoreError::TableMissing { table }) => eprintln!("create {table} first"),
+    ///     other => println!("{other:?}"),
+    /// }
+    /// # }
+    /// ```
     pub fn create_table_if_missing(mut self, on: bool) -> Self {
         self.settings.create_table_if_missing = on;
         self
@@ -134,6 +220,15 @@ impl DynamoDbSessionStoreBuilder {
 
     /// Whether [`DynamoDbSessionStore::ensure_table`] turns on DynamoDB TTL on
     /// `expires` (default on).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// // A role without dynamodb:UpdateTimeToLive; TTL is set up by an administrator.
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .enable_ttl(false)
+    ///     .build();
+    /// # }
+    /// ```
     pub fn enable_ttl(mut self, on: bool) -> Self {
         self.settings.enable_ttl = on;
         self
@@ -141,6 +236,16 @@ impl DynamoDbSessionStoreBuilder {
 
     /// The bound on each DynamoDB call, retries included (default 3 s): an
     /// unreachable endpoint fails within it.
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// use std::time::Duration;
+    /// // Fail fast: a request gets its error page within half a second.
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .operation_timeout(Duration::from_millis(500))
+    ///     .build();
+    /// # }
+    /// ```
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
         self.settings.operation_timeout = timeout;
         self
@@ -148,6 +253,15 @@ impl DynamoDbSessionStoreBuilder {
 
     /// How long [`DynamoDbSessionStore::ensure_table`] waits for a new table
     /// to become ACTIVE (default 120 s).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// use std::time::Duration;
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .table_active_timeout(Duration::from_secs(300))
+    ///     .build();
+    /// # }
+    /// ```
     pub fn table_active_timeout(mut self, timeout: Duration) -> Self {
         self.settings.table_active_timeout = timeout;
         self
@@ -155,6 +269,15 @@ impl DynamoDbSessionStoreBuilder {
 
     /// The largest item the store writes (default and most
     /// [`DYNAMODB_MAX_ITEM_BYTES`]); a larger session is refused before any write.
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// // Keep sessions small: a session over 16 KiB is refused with StoreError::TooLarge.
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .max_item_bytes(16 * 1024)
+    ///     .build();
+    /// # }
+    /// ```
     pub fn max_item_bytes(mut self, bytes: usize) -> Self {
         self.settings.max_item_bytes = bytes.min(DYNAMODB_MAX_ITEM_BYTES);
         self

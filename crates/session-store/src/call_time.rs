@@ -22,6 +22,16 @@ tokio::task_local! {
 /// Runs `future` and returns its output with the time it spent in calls of
 /// any [`DynamoDbSessionStore`](crate::DynamoDbSessionStore) (awaited
 /// within it, on the same task). Scopes nest: an inner one counts its own.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use std::time::Duration;
+/// let (answer, waited) = session_store::call_time::measure(async { 6 * 7 }).await;
+/// assert_eq!(answer, 42);
+/// assert_eq!(waited, Duration::ZERO); // no store call in it
+/// # }
+/// ```
 pub async fn measure<F: Future>(future: F) -> (F::Output, Duration) {
     WAITED
         .scope(Cell::new(Duration::ZERO), async move {

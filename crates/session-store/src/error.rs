@@ -2,6 +2,20 @@ use std::time::Duration;
 
 /// Errors of the DynamoDB session store itself; the `SessionStore` trait's
 /// error types wrap them, so `err.source()` leads here.
+///
+/// ```
+/// use actix_session::storage::UpdateError;
+/// use session_store::StoreError;
+///
+/// let err = StoreError::TooLarge { bytes: 500_000, limit: 409_600 };
+/// assert_eq!(
+///     err.to_string(),
+///     "session too large for a DynamoDB item: 500000 bytes, the limit is 409600"
+/// );
+/// // The SessionStore trait's errors wrap it: find it again by downcasting.
+/// let UpdateError::Other(cause) = UpdateError::Other(err.into()) else { unreachable!() };
+/// assert!(matches!(cause.downcast_ref(), Some(StoreError::TooLarge { .. })));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {

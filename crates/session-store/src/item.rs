@@ -31,6 +31,16 @@ pub(crate) const PRINCIPAL_INDEX: &str = "principal-index";
 /// The session-state field in which [`crate::DynamoDbSessionStore`] hands the
 /// application the session's own [`crate::SessionHandle`] on load. It is
 /// derived from the key, never stored, and ignored on save.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use session_store::{HANDLE_FIELD, SessionHandle};
+///
+/// // A state as `load` returns it: the handle is one JSON string field.
+/// let hex = "0f".repeat(32);
+/// let state = HashMap::from([(HANDLE_FIELD.to_owned(), format!("\"{hex}\""))]);
+/// assert_eq!(SessionHandle::from_state(&state).unwrap().to_string(), hex);
+/// ```
 pub const HANDLE_FIELD: &str = "_session_handle";
 
 pub(crate) type State = HashMap<String, String>;

@@ -116,6 +116,19 @@ pub const SDK_DUMPS_TARGET: &str = "aws_smithy_runtime::client::orchestrator";
 
 /// The IAM actions the store calls, for least-privilege policies (the
 /// `provision` tool writes exactly these).
+///
+/// ```
+/// // A least-privilege policy statement for the store's table and its index.
+/// let statement = serde_json::json!({
+///     "Effect": "Allow",
+///     "Action": session_store::IAM_ACTIONS,
+///     "Resource": [
+///         "arn:aws:dynamodb:eu-west-1:123456789012:table/sessions",
+///         "arn:aws:dynamodb:eu-west-1:123456789012:table/sessions/index/*",
+///     ],
+/// });
+/// assert_eq!(statement["Action"][0], "dynamodb:GetItem");
+/// ```
 pub const IAM_ACTIONS: &[&str] = &[
     "dynamodb:GetItem",
     "dynamodb:PutItem",

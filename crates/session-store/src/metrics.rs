@@ -1,6 +1,16 @@
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// The DynamoDB operations the store makes.
+///
+/// ```
+/// # async fn example(store: session_store::DynamoDbSessionStore) {
+/// use session_store::Operation;
+/// let counts = store.operation_counts();
+/// for op in Operation::ALL {
+///     println!("{}: {} calls, {} failed", op.name(), counts.calls(op), counts.failures(op));
+/// }
+/// # }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Operation {
@@ -18,6 +28,12 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation, in a fixed order.
+    ///
+    /// ```
+    /// use session_store::Operation;
+    /// let names: Vec<&str> = Operation::ALL.iter().map(|op| op.name()).collect();
+    /// assert_eq!(names, ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"]);
+    /// ```
     pub const ALL: [Operation; 5] = [
         Operation::GetItem,
         Operation::PutItem,
@@ -27,6 +43,10 @@ impl Operation {
     ];
 
     /// The DynamoDB name of the operation, e.g. `"GetItem"`.
+    ///
+    /// ```
+    /// assert_eq!(session_store::Operation::UpdateItem.name(), "UpdateItem");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Operation::GetItem => "GetItem",
@@ -95,26 +115,69 @@ pub struct OperationCounts {
 
 impl OperationCounts {
     /// Calls made of `op`, failed ones included.
+    ///
+    /// ```
+    /// # async fn example(store: session_store::DynamoDbSessionStore) {
+    /// use session_store::Operation;
+    /// println!("{} reads so far", store.operation_counts().calls(Operation::GetItem));
+    /// # }
+    /// ```
     pub fn calls(&self, op: Operation) -> u64 {
         self.calls[op as usize]
     }
 
     /// Calls of `op` that failed (service error, timeout, unreachable).
+    ///
+    /// ```
+    /// # async fn example(store: session_store::DynamoDbSessionStore) {
+    /// use session_store::Operation;
+    /// let counts = store.operation_counts();
+    /// if counts.failures(Operation::GetItem) > 0 {
+    ///     eprintln!("DynamoDB reads have failed; see the log");
+    /// }
+    /// # }
+    /// ```
     pub fn failures(&self, op: Operation) -> u64 {
         self.failures[op as usize]
     }
 
     /// Writes of `op` whose condition DynamoDB refused, so nothing was written.
+    ///
+    /// ```
+    /// # async fn example(store: session_store::DynamoDbSessionStore) {
+    /// use session_store::Operation;
+    /// // Requests that raced a logout: their change was dropped, not written.
+    /// println!("{} changes dropped", store.operation_counts().refused(Operation::UpdateItem));
+    /// # }
+    /// ```
     pub fn refused(&self, op: Operation) -> u64 {
         self.refused[op as usize]
     }
 
     /// Calls made of every kind.
+    ///
+    /// ```
+    /// # async fn example(store: session_store::DynamoDbSessionStore) {
+    /// println!("{} DynamoDB calls", store.operation_counts().total_calls());
+    /// # }
+    /// ```
     pub fn total_calls(&self) -> u64 {
         self.calls.iter().sum()
     }
 
     /// Writes (PutItem, UpdateItem, DeleteItem).
+    ///
+    /// ```
+    /// # async fn example(store: session_store::DynamoDbSessionStore) {
+    /// use actix_session::storage::SessionStore;
+    /// use actix_web::cookie::time::Duration;
+    /// let before = store.operation_counts();
+    /// let key = store.save([("n".to_owned(), "1".to_owned())].into(), &Duration::hours(1)).await.unwrap();
+    /// store.load(&key).await.unwrap();
+    /// let used = store.operation_counts().since(&before);
+    /// assert_eq!((used.total_calls(), used.writes()), (2, 1));
+    /// # }
+    /// ```
     pub fn writes(&self) -> u64 {
         self.calls(Operation::PutItem)
             + self.calls(Operation::UpdateItem)
@@ -122,6 +185,18 @@ impl OperationCounts {
     }
 
     /// The counts made since `earlier`.
+    ///
+    /// ```
+    /// # async fn example(store: session_store::DynamoDbSessionStore) {
+    /// use actix_session::storage::SessionStore;
+    /// use session_store::Operation;
+    /// let before = store.operation_counts();
+    /// let key = "a session key that was never issued".to_owned().try_into().unwrap();
+    /// assert!(store.load(&key).await.unwrap().is_none());
+    /// let used = store.operation_counts().since(&before);
+    /// assert_eq!((used.calls(Operation::GetItem), used.writes()), (1, 0));
+    /// # }
+    /// ```
     pub fn since(&self, earlier: &OperationCounts) -> OperationCounts {
         OperationCounts {
             calls: std::array::from_fn(|i| self.calls[i].saturating_sub(earlier.calls[i])),

@@ -42,12 +42,33 @@ impl SessionHandle {
     }
 
     /// The handle in a loaded session state (see [`HANDLE_FIELD`]).
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use session_store::SessionHandle;
+    /// // A new session, never stored, has no handle yet.
+    /// assert_eq!(SessionHandle::from_state(&HashMap::new()), None);
+    /// ```
     pub fn from_state(state: &HashMap<String, String>) -> Option<Self> {
         let raw = state.get(HANDLE_FIELD)?;
         serde_json::from_str::<String>(raw).ok()?.parse().ok()
     }
 
     /// The handle of an actix-web request's session, if it has a stored one.
+    ///
+    /// ```
+    /// use actix_session::Session;
+    /// use session_store::SessionHandle;
+    ///
+    /// // A handler that shows the current session's handle, e.g. to mark it
+    /// // "this device" in a list of the user's sessions.
+    /// async fn this_session(session: Session) -> String {
+    ///     match SessionHandle::of(&session) {
+    ///         Some(handle) => format!("this session: {handle}"),
+    ///         None => "a new session, not stored yet".to_owned(),
+    ///     }
+    /// }
+    /// ```
     pub fn of(session: &actix_session::Session) -> Option<Self> {
         session.get::<String>(HANDLE_FIELD).ok()??.parse().ok()
     }
@@ -60,6 +81,13 @@ impl fmt::Display for SessionHandle {
 }
 
 /// A string that is not a session handle (64 lowercase hex digits).
+///
+/// ```
+/// use session_store::SessionHandle;
+/// // E.g. a handle from a form field, checked before any DynamoDB call.
+/// let err = "../etc/passwd".parse::<SessionHandle>().unwrap_err();
+/// assert_eq!(err.to_string(), "not a session handle");
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[error("not a session handle")]
 pub struct InvalidHandle;
@@ -80,6 +108,16 @@ impl FromStr for SessionHandle {
 }
 
 /// One live session of a principal, from [`DynamoDbSessionStore::list_sessions`].
+///
+/// ```
+/// # async fn example(store: session_store::DynamoDbSessionStore) -> Result<(), session_store::StoreError> {
+/// use std::time::SystemTime;
+/// for info in store.list_sessions("alice").await? {
+///     let idle = SystemTime::now().duration_since(info.last_touched).unwrap_or_default();
+///     println!("{}: idle for {} s", info.handle, idle.as_secs());
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionInfo {
     /// Names the session for [`DynamoDbSessionStore::revoke_session`].

@@ -31,6 +31,23 @@ const SAVE_ATTEMPTS: u32 = 3;
 ///   expired: a request racing a logout never brings the session back (its
 ///   change is dropped, and the next request starts a new session).
 /// - `update_ttl` writes at most once per touch interval.
+///
+/// ```
+/// # async fn example(sdk_config: aws_config::SdkConfig) -> anyhow::Result<()> {
+/// use actix_session::storage::SessionStore;
+/// use actix_web::cookie::time::Duration;
+/// use session_store::DynamoDbSessionStore;
+///
+/// let store = DynamoDbSessionStore::builder(&sdk_config, "sessions").build();
+/// store.ensure_table().await?;
+/// // What SessionMiddleware does with it:
+/// let state = [("user".to_owned(), "\"alice\"".to_owned())].into();
+/// let key = store.save(state, &Duration::hours(1)).await?;
+/// assert_eq!(store.load(&key).await?.unwrap()["user"], "\"alice\"");
+/// store.delete(&key).await?;
+/// assert!(store.load(&key).await?.is_none());
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct DynamoDbSessionStore {
     pub(crate) inner: Arc<Inner>,
@@ -75,16 +92,38 @@ where
 
 impl DynamoDbSessionStore {
     /// The table name.
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions").build();
+    /// assert_eq!(store.table(), "sessions");
+    /// # }
+    /// ```
     pub fn table(&self) -> &str {
         &self.inner.settings.table
     }
 
     /// The DynamoDB client the store uses (with its operation timeout).
+    ///
+    /// ```
+    /// # async fn example(store: session_store::DynamoDbSessionStore) -> Result<(), aws_sdk_dynamodb::Error> {
+    /// // A call of your own, with the store's client and its timeouts.
+    /// let table = store.client().describe_table().table_name(store.table()).send().await?;
+    /// println!("{:?} items", table.table().and_then(|t| t.item_count()));
+    /// # Ok(()) }
+    /// ```
     pub fn client(&self) -> &aws_sdk_dynamodb::Client {
         &self.inner.client
     }
 
     /// Counts of the DynamoDB calls made so far by this store and its clones.
+    ///
+    /// ```
+    /// # async fn example(store: session_store::DynamoDbSessionStore) {
+    /// let counts = store.operation_counts();
+    /// println!("{} calls, {} of them writes", counts.total_calls(), counts.writes());
+    /// # }
+    /// ```
     pub fn operation_counts(&self) -> OperationCounts {
         self.inner.counters.snapshot()
     }

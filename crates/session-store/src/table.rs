@@ -13,6 +13,19 @@ use crate::{BillingMode, DynamoDbSessionStore, StoreError};
 const POLL: Duration = Duration::from_millis(250);
 
 /// What [`DynamoDbSessionStore::ensure_table`] found and did.
+///
+/// ```
+/// # async fn example(store: session_store::DynamoDbSessionStore) -> Result<(), session_store::StoreError> {
+/// let report = store.ensure_table().await?;
+/// if !report.ttl_enabled {
+///     // Expired items stay until deleted; the store ignores them on read.
+///     eprintln!("DynamoDB TTL is off on {}", store.table());
+/// }
+/// if !report.principal_index {
+///     eprintln!("no principal index: list_sessions will fail");
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TableReport {
