@@ -1,26 +1,46 @@
 //! The demo web app shared by the two stages of the port of "Express +
 //! session + DynamoDB + Cognito": configuration, start-up, routes, templates.
-//! The stages differ only in [`Settings`] and in the [`Authenticator`].
+//! The stages differ only in [`Settings`] and in who may log in (local users,
+//! or a Cognito user pool); the rest of the app is private to this crate.
+//!
+//! ```no_run
+//! use demo_web::{Application, Settings, Stage};
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // ./settings.sh and the environment, as the stage binaries read them.
+//! let settings = Settings::from_args(Stage::Store, ["--port".to_owned(), "3000".to_owned()])?;
+//! let app = Application::build(settings).await?; // makes the session table ready
+//! println!("listening on http://localhost:{}", app.port());
+//! app.run_until_stopped().await?;
+//! # Ok(()) }
+//! ```
 
-pub mod authenticator;
-pub mod errors;
+mod authenticator;
+mod errors;
 pub mod logging;
-pub mod metrics;
-pub mod page;
-pub mod request_log;
-pub mod routes;
-pub mod session;
+mod metrics;
+mod page;
+mod request_log;
+mod routes;
+mod session;
 pub mod settings;
 pub mod startup;
-pub mod templates;
+mod templates;
 
-pub use authenticator::Authenticator;
 pub use settings::{Settings, Stage};
 pub use startup::Application;
 
 /// The whole `main` of a stage binary: settings from the command line and
 /// environment, then serve. A start-up failure is one line naming what
 /// failed, and exit code 1.
+///
+/// ```no_run
+/// // The whole of a stage binary.
+/// #[actix_web::main]
+/// async fn main() -> std::process::ExitCode {
+///     demo_web::main(demo_web::Stage::Store).await
+/// }
+/// ```
 pub async fn main(stage: Stage) -> std::process::ExitCode {
     logging::init();
     let settings = match Settings::from_args(stage, std::env::args().skip(1)) {

@@ -8,6 +8,12 @@ use tracing_subscriber::prelude::*;
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`), without the
 /// SDK's response bodies.
+///
+/// ```
+/// demo_web::logging::init();
+/// tracing::info!("shown at the default level");
+/// demo_web::logging::init(); // a second call changes nothing
+/// ```
 pub fn init() {
     let asked = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     // The SDK's TRACE dumps of DynamoDB answers hold the session's state (its

@@ -7,6 +7,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Which demo stage runs: they differ in defaults and in the authenticator.
+///
+/// ```
+/// use demo_web::Stage;
+/// // The original demo's short lifetimes, so that expiry is seen in a demo.
+/// assert!(Stage::Store.default_session_ttl() < Stage::Cognito.default_session_ttl());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
     /// Stage 1: sessions in DynamoDB, local users a/a and b/b.
@@ -17,6 +23,11 @@ pub enum Stage {
 
 impl Stage {
     /// The session lifetime of the original demo.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// assert_eq!(demo_web::Stage::Store.default_session_ttl(), Duration::from_secs(8));
+    /// ```
     pub fn default_session_ttl(self) -> Duration {
         match self {
             Stage::Store => Duration::from_secs(8),
@@ -33,6 +44,21 @@ impl Stage {
 }
 
 /// Cognito settings (stage 2).
+///
+/// ```
+/// use std::path::Path;
+/// use demo_web::{Settings, Stage};
+/// let env = |key: &str| match key {
+///     "AWS_REGION" => Some("eu-west-1".to_owned()),
+///     "TABLE_NAME" => Some("sessions".to_owned()),
+///     "POOL_ID" => Some("eu-west-1_AbCdEf".to_owned()),
+///     "CLIENT_ID" => Some("client-id".to_owned()),
+///     _ => None,
+/// };
+/// let settings = Settings::load(Stage::Cognito, Path::new("/nonexistent/settings.sh"), env).unwrap();
+/// let cognito = settings.cognito.unwrap();
+/// assert_eq!((cognito.pool_id.as_str(), cognito.password_auth), ("eu-west-1_AbCdEf", false));
+/// ```
 #[derive(Clone, Debug)]
 pub struct CognitoSettings {
     /// The user pool id.
@@ -50,6 +76,20 @@ pub struct CognitoSettings {
 }
 
 /// Everything the web app reads from its settings.
+///
+/// ```
+/// use std::path::Path;
+/// use demo_web::{Settings, Stage};
+/// let env = |key: &str| match key {
+///     "AWS_REGION" => Some("eu-west-1".to_owned()),
+///     "TABLE_NAME" => Some("sessions".to_owned()),
+///     "SESSION_SECRET" => Some("not for printing".to_owned()),
+///     _ => None,
+/// };
+/// let settings = Settings::load(Stage::Store, Path::new("/nonexistent/settings.sh"), env).unwrap();
+/// assert_eq!((settings.port, settings.cookie_secure), (3000, true)); // the defaults
+/// assert!(!format!("{settings:?}").contains("not for printing"));
+/// ```
 #[derive(Clone)]
 pub struct Settings {
     /// Which stage.
@@ -96,6 +136,16 @@ impl std::fmt::Debug for Settings {
 }
 
 /// A setting that is missing or wrong; the message names the key and file.
+///
+/// ```
+/// use std::path::Path;
+/// use demo_web::{Settings, Stage};
+/// let err = Settings::load(Stage::Store, Path::new("settings.sh"), |_| None).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "missing setting AWS_REGION: set it in settings.sh or in the environment"
+/// );
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     /// A required key has no value.
@@ -131,6 +181,14 @@ pub enum SettingsError {
 
 /// Parses `KEY=VALUE` lines: comments, blank lines and `export ` prefixes are
 /// skipped, and one level of matching quotes is removed.
+///
+/// ```
+/// let values = demo_web::settings::parse_settings_file(
+///     "# written by the setup scripts\nexport TABLE_NAME='sessions'\nPORT=3000\n",
+/// );
+/// assert_eq!(values["TABLE_NAME"], "sessions");
+/// assert_eq!(values["PORT"], "3000");
+/// ```
 pub fn parse_settings_file(text: &str) -> HashMap<String, String> {
     text.lines()
         .map(str::trim)
@@ -203,6 +261,12 @@ impl Source {
 impl Settings {
     /// Settings from the command line (`--settings FILE`, default
     /// `./settings.sh`; `--port PORT`), the file and the process environment.
+    ///
+    /// ```
+    /// use demo_web::{Settings, Stage, settings::SettingsError};
+    /// let err = Settings::from_args(Stage::Store, ["--verbose".to_owned()]).unwrap_err();
+    /// assert!(matches!(err, SettingsError::Usage(_)), "{err}");
+    /// ```
     pub fn from_args(
         stage: Stage,
         args: impl IntoIterator<Item = String>,
@@ -233,6 +297,19 @@ impl Settings {
     }
 
     /// Settings from `file` (a missing file is empty) and `env`.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use demo_web::{Settings, Stage};
+    /// let dir = std::env::temp_dir().join(format!("demo-web-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let file = dir.join("settings.sh");
+    /// std::fs::write(&file, "AWS_REGION=eu-west-1\nTABLE_NAME=sessions\nPORT=3000\n").unwrap();
+    /// // The environment wins over the file.
+    /// let settings = Settings::load(Stage::Store, &file, |key| (key == "PORT").then(|| "8080".to_owned())).unwrap();
+    /// assert_eq!((settings.table_name.as_str(), settings.port), ("sessions", 8080));
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
     pub fn load(
         stage: Stage,
         file: &Path,

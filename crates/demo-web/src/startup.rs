@@ -25,7 +25,7 @@ use crate::templates::Templates;
 const FORM_LIMIT: usize = 16 * 1024;
 
 /// What every handler can reach.
-pub struct AppState {
+pub(crate) struct AppState {
     /// The compiled templates.
     pub templates: Templates,
     /// The session store (for per-user sessions).
@@ -39,12 +39,41 @@ pub struct AppState {
 }
 
 /// A built, not yet running, application.
+///
+/// ```no_run
+/// # async fn example(settings: demo_web::Settings) -> Result<(), demo_web::startup::StartError> {
+/// // Tests bind port 0 and ask the app which port it got.
+/// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+/// let app = demo_web::Application::build_on(settings, listener).await?;
+/// let url = format!("http://127.0.0.1:{}", app.port());
+/// actix_web::rt::spawn(app.run_until_stopped());
+/// # Ok(()) }
+/// ```
 pub struct Application {
     port: u16,
     server: Server,
 }
 
 /// Why the application could not start.
+///
+/// ```
+/// # #[actix_web::main]
+/// # async fn main() {
+/// use std::path::Path;
+/// use demo_web::{Application, Settings, Stage, startup::StartError};
+/// let env = |key: &str| match key {
+///     "AWS_REGION" => Some("eu-west-1".to_owned()),
+///     "TABLE_NAME" => Some("sessions".to_owned()),
+///     _ => None,
+/// };
+/// let mut settings = Settings::load(Stage::Store, Path::new("/nonexistent"), env).unwrap();
+/// // A port that is taken: the app fails before any AWS call.
+/// let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+/// settings.port = taken.local_addr().unwrap().port();
+/// let Err(err) = Application::build(settings).await else { panic!("the port is taken") };
+/// assert!(matches!(err, StartError::Bind { .. }), "{err}");
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     /// The session table could not be made ready.
@@ -64,7 +93,7 @@ pub enum StartError {
 }
 
 /// The AWS SDK configuration the settings describe.
-pub async fn sdk_config(settings: &Settings) -> SdkConfig {
+pub(crate) async fn sdk_config(settings: &Settings) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(settings.aws_region.clone()));
     if let Some(endpoint) = &settings.endpoint_url {
@@ -90,7 +119,7 @@ const MIN_SECRET_BYTES: usize = 32;
 
 /// The cookie key: from SESSION_SECRET (used as is when 64 bytes or more,
 /// else stretched with HKDF-SHA256), or random with a loud warning.
-pub fn cookie_key(secret: Option<&str>) -> Key {
+pub(crate) fn cookie_key(secret: Option<&str>) -> Key {
     match secret {
         Some(secret) if secret.len() >= 64 => {
             Key::try_from(secret.as_bytes()).expect("64 bytes or more")
@@ -126,6 +155,14 @@ pub fn cookie_key(secret: Option<&str>) -> Key {
 impl Application {
     /// Reads nothing but `settings`: makes the session table ready, builds
     /// the stage's authenticator and binds the port.
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let settings = demo_web::Settings::from_args(demo_web::Stage::Cognito, std::env::args().skip(1))?;
+    /// let app = demo_web::Application::build(settings).await?;
+    /// app.run_until_stopped().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
         let address = format!("{}:{}", settings.host, settings.port);
         let listener =
@@ -134,6 +171,14 @@ impl Application {
     }
 
     /// As [`Application::build`], on a listener bound by the caller.
+    ///
+    /// ```no_run
+    /// # async fn example(settings: demo_web::Settings) -> Result<(), demo_web::startup::StartError> {
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    /// let app = demo_web::Application::build_on(settings, listener).await?;
+    /// assert_ne!(app.port(), 0);
+    /// # Ok(()) }
+    /// ```
     pub async fn build_on(settings: Settings, listener: TcpListener) -> Result<Self, StartError> {
         let aws = sdk_config(&settings).await;
         let store = DynamoDbSessionStore::builder(&aws, &settings.table_name)
@@ -187,11 +232,24 @@ impl Application {
     }
 
     /// The port it listens on.
+    ///
+    /// ```
+    /// # async fn example(app: demo_web::Application) {
+    /// println!("listening on http://localhost:{}", app.port());
+    /// # }
+    /// ```
     pub fn port(&self) -> u16 {
         self.port
     }
 
     /// Serves until the process is stopped (Ctrl-C stops it gracefully).
+    ///
+    /// ```
+    /// # async fn example(app: demo_web::Application) -> std::io::Result<()> {
+    /// // In the foreground, as the stage binaries do; or spawned, as the tests do.
+    /// app.run_until_stopped().await
+    /// # }
+    /// ```
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
