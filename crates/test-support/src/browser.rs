@@ -52,6 +52,16 @@ fn chromedriver() -> &'static str {
 }
 
 /// One browser window with its own profile.
+///
+/// ```
+/// # async fn example(url: &str) {
+/// use test_support::browser::Browser;
+/// // Two windows, two profiles: two users at once.
+/// let (alice, bob) = (Browser::new().await, Browser::new().await);
+/// alice.goto(url).await;
+/// bob.goto(url).await;
+/// # }
+/// ```
 pub struct Browser {
     http: reqwest::Client,
     session: String,
@@ -67,12 +77,23 @@ impl Drop for TempDir {
 }
 
 /// Where screenshots go: `target/screenshots/`.
+///
+/// ```
+/// assert!(test_support::browser::screenshot_dir().ends_with("target/screenshots"));
+/// ```
 pub fn screenshot_dir() -> PathBuf {
     crate::workspace_root().join("target/screenshots")
 }
 
 impl Browser {
     /// A new headless Chromium window with an empty profile.
+    ///
+    /// ```
+    /// # async fn example() {
+    /// let browser = test_support::browser::Browser::new().await;
+    /// # let _ = browser;
+    /// # }
+    /// ```
     pub async fn new() -> Self {
         let base = chromedriver();
         let profile = std::env::temp_dir().join(crate::unique_name("chromium-profile"));
@@ -151,12 +172,25 @@ impl Browser {
     }
 
     /// Opens `url` and waits for the page to load.
+    ///
+    /// ```
+    /// # async fn example(browser: test_support::browser::Browser) {
+    /// browser.goto("http://127.0.0.1:3000/login").await;
+    /// # }
+    /// ```
     pub async fn goto(&self, url: &str) {
         self.call(reqwest::Method::POST, "/url", Some(json!({"url": url})))
             .await;
     }
 
     /// The current URL.
+    ///
+    /// ```
+    /// # async fn example(browser: test_support::browser::Browser) {
+    /// browser.click("form.login button").await;
+    /// assert!(browser.url().await.ends_with('/'), "redirected home");
+    /// # }
+    /// ```
     pub async fn url(&self) -> String {
         self.call(reqwest::Method::GET, "/url", None)
             .await
@@ -181,6 +215,13 @@ impl Browser {
 
     /// Clicks the first element matching `css`. The click may return before
     /// the page it leads to has loaded: check with [`Browser::expect_text`].
+    ///
+    /// ```
+    /// # async fn example(browser: test_support::browser::Browser) {
+    /// browser.click("form.logout button[type=submit]").await;
+    /// browser.expect_text("h1", "Not Logged").await;
+    /// # }
+    /// ```
     pub async fn click(&self, css: &str) {
         let id = self.find(css).await;
         self.call(
@@ -192,6 +233,12 @@ impl Browser {
     }
 
     /// Clicks the button or link whose text is `text` (see [`Browser::click`]).
+    ///
+    /// ```
+    /// # async fn example(browser: test_support::browser::Browser) {
+    /// browser.click_text("Log in").await;
+    /// # }
+    /// ```
     pub async fn click_text(&self, text: &str) {
         let value = self
             .call(
@@ -213,6 +260,14 @@ impl Browser {
     }
 
     /// Types `text` into the first field matching `css`.
+    ///
+    /// ```
+    /// # async fn example(browser: test_support::browser::Browser) {
+    /// browser.fill("input[name=username]", "a").await;
+    /// browser.fill("input[name=password]", "a").await;
+    /// browser.click("button[type=submit]").await;
+    /// # }
+    /// ```
     pub async fn fill(&self, css: &str, text: &str) {
         let id = self.find(css).await;
         self.call(
@@ -226,6 +281,12 @@ impl Browser {
     /// Waits until the first element matching `css` reads `expected`
     /// (pages load after a click returns); panics with what it read last
     /// after 10 s.
+    ///
+    /// ```
+    /// # async fn example(browser: test_support::browser::Browser) {
+    /// browser.expect_text("h1", "Hello a").await;
+    /// # }
+    /// ```
     pub async fn expect_text(&self, css: &str, expected: &str) {
         let mut last = String::new();
         for _ in 0..200 {
@@ -257,6 +318,12 @@ impl Browser {
     }
 
     /// The visible text of the first element matching `css`.
+    ///
+    /// ```
+    /// # async fn example(browser: test_support::browser::Browser) {
+    /// assert!(browser.text("body").await.contains("views"));
+    /// # }
+    /// ```
     pub async fn text(&self, css: &str) -> String {
         let id = self.find(css).await;
         self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None)
@@ -267,6 +334,13 @@ impl Browser {
     }
 
     /// Saves a PNG of the window as `target/screenshots/<name>.png` and returns its path.
+    ///
+    /// ```
+    /// # async fn example(browser: test_support::browser::Browser) {
+    /// let png = browser.screenshot("after-login").await;
+    /// assert!(png.exists());
+    /// # }
+    /// ```
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
         let png = base64::engine::general_purpose::STANDARD

@@ -10,6 +10,26 @@ use crate::LocalAws;
 
 /// A fresh user pool on the emulator (email alias, password minimum 6 with
 /// lowercase, the seed's auth flows) with an app client without a secret.
+///
+/// ```
+/// # async fn example() {
+/// use test_support::cognito::DemoPool;
+/// let aws = test_support::local_aws().await;
+/// let pool = DemoPool::create(&aws).await;
+/// pool.confirmed_user("a", "aaaaaa").await;
+/// // Sign in as the app would, with the pool's app client.
+/// let client = aws_sdk_cognitoidentityprovider::Client::new(&aws.config);
+/// let signed_in = client
+///     .initiate_auth()
+///     .client_id(&pool.client_id)
+///     .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth)
+///     .auth_parameters("USERNAME", "a")
+///     .auth_parameters("PASSWORD", "aaaaaa")
+///     .send()
+///     .await;
+/// assert!(signed_in.is_ok());
+/// # }
+/// ```
 pub struct DemoPool {
     /// The admin client used to set the pool up.
     pub admin: idp::Client,
@@ -21,6 +41,14 @@ pub struct DemoPool {
 
 impl DemoPool {
     /// Creates the pool and its client.
+    ///
+    /// ```
+    /// # async fn example() {
+    /// let aws = test_support::local_aws().await;
+    /// let pool = test_support::cognito::DemoPool::create(&aws).await;
+    /// assert!(pool.pool_id.starts_with(test_support::REGION));
+    /// # }
+    /// ```
     pub async fn create(aws: &LocalAws) -> Self {
         let admin = idp::Client::new(&aws.config);
         let pool = admin
@@ -79,6 +107,13 @@ impl DemoPool {
 
     /// A user created by an admin with a temporary password (must choose a
     /// new one at first sign-in).
+    ///
+    /// ```
+    /// # async fn example(pool: test_support::cognito::DemoPool) {
+    /// // Their first sign-in answers NEW_PASSWORD_REQUIRED.
+    /// pool.invite_user("c", "temporary").await;
+    /// # }
+    /// ```
     pub async fn invite_user(&self, name: &str, temporary_password: &str) {
         self.admin
             .admin_create_user()
@@ -99,6 +134,12 @@ impl DemoPool {
     }
 
     /// A confirmed user with a permanent password.
+    ///
+    /// ```
+    /// # async fn example(pool: test_support::cognito::DemoPool) {
+    /// pool.confirmed_user("a", "aaaaaa").await;
+    /// # }
+    /// ```
     pub async fn confirmed_user(&self, name: &str, password: &str) {
         self.invite_user(name, "temporary").await;
         self.admin

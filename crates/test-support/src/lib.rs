@@ -39,9 +39,26 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 /// The region of every local resource. Local Cognito pools must live in
 /// us-east-1: the emulator routes unsigned Cognito calls there.
+///
+/// ```
+/// # async fn example() {
+/// let aws = test_support::local_aws().await;
+/// assert_eq!(aws.config.region().unwrap().as_ref(), test_support::REGION);
+/// # }
+/// ```
 pub const REGION: &str = "us-east-1";
 
 /// A reachable emulator and an SDK configuration for it.
+///
+/// ```
+/// # async fn example() {
+/// let aws = test_support::local_aws().await;
+/// let cognito = aws_sdk_cognitoidentityprovider::Client::new(&aws.config);
+/// // The endpoint, for what is not an SDK client (e.g. an app's settings).
+/// let settings = format!("AWS_ENDPOINT_URL={}", aws.endpoint);
+/// # let _ = (cognito, settings);
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct LocalAws {
     /// `http://127.0.0.1:PORT`.
@@ -54,6 +71,14 @@ pub struct LocalAws {
 ///
 /// Panics (failing the test) with an explanation when the emulator cannot be
 /// installed or started.
+///
+/// ```
+/// # async fn example() {
+/// let aws = test_support::local_aws().await;
+/// let dynamodb = aws_sdk_dynamodb::Client::new(&aws.config);
+/// assert!(dynamodb.list_tables().send().await.is_ok());
+/// # }
+/// ```
 pub async fn local_aws() -> LocalAws {
     let endpoint = endpoint().to_owned();
     let config = sdk_config(&endpoint).await;
@@ -63,6 +88,14 @@ pub async fn local_aws() -> LocalAws {
 /// An [`SdkConfig`] for a local emulator at `endpoint`: static dummy
 /// credentials (the emulator routes requests by their SigV4 scope, so they
 /// must be signed) and region [`REGION`].
+///
+/// ```
+/// # async fn example() {
+/// // Through a proxy of the test's own in front of the emulator.
+/// let config = test_support::sdk_config("http://127.0.0.1:4566").await;
+/// assert_eq!(config.endpoint_url(), Some("http://127.0.0.1:4566"));
+/// # }
+/// ```
 pub async fn sdk_config(endpoint: &str) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(REGION))
@@ -80,6 +113,12 @@ pub async fn sdk_config(endpoint: &str) -> SdkConfig {
 
 /// A name unique to this test process and call, e.g. `sessions-1a2b3c-7`, for
 /// tables and user pools, so tests sharing an emulator never see each other.
+///
+/// ```
+/// let a = test_support::unique_name("sessions");
+/// let b = test_support::unique_name("sessions");
+/// assert!(a.starts_with("sessions-") && a != b);
+/// ```
 pub fn unique_name(prefix: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     static RUN: OnceLock<String> = OnceLock::new();
@@ -90,6 +129,12 @@ pub fn unique_name(prefix: &str) -> String {
 
 /// The emulator's endpoint: `AWS_ENDPOINT_URL` when set, else one started
 /// for this process.
+///
+/// ```no_run
+/// // What a process started by the test (an app under test) is pointed at.
+/// let env = [("AWS_ENDPOINT_URL".to_owned(), test_support::endpoint().to_owned())];
+/// # let _ = env;
+/// ```
 pub fn endpoint() -> &'static str {
     // The emulator is never dropped: the kernel kills it with the test binary.
     static ENDPOINT: OnceLock<(String, Option<PrivateEmulator>)> = OnceLock::new();
@@ -125,6 +170,11 @@ pub struct PrivateEmulator {
 
 impl PrivateEmulator {
     /// Installs moto when missing and starts it on a free port.
+    ///
+    /// ```no_run
+    /// let emulator = test_support::PrivateEmulator::start().expect("moto installed and started");
+    /// println!("emulator on {}", emulator.endpoint());
+    /// ```
     pub fn start() -> Result<Self, String> {
         install_emulator()?;
         let port = process::free_port()?;
@@ -137,16 +187,35 @@ impl PrivateEmulator {
     }
 
     /// `http://127.0.0.1:PORT`, the same across restarts.
+    ///
+    /// ```
+    /// # fn example(emulator: test_support::PrivateEmulator) {
+    /// assert!(emulator.endpoint().starts_with("http://127.0.0.1:"));
+    /// # }
+    /// ```
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
     /// An [`SdkConfig`] for this emulator.
+    ///
+    /// ```
+    /// # async fn example(emulator: test_support::PrivateEmulator) {
+    /// let dynamodb = aws_sdk_dynamodb::Client::new(&emulator.sdk_config().await);
+    /// # let _ = dynamodb;
+    /// # }
+    /// ```
     pub async fn sdk_config(&self) -> SdkConfig {
         sdk_config(&self.endpoint()).await
     }
 
     /// SIGKILLs the emulator; returns once it is gone.
+    ///
+    /// ```
+    /// # fn example(mut emulator: test_support::PrivateEmulator) {
+    /// emulator.kill(); // calls now fail as on an unreachable endpoint
+    /// # }
+    /// ```
     pub fn kill(&mut self) {
         if let Some(process) = self.process.take() {
             process.kill();
@@ -154,6 +223,13 @@ impl PrivateEmulator {
     }
 
     /// Starts it (again) on its port, empty, and waits until it answers.
+    ///
+    /// ```
+    /// # async fn example(mut emulator: test_support::PrivateEmulator) {
+    /// emulator.kill();
+    /// emulator.restart().unwrap(); // same endpoint, nothing stored: provision again
+    /// # }
+    /// ```
     pub fn restart(&mut self) -> Result<(), String> {
         self.kill();
         let args = ["-H", "127.0.0.1", "-p", &self.port.to_string()].map(String::from);
@@ -172,6 +248,10 @@ impl PrivateEmulator {
 }
 
 /// The workspace root (where `scripts/` and `.venv/` are).
+///
+/// ```
+/// assert!(test_support::workspace_root().join("scripts/install-moto").exists());
+/// ```
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()

@@ -28,6 +28,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// A free port on 127.0.0.1.
+///
+/// ```
+/// let port = test_support::process::free_port().unwrap();
+/// assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok());
+/// ```
 pub fn free_port() -> Result<u16, String> {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -36,6 +41,13 @@ pub fn free_port() -> Result<u16, String> {
 }
 
 /// A running helper process. Dropping it kills it.
+///
+/// ```
+/// # fn example(app: test_support::process::Process) {
+/// assert!(app.is_running(), "the app died: {}", app.log_tail());
+/// app.kill();
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct Process {
     pid: u32,
@@ -49,6 +61,22 @@ impl Process {
     /// in `target/test-logs/<name>-<pid>-<port>.log` (kept for reading after
     /// a failure), and waits until it answers `GET path` on
     /// 127.0.0.1:`port`.
+    ///
+    /// ```no_run
+    /// use std::path::Path;
+    /// use test_support::process::{Process, free_port};
+    /// let port = free_port().unwrap();
+    /// let app = Process::start(
+    ///     Path::new("target/release/with-dynamodb-store"),
+    ///     &["--port".into(), port.to_string()],
+    ///     &[("RUST_LOG".into(), "info".into())],
+    ///     "stage1",
+    ///     port,
+    ///     "/static/style.css",
+    /// )
+    /// .unwrap_or_else(|e| panic!("{e}"));
+    /// # let _ = app;
+    /// ```
     pub fn start(
         program: &Path,
         args: &[String],
@@ -107,16 +135,37 @@ impl Process {
     }
 
     /// The operating system's process id.
+    ///
+    /// ```
+    /// # fn example(app: test_support::process::Process) {
+    /// // E.g. its CPU time, from /proc.
+    /// let stat = std::fs::read_to_string(format!("/proc/{}/stat", app.pid())).unwrap();
+    /// # let _ = stat;
+    /// # }
+    /// ```
     pub fn pid(&self) -> u32 {
         self.pid
     }
 
     /// Where its standard output and error go.
+    ///
+    /// ```
+    /// # fn example(app: test_support::process::Process) {
+    /// let log = std::fs::read_to_string(app.log()).unwrap();
+    /// assert!(!log.contains("panicked"), "{log}");
+    /// # }
+    /// ```
     pub fn log(&self) -> &Path {
         &self.log
     }
 
     /// The last lines of its log, for failure messages.
+    ///
+    /// ```
+    /// # fn example(app: test_support::process::Process) {
+    /// assert!(app.is_running(), "the app died; its log ends with:\n{}", app.log_tail());
+    /// # }
+    /// ```
     pub fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
@@ -124,11 +173,23 @@ impl Process {
     }
 
     /// False once the process has exited, whatever the cause.
+    ///
+    /// ```
+    /// # fn example(app: test_support::process::Process) {
+    /// assert!(app.is_running(), "the app stays up under bad input");
+    /// # }
+    /// ```
     pub fn is_running(&self) -> bool {
         !self.exited.load(Ordering::SeqCst)
     }
 
     /// SIGKILLs the process and returns once it is gone.
+    ///
+    /// ```
+    /// # fn example(app: test_support::process::Process) {
+    /// app.kill(); // returns once it is gone: its port is free again
+    /// # }
+    /// ```
     pub fn kill(mut self) {
         self.stop();
     }

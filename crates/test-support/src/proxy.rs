@@ -35,6 +35,17 @@ struct Answer {
 }
 
 /// The proxy; it serves until the test binary exits.
+///
+/// ```
+/// # async fn example() {
+/// let aws = test_support::local_aws().await;
+/// let proxy = test_support::proxy::DynamoDbProxy::start(&aws.endpoint);
+/// let config = aws.config.to_builder().endpoint_url(proxy.url()).build();
+/// // A client that reuses its connections, as on AWS.
+/// let dynamodb = aws_sdk_dynamodb::Client::new(&config);
+/// # let _ = dynamodb;
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct DynamoDbProxy {
     url: String,
@@ -49,6 +60,14 @@ struct State {
 
 impl DynamoDbProxy {
     /// Starts a proxy to `upstream` (`http://HOST:PORT`) on a free port of 127.0.0.1.
+    ///
+    /// ```
+    /// # async fn example() {
+    /// let aws = test_support::local_aws().await;
+    /// let proxy = test_support::proxy::DynamoDbProxy::start(&aws.endpoint);
+    /// # let _ = proxy;
+    /// # }
+    /// ```
     pub fn start(upstream: &str) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the DynamoDB proxy");
         let url = format!("http://{}", listener.local_addr().expect("proxy address"));
@@ -69,16 +88,36 @@ impl DynamoDbProxy {
     }
 
     /// `http://127.0.0.1:PORT`, to use as the endpoint URL.
+    ///
+    /// ```
+    /// # fn example(proxy: test_support::proxy::DynamoDbProxy) {
+    /// assert!(proxy.url().starts_with("http://127.0.0.1:"));
+    /// # }
+    /// ```
     pub fn url(&self) -> &str {
         &self.url
     }
 
     /// Turns throttling on or off for the calls that follow.
+    ///
+    /// ```
+    /// # fn example(proxy: test_support::proxy::DynamoDbProxy) {
+    /// proxy.set_throttling(true);
+    /// // ... every call now gets ThrottlingException ...
+    /// proxy.set_throttling(false);
+    /// # }
+    /// ```
     pub fn set_throttling(&self, on: bool) {
         self.state.throttling.store(on, Ordering::SeqCst);
     }
 
     /// How many calls have been throttled so far.
+    ///
+    /// ```
+    /// # fn example(proxy: test_support::proxy::DynamoDbProxy) {
+    /// assert_eq!(proxy.throttled_calls(), 3, "the SDK tried three times");
+    /// # }
+    /// ```
     pub fn throttled_calls(&self) -> usize {
         self.state.throttled.load(Ordering::SeqCst)
     }

@@ -19,6 +19,11 @@ use std::sync::mpsc;
 use tokio::runtime::Runtime;
 
 /// A single-threaded runtime with I/O and time, as an actix-web worker's.
+///
+/// ```
+/// let runtime = test_support::threads::runtime();
+/// assert_eq!(runtime.block_on(async { 1 + 1 }), 2);
+/// ```
 pub fn runtime() -> Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -29,6 +34,13 @@ pub fn runtime() -> Runtime {
 /// Runs `call` on a new thread's runtime while this thread (and `here`)
 /// waits, then on `here` while that thread is blocked, its runtime stopped
 /// mid-life. Returns both answers: (the new thread's, this thread's).
+///
+/// ```
+/// use test_support::threads::{runtime, while_the_other_waits};
+/// let here = runtime();
+/// let (there, here) = while_the_other_waits(&here, || async { std::thread::current().id() });
+/// assert_ne!(there, here);
+/// ```
 pub fn while_the_other_waits<T, F, Fut>(here: &Runtime, call: F) -> (T, T)
 where
     F: Fn() -> Fut + Clone + Send + 'static,
