@@ -13,6 +13,13 @@ const USAGE: &str =
 const SAMPLE: &str = include_str!("../../../settings.sample.sh");
 
 /// A parsed command line.
+///
+/// ```
+/// let command = provision::cli::parse(["all".to_owned()]).unwrap();
+/// assert_eq!(command.subcommand, "all");
+/// assert_eq!(command.settings, std::path::PathBuf::from("settings.sh"));
+/// assert!(!command.yes);
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 pub struct Command {
     /// The subcommand.
@@ -24,6 +31,14 @@ pub struct Command {
 }
 
 /// Parses the arguments; options may stand before or after the subcommand.
+///
+/// ```
+/// use provision::cli::parse;
+/// let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+/// let command = parse(args(&["teardown", "--settings", "demo.sh", "--yes"])).unwrap();
+/// assert_eq!((command.subcommand.as_str(), command.yes), ("teardown", true));
+/// assert!(parse(args(&["everything"])).is_err());
+/// ```
 pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Command> {
     let (mut subcommand, mut settings, mut yes) = (None, PathBuf::from("settings.sh"), false);
     let mut args = args.into_iter();
@@ -53,6 +68,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Command> 
 }
 
 /// Runs a command; what it did is printed as it goes.
+///
+/// ```
+/// # async fn example() -> anyhow::Result<()> {
+/// // `provision status`: what exists of what settings.sh names.
+/// let command = provision::cli::parse(["status".to_owned()])?;
+/// provision::cli::run(command).await?;
+/// # Ok(()) }
+/// ```
 pub async fn run(command: Command) -> anyhow::Result<()> {
     let settings = SettingsFile::load(&command.settings, Some(SAMPLE))?;
     let mut p = Provisioner::new(settings).await?;

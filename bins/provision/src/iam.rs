@@ -9,6 +9,19 @@ use serde_json::{Value, json};
 use crate::{Provisioner, failed, is_not_found};
 
 /// The inline policy's name.
+///
+/// ```
+/// # async fn example(iam: aws_sdk_iam::Client, user_name: &str) -> Result<(), aws_sdk_iam::Error> {
+/// // The demo user's permissions (its name is USER_NAME in settings.sh).
+/// let policy = iam
+///     .get_user_policy()
+///     .user_name(user_name)
+///     .policy_name(provision::POLICY_NAME)
+///     .send()
+///     .await?;
+/// println!("{}", policy.policy_document());
+/// # Ok(()) }
+/// ```
 pub const POLICY_NAME: &str = "session-table";
 
 /// The policy: [`session_store::IAM_ACTIONS`] on exactly the table and its index.

@@ -3,33 +3,35 @@
 //! and creates only what is missing, then records ids in `settings.sh`.
 
 pub mod cli;
-pub mod cognito;
-pub mod iam;
-pub mod settings_file;
-pub mod table;
+mod cognito;
+mod iam;
+mod settings_file;
+mod table;
+
+pub use iam::POLICY_NAME;
 
 use anyhow::Context;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use settings_file::SettingsFile;
 
 /// The demo's users, as the seed's 2-cognito.sh creates them.
-pub const DEMO_USERS: [(&str, &str, &str); 2] =
+pub(crate) const DEMO_USERS: [(&str, &str, &str); 2] =
     [("a", "aaaaaa", "a@a.com"), ("b", "bbbbbb", "b@b.com")];
 
 /// What every subcommand works with.
-pub struct Provisioner {
+pub(crate) struct Provisioner {
     /// The settings file being read and updated.
-    pub settings: SettingsFile,
+    pub(crate) settings: SettingsFile,
     /// AWS configuration in AWS_REGION (DynamoDB, IAM, STS).
-    pub aws: SdkConfig,
+    pub(crate) aws: SdkConfig,
     /// AWS configuration in COGNITO_REGION.
-    pub cognito_aws: SdkConfig,
+    pub(crate) cognito_aws: SdkConfig,
 }
 
 impl Provisioner {
     /// Reads `settings`; the AWS credentials are the standard chain's (an
     /// administrator's, not the demo user's), the endpoint AWS_ENDPOINT_URL's.
-    pub async fn new(settings: SettingsFile) -> anyhow::Result<Self> {
+    pub(crate) async fn new(settings: SettingsFile) -> anyhow::Result<Self> {
         let region = settings
             .get("AWS_REGION")
             .context("missing setting AWS_REGION")?;
@@ -56,20 +58,20 @@ impl Provisioner {
     }
 
     /// A required setting.
-    pub fn required(&self, key: &str) -> anyhow::Result<String> {
+    pub(crate) fn required(&self, key: &str) -> anyhow::Result<String> {
         self.settings
             .get(key)
             .with_context(|| format!("missing setting {key}"))
     }
 
     /// The region of the table.
-    pub fn region(&self) -> String {
+    pub(crate) fn region(&self) -> String {
         self.aws.region().map(|r| r.to_string()).unwrap_or_default()
     }
 }
 
 /// Names the failed call and the service's answer in one line.
-pub fn failed<E>(action: &str, err: aws_sdk_iam::error::SdkError<E>) -> anyhow::Error
+pub(crate) fn failed<E>(action: &str, err: aws_sdk_iam::error::SdkError<E>) -> anyhow::Error
 where
     E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
@@ -89,7 +91,7 @@ where
 }
 
 /// Whether an SDK error is the service saying "no such thing".
-pub fn is_not_found<E>(err: &aws_sdk_iam::error::SdkError<E>) -> bool
+pub(crate) fn is_not_found<E>(err: &aws_sdk_iam::error::SdkError<E>) -> bool
 where
     E: aws_sdk_iam::error::ProvideErrorMetadata,
 {

@@ -150,7 +150,7 @@ async fn the_policy_is_least_privilege() {
     let policy = iam
         .get_user_policy()
         .user_name(ws.value("USER_NAME"))
-        .policy_name(provision::iam::POLICY_NAME)
+        .policy_name(provision::POLICY_NAME)
         .send()
         .await
         .unwrap();
