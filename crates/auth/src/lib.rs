@@ -12,7 +12,15 @@
 //! - [`Cognito::refresh`] and [`Cognito::sign_out`], which revokes the
 //!   tokens at Cognito (GlobalSignOut);
 //! - one [`AuthError`] whose messages are safe to show a user;
+//! - SRP's arithmetic (about 12 ms of CPU per sign-in) on tokio's blocking
+//!   threads, so a sign-in never holds up the other requests of its worker;
 //! - no process-global state, and a timeout on every call.
+//!
+//! Signatures are checked with jsonwebtoken's aws-lc-rs backend (about 22 µs
+//! per token: `cargo bench -p auth --bench cpu`). jsonwebtoken refuses to guess
+//! when both of its backends are compiled in: if another crate of your app
+//! enables its `rust_crypto` feature, choose one at start-up with
+//! `jsonwebtoken::crypto::CryptoProvider::install_default`.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), auth::AuthError> {

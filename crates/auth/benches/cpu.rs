@@ -1,0 +1,149 @@
+//! CPU cost of the auth crate's per-request and per-login work, as a table:
+//! `cargo bench -p auth --bench cpu`. No AWS involved: tokens are signed with
+//! a key generated here, and SRP runs against made-up challenge values (the
+//! cost does not depend on them).
+//!
+//! Stage 2 of the demo verifies the session's access token on every request,
+//! so the first row is paid per request; the SRP rows once per login, on
+//! tokio's blocking threads (`Cognito::sign_in` keeps them off the worker).
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use auth::srp::SrpClient;
+use auth::{JwkSet, TokenUse, TokenVerifier};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use rsa::pkcs1::EncodeRsaPrivateKey;
+use rsa::traits::PublicKeyParts;
+use serde_json::json;
+
+const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench";
+const CLIENT: &str = "bench-client";
+/// Each row runs for about this long, in rounds of which the fastest is kept.
+const ROW: Duration = Duration::from_millis(600);
+const ROUNDS: u32 = 5;
+
+/// A token signed by a fresh 2048-bit key (Cognito's size), and a verifier
+/// that trusts that key.
+fn signed_token(alg: Algorithm) -> (String, TokenVerifier) {
+    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+    let public = key.to_public_key();
+    let keys: JwkSet = serde_json::from_value(json!({"keys": [{
+        "kty": "RSA", "kid": "k1", "use": "sig",
+        "n": B64URL.encode(public.n().to_bytes_be()),
+        "e": B64URL.encode(public.e().to_bytes_be()),
+    }]}))
+    .unwrap();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let claims = json!({
+        "sub": "0000-1111", "iss": ISSUER, "client_id": CLIENT, "token_use": "access",
+        "username": "alice", "exp": now + 3600, "iat": now, "cognito:groups": ["admins"],
+    });
+    let mut header = Header::new(alg);
+    header.kid = Some("k1".to_owned());
+    let der = key.to_pkcs1_der().unwrap();
+    let token =
+        jsonwebtoken::encode(&header, &claims, &EncodingKey::from_rsa_der(der.as_bytes())).unwrap();
+    let verifier = TokenVerifier::with_keys(ISSUER, CLIENT, &keys).unwrap();
+    (token, verifier)
+}
+
+/// Microseconds per call of `f`: the fastest of a few rounds, each about
+/// ROW / ROUNDS long, so that a busy moment of a shared machine is left out.
+fn per_call(mut f: impl FnMut()) -> (f64, u64) {
+    f(); // warm-up
+    let started = Instant::now();
+    let mut batch = 1u64;
+    while started.elapsed() < ROW / ROUNDS / 4 {
+        for _ in 0..batch {
+            f();
+        }
+        batch *= 2;
+    }
+    let mut best = f64::MAX;
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        for _ in 0..batch {
+            f();
+        }
+        best = best.min(t.elapsed().as_secs_f64() * 1e6 / batch as f64);
+    }
+    (best, batch * u64::from(ROUNDS))
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let block_on = |f| runtime.block_on(f);
+    let mut rows: Vec<(&str, (f64, u64))> = Vec::new();
+
+    let (token, verifier) = signed_token(Algorithm::RS256);
+    rows.push((
+        "verify an access token (RS256)",
+        per_call(|| {
+            block_on(verifier.verify(&token, TokenUse::Access)).unwrap();
+        }),
+    ));
+    let (forged, _) = signed_token(Algorithm::RS256); // same kid, another key
+    rows.push((
+        "reject a forged signature",
+        per_call(|| {
+            block_on(verifier.verify(&forged, TokenUse::Access)).unwrap_err();
+        }),
+    ));
+    rows.push((
+        "reject a malformed token",
+        per_call(|| {
+            block_on(verifier.verify("not.a.token", TokenUse::Access)).unwrap_err();
+        }),
+    ));
+    let (token, verifier) = signed_token(Algorithm::RS512);
+    rows.push((
+        "verify an access token (RS512)",
+        per_call(|| {
+            block_on(verifier.verify(&token, TokenUse::Access)).unwrap();
+        }),
+    ));
+    rows.push((
+        "SRP: a new exchange (A = g^a)",
+        per_call(|| {
+            std::hint::black_box(SrpClient::new());
+        }),
+    ));
+    let srp = SrpClient::new();
+    rows.push((
+        "SRP: the password claim signature",
+        per_call(|| {
+            let signature = srp.password_claim_signature(
+                "us-east-1_bench",
+                "alice",
+                "a password",
+                "4f2a",
+                "e3b0c44298fc1c149afbf4c8996fb924",
+                "c2VjcmV0IGJsb2Nr",
+                "Mon Feb 10 18:30:12 UTC 2025",
+            );
+            std::hint::black_box(signature.unwrap());
+        }),
+    ));
+    rows.push((
+        "SECRET_HASH (HMAC-SHA256)",
+        per_call(|| {
+            std::hint::black_box(auth::secret_hash("secret", "alice", CLIENT));
+        }),
+    ));
+
+    println!("{:<36} {:>10} {:>10}", "operation", "µs/call", "calls");
+    for (name, (micros, calls)) in rows {
+        println!("{name:<36} {micros:>10.1} {calls:>10}");
+    }
+    println!(
+        "µs/call: the fastest of {ROUNDS} rounds (release build, one thread). A stage 2 \
+         request verifies one access token; a login costs one SRP exchange and signature."
+    );
+}
