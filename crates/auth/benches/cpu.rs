@@ -11,12 +11,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use auth::srp::SrpClient;
 use auth::{JwkSet, TokenUse, TokenVerifier};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use rsa::pkcs1::EncodeRsaPrivateKey;
-use rsa::traits::PublicKeyParts;
+use jsonwebtoken::Algorithm;
 use serde_json::json;
+
+// Shared with the verification tests, which use more of it than the bench does.
+#[path = "../tests/keys/mod.rs"]
+#[allow(dead_code)]
+mod keys;
 
 const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench";
 const CLIENT: &str = "bench-client";
@@ -27,14 +28,7 @@ const ROUNDS: u32 = 5;
 /// A token signed by a fresh 2048-bit key (Cognito's size), and a verifier
 /// that trusts that key.
 fn signed_token(alg: Algorithm) -> (String, TokenVerifier) {
-    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
-    let public = key.to_public_key();
-    let keys: JwkSet = serde_json::from_value(json!({"keys": [{
-        "kty": "RSA", "kid": "k1", "use": "sig",
-        "n": B64URL.encode(public.n().to_bytes_be()),
-        "e": B64URL.encode(public.e().to_bytes_be()),
-    }]}))
-    .unwrap();
+    let keys = keys::generate("k1");
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -43,13 +37,12 @@ fn signed_token(alg: Algorithm) -> (String, TokenVerifier) {
         "sub": "0000-1111", "iss": ISSUER, "client_id": CLIENT, "token_use": "access",
         "username": "alice", "exp": now + 3600, "iat": now, "cognito:groups": ["admins"],
     });
-    let mut header = Header::new(alg);
-    header.kid = Some("k1".to_owned());
-    let der = key.to_pkcs1_der().unwrap();
-    let token =
-        jsonwebtoken::encode(&header, &claims, &EncodingKey::from_rsa_der(der.as_bytes())).unwrap();
-    let verifier = TokenVerifier::with_keys(ISSUER, CLIENT, &keys).unwrap();
-    (token, verifier)
+    let token = keys::sign_with(&keys, "k1", alg, &claims);
+    let set: JwkSet = serde_json::from_value(keys.jwks).unwrap();
+    (
+        token,
+        TokenVerifier::with_keys(ISSUER, CLIENT, &set).unwrap(),
+    )
 }
 
 /// Microseconds per call of `f`: the fastest of a few rounds, each about

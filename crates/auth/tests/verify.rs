@@ -7,36 +7,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+mod keys;
+
 use auth::{AuthError, JwkSet, TokenUse, TokenVerifier};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
-use rsa::traits::PublicKeyParts;
+use keys::{Keys, generate, sign_with};
 use serde_json::{Value, json};
 
 const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_test";
 const CLIENT: &str = "client-1";
-
-struct Keys {
-    private_der: Vec<u8>,
-    public_pem: String,
-    jwks: Value,
-}
-
-fn generate(kid: &str) -> Keys {
-    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
-    let public = key.to_public_key();
-    Keys {
-        private_der: key.to_pkcs1_der().unwrap().as_bytes().to_vec(),
-        public_pem: public.to_pkcs1_pem(Default::default()).unwrap(),
-        jwks: json!({"keys": [{
-            "kty": "RSA", "kid": kid, "alg": "RS256", "use": "sig",
-            "n": B64URL.encode(public.n().to_bytes_be()),
-            "e": B64URL.encode(public.e().to_bytes_be()),
-        }]}),
-    }
-}
 
 fn pool_keys() -> &'static Keys {
     static KEYS: OnceLock<Keys> = OnceLock::new();
@@ -67,17 +48,6 @@ fn id_claims() -> Value {
         "sub": "0000-1111", "iss": ISSUER, "aud": CLIENT, "token_use": "id",
         "cognito:username": "alice", "email": "a@example.com", "exp": now() + 600, "iat": now(),
     })
-}
-
-fn sign_with(keys: &Keys, kid: &str, alg: Algorithm, claims: &Value) -> String {
-    let mut header = Header::new(alg);
-    header.kid = Some(kid.to_owned());
-    jsonwebtoken::encode(
-        &header,
-        claims,
-        &EncodingKey::from_rsa_der(&keys.private_der),
-    )
-    .unwrap()
 }
 
 fn sign(claims: &Value) -> String {
