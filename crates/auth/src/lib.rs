@@ -12,8 +12,10 @@
 //! - [`Cognito::refresh`] and [`Cognito::sign_out`], which revokes the
 //!   tokens at Cognito (GlobalSignOut);
 //! - one [`AuthError`] whose messages are safe to show a user;
-//! - SRP's arithmetic (about 12 ms of CPU per sign-in) on tokio's blocking
-//!   threads, so a sign-in never holds up the other requests of its worker;
+//! - SRP's arithmetic (about 12 ms of CPU per sign-in) in constant time, so
+//!   that its timing and memory accesses do not depend on the password, and
+//!   on tokio's blocking threads, so a sign-in never holds up the other
+//!   requests of its worker;
 //! - no process-global state, and a timeout on every call.
 //!
 //! Signatures are checked with jsonwebtoken's aws-lc-rs backend (about 22 µs

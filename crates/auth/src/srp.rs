@@ -5,9 +5,10 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use crypto_bigint::modular::ConstMontyForm;
+use crypto_bigint::{U256, U512, U3072, U4096};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
-use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
 
 /// RFC 3526 3072-bit MODP group prime.
@@ -25,7 +26,22 @@ const N_HEX: &str = concat!(
     "D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E2",
     "08E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
 );
+/// N's size: the longest private value and `SRP_B` accepted.
+const N_BYTES: usize = 384;
+const G: u8 = 2;
 const INFO: &[u8] = b"Caldera Derived Key";
+
+mod modulus {
+    // A private module: the macro declares a `pub struct`.
+    crypto_bigint::const_monty_params!(N, crypto_bigint::U3072, super::N_HEX, "RFC 3526's N.");
+}
+
+/// A number modulo N, in Montgomery form. Its products and powers run in the
+/// same time and touch the same memory whatever the values: the exponents
+/// hold the private value and the password's hash, which a variable-time
+/// power (secret-indexed window tables, early exits) leaks to anyone who can
+/// time logins or share the CPU's caches.
+type ModN = ConstMontyForm<modulus::N, { U3072::LIMBS }>;
 
 /// Why an SRP exchange was aborted (a server value that would break the
 /// protocol's guarantees, or an answer that is not what Cognito sends).
@@ -48,50 +64,55 @@ pub enum SrpError {
     /// `u = H(A || B)` is zero.
     #[error("SRP scrambling parameter u is zero")]
     UIsZero,
-    /// A challenge parameter is not valid hex or base64.
+    /// A challenge parameter is not valid hex or base64, or `SRP_B` is
+    /// longer than N.
     #[error("malformed SRP challenge parameter {0}")]
     Malformed(&'static str),
 }
 
-struct Group {
-    n: BigUint,
-    g: BigUint,
-    k: BigUint,
+fn without_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    &bytes[start..]
 }
 
-fn group() -> &'static Group {
-    static GROUP: std::sync::OnceLock<Group> = std::sync::OnceLock::new();
-    GROUP.get_or_init(|| {
-        let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).expect("N is hex");
-        let g = BigUint::from(2u32);
-        let k = hash_hex_concat(&[&pad_hex(&n), &pad_hex(&g)]);
-        Group { n, g, k }
-    })
-}
-
-/// Hex of `x`, of even length, with a leading `00` when the top bit is set
-/// (so the value reads as positive), as the JS SDK pads it.
-fn pad_hex(x: &BigUint) -> String {
-    let mut hex = x.to_str_radix(16);
-    if hex.len() % 2 == 1 {
-        hex.insert(0, '0');
-    } else if hex.as_bytes()[0] >= b'8' {
-        hex.insert_str(0, "00");
+/// A number's big-endian bytes as the JS SDK hashes them (its `padHex`): no
+/// leading zeros, but a `00` before a set top bit, so that the value reads as
+/// positive; zero is one `00`.
+fn padded(bytes: &[u8]) -> Vec<u8> {
+    let bytes = without_leading_zeros(bytes);
+    let mut out = Vec::with_capacity(bytes.len() + 1);
+    if bytes.first().is_none_or(|&b| b >= 0x80) {
+        out.push(0);
     }
-    hex
+    out.extend_from_slice(bytes);
+    out
 }
 
-fn bytes_of_hex(hex: &str) -> Vec<u8> {
-    hex::decode(hex).expect("padded hex has even length")
+/// Hex of any length, odd included, as the JS SDK's `BigInteger(hex, 16)`
+/// reads it.
+fn parse_hex(hex: &str) -> Option<Vec<u8>> {
+    match hex.len() {
+        0 => None,
+        len if len % 2 == 1 => hex::decode(format!("0{hex}")).ok(),
+        _ => hex::decode(hex).ok(),
+    }
 }
 
-/// SHA-256 of the bytes that the concatenated hex strings encode, as a number.
-fn hash_hex_concat(parts: &[&str]) -> BigUint {
+/// A number of at most N's size; `None` when `bytes` is longer.
+fn u3072(bytes: &[u8]) -> Option<U3072> {
+    let mut buf = [0u8; N_BYTES];
+    buf.get_mut(N_BYTES.checked_sub(bytes.len())?..)?
+        .copy_from_slice(bytes);
+    Some(U3072::from_be_slice(&buf))
+}
+
+/// SHA-256 of the concatenated parts, as a number.
+fn hash(parts: &[&[u8]]) -> U256 {
     let mut hasher = Sha256::new();
     for part in parts {
-        hasher.update(bytes_of_hex(part));
+        hasher.update(part);
     }
-    BigUint::from_bytes_be(&hasher.finalize())
+    U256::from_be_slice(&hasher.finalize())
 }
 
 /// One SRP exchange: the private value `a` and the public `A = g^a mod N`.
@@ -113,8 +134,11 @@ fn hash_hex_concat(parts: &[&str]) -> BigUint {
 /// # Ok::<(), auth::srp::SrpError>(())
 /// ```
 pub struct SrpClient {
-    a: BigUint,
-    big_a: BigUint,
+    a: U3072,
+    /// The private value's length in bits (8 per byte given): how many of
+    /// `a`'s bits the powers go through, whatever their values.
+    a_bits: u32,
+    big_a: U3072,
 }
 
 impl std::fmt::Debug for SrpClient {
@@ -142,19 +166,22 @@ impl SrpClient {
     }
 
     /// An exchange with a given private value (known-answer tests); `None`
-    /// when it gives `A mod N == 0`.
+    /// when it is longer than N (384 bytes) or gives `A mod N == 0`.
     ///
     /// ```
     /// use auth::srp::SrpClient;
     /// let client = SrpClient::with_private_value(&[1]).unwrap();
     /// assert_eq!(client.public_hex(), "2"); // A = g^1 = 2
     /// assert!(SrpClient::with_private_value(&[0]).is_some()); // A = g^0 = 1
+    /// assert!(SrpClient::with_private_value(&[1; 385]).is_none());
     /// ```
     pub fn with_private_value(a: &[u8]) -> Option<Self> {
-        let group = group();
-        let a = BigUint::from_bytes_be(a);
-        let big_a = group.g.modpow(&a, &group.n);
-        (big_a != BigUint::ZERO).then_some(Self { a, big_a })
+        let a_bits = u32::try_from(a.len() * 8).ok()?;
+        let a = u3072(a)?;
+        let big_a = ModN::new(&U3072::from_u8(G))
+            .pow_bounded_exp(&a, a_bits)
+            .retrieve();
+        (big_a != U3072::ZERO).then_some(Self { a, a_bits, big_a })
     }
 
     /// `SRP_A` for InitiateAuth: `A` in hex.
@@ -164,7 +191,8 @@ impl SrpClient {
     /// assert_eq!(client.public_hex(), "400"); // 2^10
     /// ```
     pub fn public_hex(&self) -> String {
-        self.big_a.to_str_radix(16)
+        let hex = hex::encode(without_leading_zeros(&self.big_a.to_be_bytes()));
+        hex.strip_prefix('0').map(str::to_owned).unwrap_or(hex)
     }
 
     /// `PASSWORD_CLAIM_SIGNATURE` for the PASSWORD_VERIFIER challenge.
@@ -197,39 +225,39 @@ impl SrpClient {
         secret_block: &str,
         timestamp: &str,
     ) -> Result<String, SrpError> {
-        let group = group();
-        let big_b =
-            BigUint::parse_bytes(b_hex.as_bytes(), 16).ok_or(SrpError::Malformed("SRP_B"))?;
-        if &big_b % &group.n == BigUint::ZERO {
+        let b_bytes = parse_hex(b_hex).ok_or(SrpError::Malformed("SRP_B"))?;
+        let b = u3072(without_leading_zeros(&b_bytes)).ok_or(SrpError::Malformed("SRP_B"))?;
+        let b = ModN::new(&b);
+        if b.retrieve() == U3072::ZERO {
             return Err(SrpError::BIsZero);
         }
-        let salt =
-            BigUint::parse_bytes(salt_hex.as_bytes(), 16).ok_or(SrpError::Malformed("SALT"))?;
+        let salt = parse_hex(salt_hex).ok_or(SrpError::Malformed("SALT"))?;
         let secret_block = lenient_base64(secret_block);
 
-        let u = hash_hex_concat(&[&pad_hex(&self.big_a), &pad_hex(&big_b)]);
-        if u == BigUint::ZERO {
+        let u = hash(&[&padded(&self.big_a.to_be_bytes()), &padded(&b_bytes)]);
+        if u == U256::ZERO {
             return Err(SrpError::UIsZero);
         }
         let pool_name = pool_id.split_once('_').map_or(pool_id, |(_, name)| name);
-        let identity = hex::encode(Sha256::digest(format!(
-            "{pool_name}{user_id_for_srp}:{password}"
-        )));
-        let x = hash_hex_concat(&[&pad_hex(&salt), &identity]);
+        let identity = Sha256::digest(format!("{pool_name}{user_id_for_srp}:{password}"));
+        let x = hash(&[&padded(&salt), &identity]);
 
-        let g_x = group.g.modpow(&x, &group.n);
-        let k_g_x = (&group.k * g_x) % &group.n;
-        let base = ((&big_b % &group.n) + &group.n - k_g_x) % &group.n;
-        let exponent = &self.a + &u * &x;
-        let s = base.modpow(&exponent, &group.n);
+        // S = (B - k * g^x)^(a + u * x) mod N
+        let g = ModN::new(&U3072::from_u8(G));
+        let k = hash(&[&padded(&ModN::MODULUS.to_be_bytes()), &padded(&[G])]);
+        let base = b.sub(&ModN::new(&k.resize()).mul(&g.pow_bounded_exp(&x, U256::BITS)));
+        let u_x: U512 = u.concatenating_mul(&x);
+        let exponent = self
+            .a
+            .resize::<{ U4096::LIMBS }>()
+            .wrapping_add(&u_x.resize());
+        let exponent_bits = self.a_bits.max(U512::BITS) + 1;
+        let s = base.pow_bounded_exp(&exponent, exponent_bits).retrieve();
 
         let mut key = [0u8; 16];
-        Hkdf::<Sha256>::new(
-            Some(&bytes_of_hex(&pad_hex(&u))),
-            &bytes_of_hex(&pad_hex(&s)),
-        )
-        .expand(INFO, &mut key)
-        .expect("16 bytes is a valid HKDF length");
+        Hkdf::<Sha256>::new(Some(&padded(&u.to_be_bytes())), &padded(&s.to_be_bytes()))
+            .expand(INFO, &mut key)
+            .expect("16 bytes is a valid HKDF length");
 
         let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
         mac.update(pool_name.as_bytes());
@@ -337,14 +365,16 @@ mod tests {
     fn b_that_is_zero_modulo_n_is_refused() {
         assert_eq!(sign("0"), Err(SrpError::BIsZero));
         assert_eq!(sign(&N_HEX.to_lowercase()), Err(SrpError::BIsZero));
-        let two_n = group().n.clone() * 2u32;
-        assert_eq!(sign(&two_n.to_str_radix(16)), Err(SrpError::BIsZero));
+        assert_eq!(sign(&format!("000000{N_HEX}")), Err(SrpError::BIsZero));
+        // 2N is longer than N: Cognito never sends that.
+        let two_n = format!("1{}", "0".repeat(N_HEX.len()));
+        assert_eq!(sign(&two_n), Err(SrpError::Malformed("SRP_B")));
     }
 
     #[test]
     fn private_values_are_random() {
         let fresh = SrpClient::new();
-        assert_ne!(&fresh.big_a % &group().n, BigUint::ZERO);
+        assert_ne!(fresh.big_a, U3072::ZERO);
         assert_ne!(fresh.public_hex(), SrpClient::new().public_hex());
         assert_ne!(fresh.public_hex(), client().public_hex());
     }
@@ -378,10 +408,21 @@ mod tests {
     }
 
     #[test]
-    fn pad_hex_follows_the_js_sdk() {
-        assert_eq!(pad_hex(&BigUint::from(0x7fu32)), "7f");
-        assert_eq!(pad_hex(&BigUint::from(0x80u32)), "0080");
-        assert_eq!(pad_hex(&BigUint::from(0xfffu32)), "0fff");
+    fn padding_follows_the_js_sdk() {
+        assert_eq!(padded(&[0x7f]), [0x7f]);
+        assert_eq!(padded(&[0x80]), [0x00, 0x80]);
+        assert_eq!(padded(&[0x00, 0x0f, 0xff]), [0x0f, 0xff]);
+        assert_eq!(padded(&[0x00, 0x00, 0x90]), [0x00, 0x90]);
+        assert_eq!(padded(&[]), [0x00]);
+        assert_eq!(padded(&[0x00, 0x00]), [0x00]);
+    }
+
+    #[test]
+    fn hex_of_any_length_reads_as_a_number() {
+        assert_eq!(parse_hex("36ef01c"), Some(vec![0x03, 0x6e, 0xf0, 0x1c]));
+        assert_eq!(parse_hex("00ff"), Some(vec![0x00, 0xff]));
+        assert_eq!(parse_hex(""), None);
+        assert_eq!(parse_hex("0x12"), None);
     }
 
     #[test]
