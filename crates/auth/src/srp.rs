@@ -11,8 +11,13 @@ use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-/// RFC 3526 3072-bit MODP group prime.
-const N_HEX: &str = concat!(
+/// N, the prime of the group Cognito's SRP works in: RFC 3526's 3072-bit
+/// MODP group, with generator 2.
+///
+/// ```
+/// assert_eq!(auth::srp::N_HEX.len(), 3072 / 4);
+/// ```
+pub const N_HEX: &str = concat!(
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74",
     "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437",
     "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
