@@ -4,7 +4,7 @@ use anyhow::Context;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
     AliasAttributeType, AttributeType, ExplicitAuthFlowsType, MessageActionType,
-    PasswordPolicyType, UserPoolPolicyType, VerifiedAttributeType,
+    PasswordPolicyType, PreventUserExistenceErrorTypes, UserPoolPolicyType, VerifiedAttributeType,
 };
 
 use crate::{DEMO_USERS, Provisioner, failed, is_not_found};
@@ -104,6 +104,11 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
                     ExplicitAuthFlowsType::AllowUserSrpAuth,
                     ExplicitAuthFlowsType::AllowRefreshTokenAuth,
                 ]))
+                // The API's default (LEGACY) answers an unknown user at once
+                // with UserNotFoundException, a wrong password only after the
+                // SRP exchange: the delay tells who has an account, even
+                // though the app words both the same.
+                .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
                 .send()
                 .await
                 .map_err(|e| failed("cognito-idp:CreateUserPoolClient", e))?;
