@@ -371,9 +371,9 @@ mod tests {
         assert_eq!(sign("0"), Err(SrpError::BIsZero));
         assert_eq!(sign(&N_HEX.to_lowercase()), Err(SrpError::BIsZero));
         assert_eq!(sign(&format!("000000{N_HEX}")), Err(SrpError::BIsZero));
-        // 2N is longer than N: Cognito never sends that.
-        let two_n = format!("1{}", "0".repeat(N_HEX.len()));
-        assert_eq!(sign(&two_n), Err(SrpError::Malformed("SRP_B")));
+        // A B longer than N (2^3072 here, 2N too) is refused: Cognito never sends one.
+        let two_to_the_3072 = format!("1{}", "0".repeat(N_HEX.len()));
+        assert_eq!(sign(&two_to_the_3072), Err(SrpError::Malformed("SRP_B")));
     }
 
     #[test]
