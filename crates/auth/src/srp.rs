@@ -48,6 +48,9 @@ mod modulus {
 /// time logins or share the CPU's caches.
 type ModN = ConstMontyForm<modulus::N, { U3072::LIMBS }>;
 
+/// The generator g, in Montgomery form (computed at compile time).
+const GENERATOR: ModN = ModN::new(&U3072::from_u8(G));
+
 /// Why an SRP exchange was aborted (a server value that would break the
 /// protocol's guarantees, or an answer that is not what Cognito sends).
 ///
@@ -183,9 +186,7 @@ impl SrpClient {
     pub fn with_private_value(a: &[u8]) -> Option<Self> {
         let a_bits = u32::try_from(a.len() * 8).ok()?;
         let a = u3072(a)?;
-        let big_a = ModN::new(&U3072::from_u8(G))
-            .pow_bounded_exp(&a, a_bits)
-            .retrieve();
+        let big_a = GENERATOR.pow_bounded_exp(&a, a_bits).retrieve();
         (big_a != U3072::ZERO).then_some(Self { a, a_bits, big_a })
     }
 
@@ -248,9 +249,8 @@ impl SrpClient {
         let x = hash(&[&padded(&salt), &identity]);
 
         // S = (B - k * g^x)^(a + u * x) mod N
-        let g = ModN::new(&U3072::from_u8(G));
         let k = hash(&[&padded(&ModN::MODULUS.to_be_bytes()), &padded(&[G])]);
-        let base = b.sub(&ModN::new(&k.resize()).mul(&g.pow_bounded_exp(&x, U256::BITS)));
+        let base = b.sub(&ModN::new(&k.resize()).mul(&GENERATOR.pow_bounded_exp(&x, U256::BITS)));
         let u_x: U512 = u.concatenating_mul(&x);
         let exponent = self
             .a
