@@ -74,7 +74,8 @@ pub trait Authenticator: Send + Sync + 'static {
     ) -> Result<LogIn, LoginError>;
 
     /// Checks the credentials of a logged-in session (stage 2: verifies the
-    /// tokens, refreshing them when they are about to expire).
+    /// tokens, refreshing them when they are about to expire; while Cognito
+    /// cannot be reached, an access token that still verifies is enough).
     async fn check(&self, user: &str, tokens: Option<&Tokens>) -> Result<Check, LoginError>;
 
     /// Ends the user's sign-in at the identity provider (stage 2: GlobalSignOut).
@@ -198,19 +199,19 @@ impl Authenticator for CognitoUsers {
             return Ok(Check::Invalid);
         };
         let fresh_until = SystemTime::now() + self.refresh_margin;
-        match self
+        // Whether the access token still verifies, though it is due for a refresh.
+        let still_valid = match self
             .cognito
             .verifier()
             .verify(&tokens.access_token, TokenUse::Access)
             .await
         {
-            Ok(claims) if claims.username == user && claims.expires_at > fresh_until => {
-                return Ok(Check::Valid);
-            }
             Ok(claims) if claims.username != user => return Ok(Check::Invalid),
-            Ok(_) | Err(AuthError::InvalidToken { .. }) => {}
+            Ok(claims) if claims.expires_at > fresh_until => return Ok(Check::Valid),
+            Ok(_) => true,
+            Err(AuthError::InvalidToken { .. }) => false,
             Err(err) => return Err(err.into()),
-        }
+        };
         let Some(refresh_token) = tokens.refresh_token.as_deref() else {
             return Ok(Check::Invalid);
         };
@@ -229,6 +230,11 @@ impl Authenticator for CognitoUsers {
                 }
                 Err(err) => Err(err.into()),
             },
+            // The refresh can wait for Cognito while the token still holds.
+            Err(AuthError::ServiceUnavailable { reason }) if still_valid => {
+                tracing::warn!(%reason, "Cognito unavailable; refreshing on a later request");
+                Ok(Check::Valid)
+            }
             Err(AuthError::ServiceUnavailable { reason }) => Err(LoginError::Unavailable(
                 AuthError::ServiceUnavailable { reason }.to_string(),
             )),

@@ -266,3 +266,45 @@ async fn an_unreachable_cognito_is_said_on_the_login_page() {
             .contains("Hello <strong>a</strong>")
     );
 }
+
+#[tokio::test]
+async fn a_refresh_due_during_a_cognito_outage_waits_while_the_token_holds() {
+    let pool = pool_with_demo_users().await;
+    let mut s = settings(Stage::Cognito).await;
+    let mut cognito = cognito_settings(&pool);
+    // A margin longer than the emulator's 1 h tokens: every request refreshes.
+    cognito.refresh_margin = Duration::from_secs(4000);
+    s.cognito = Some(cognito);
+    let outage = Outage::forward_to(s.endpoint_url.as_deref().unwrap()).await;
+    s.endpoint_url = Some(format!("http://{}", outage.address));
+    let app = spawn_app(s).await;
+    let browser = Browser::new();
+    assert_eq!(app.log_in(&browser, "a", "aaaaaa").await.status, 303);
+    let before = stored_tokens(&app, "a").await;
+
+    // The refresh fails, but the access token still verifies: still logged in.
+    outage.refuse(COGNITO);
+    let page = browser.get(&app.url("/")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("Hello <strong>a</strong>"),
+        "{}",
+        page.body
+    );
+    let during = stored_tokens(&app, "a").await;
+    assert_eq!(
+        during.access_token, before.access_token,
+        "no refresh happened"
+    );
+
+    // Cognito is back: the next request refreshes.
+    outage.stop_refusing();
+    let page = browser.get(&app.url("/")).await;
+    assert!(
+        page.body.contains("Hello <strong>a</strong>"),
+        "{}",
+        page.body
+    );
+    let after = stored_tokens(&app, "a").await;
+    assert_ne!(after.access_token, before.access_token, "refreshed");
+}

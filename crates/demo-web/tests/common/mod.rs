@@ -273,6 +273,11 @@ impl Outage {
     pub fn refuse(&self, marker: &'static str) {
         *self.refused.lock().unwrap() = Some(marker);
     }
+
+    /// Forwards every request again, after [`Outage::refuse`].
+    pub fn stop_refusing(&self) {
+        *self.refused.lock().unwrap() = None;
+    }
 }
 
 /// The value of a metric line `name{labels}` in a Prometheus text page (0 when absent).
