@@ -57,6 +57,17 @@ pub enum Check {
     Invalid,
 }
 
+/// How far a log-out reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogOutScope {
+    /// This session only (stage 1).
+    ThisSession,
+    /// Every session of the user (stage 2: GlobalSignOut revokes all of the
+    /// user's tokens, so their other sessions would only fail at their next
+    /// refresh; they end at once instead).
+    EverySession,
+}
+
 /// Logs users in and out, and checks a logged-in session on each request.
 #[async_trait]
 pub trait Authenticator: Send + Sync + 'static {
@@ -78,8 +89,9 @@ pub trait Authenticator: Send + Sync + 'static {
     /// cannot be reached, an access token that still verifies is enough).
     async fn check(&self, user: &str, tokens: Option<&Tokens>) -> Result<Check, LoginError>;
 
-    /// Ends the user's sign-in at the identity provider (stage 2: GlobalSignOut).
-    async fn log_out(&self, tokens: Option<&Tokens>);
+    /// Ends the user's sign-in at the identity provider (stage 2:
+    /// GlobalSignOut), and says which of the user's sessions must end.
+    async fn log_out(&self, tokens: Option<&Tokens>) -> LogOutScope;
 
     /// Calls made to the identity provider, for metrics.
     fn call_counts(&self) -> Vec<auth::CallCount> {
@@ -128,7 +140,9 @@ impl Authenticator for LocalUsers {
         Ok(Check::Valid)
     }
 
-    async fn log_out(&self, _tokens: Option<&Tokens>) {}
+    async fn log_out(&self, _tokens: Option<&Tokens>) -> LogOutScope {
+        LogOutScope::ThisSession
+    }
 }
 
 /// Stage 2: users of a Cognito user pool.
@@ -249,12 +263,14 @@ impl Authenticator for CognitoUsers {
         self.cognito.call_counts()
     }
 
-    async fn log_out(&self, tokens: Option<&Tokens>) {
+    async fn log_out(&self, tokens: Option<&Tokens>) -> LogOutScope {
         if let Some(tokens) = tokens
             && let Err(err) = self.cognito.sign_out(&tokens.access_token).await
         {
-            // The session is purged all the same; the tokens expire on their own.
+            // The sessions end all the same, and with them the only copies
+            // of the tokens; those expire on their own.
             tracing::warn!(error = ?err, "Cognito sign-out failed");
         }
+        LogOutScope::EverySession
     }
 }

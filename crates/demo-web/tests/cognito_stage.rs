@@ -167,6 +167,36 @@ async fn logout_signs_out_at_cognito() {
 }
 
 #[tokio::test]
+async fn logout_ends_the_users_sessions_in_every_browser() {
+    let pool = pool_with_demo_users().await;
+    let app = app_with(&pool, |_| {}).await;
+    let (laptop, phone, other) = (Browser::new(), Browser::new(), Browser::new());
+    app.log_in(&laptop, "a", "aaaaaa").await;
+    app.log_in(&phone, "a", "aaaaaa").await;
+    app.log_in(&other, "b", "bbbbbb").await;
+    assert_eq!(app.logged_in_items("a").await.len(), 2);
+
+    laptop.submit(&app.url("/"), &app.url("/logout"), &[]).await;
+    // GlobalSignOut revoked the phone's tokens too: its session ends now,
+    // not at its next refresh.
+    let page = phone.get(&app.url("/restricted")).await;
+    assert!(
+        page.body.contains("This is a restricted area"),
+        "{}",
+        page.body
+    );
+    assert!(app.logged_in_items("a").await.is_empty());
+    // Another user's session is untouched.
+    assert!(
+        other
+            .get(&app.url("/"))
+            .await
+            .body
+            .contains("Hello <strong>b</strong>")
+    );
+}
+
+#[tokio::test]
 async fn expiring_tokens_are_refreshed_and_a_failed_refresh_logs_out() {
     let pool = pool_with_demo_users().await;
     // A margin longer than the emulator's 1 h tokens: every request refreshes.

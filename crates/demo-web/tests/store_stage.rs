@@ -172,6 +172,25 @@ async fn quick_login_and_logout_purge_the_session() {
 }
 
 #[tokio::test]
+async fn logout_ends_this_browsers_session_only() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let (laptop, phone) = (Browser::new(), Browser::new());
+    app.log_in(&laptop, "a", "a").await;
+    app.log_in(&phone, "a", "a").await;
+    laptop.submit(&app.url("/"), &app.url("/logout"), &[]).await;
+    assert!(laptop.get(&app.url("/")).await.body.contains("Not Logged"));
+    assert!(
+        phone
+            .get(&app.url("/"))
+            .await
+            .body
+            .contains("Hello <strong>a</strong>"),
+        "stage 1 has nothing to revoke elsewhere"
+    );
+    assert_eq!(app.logged_in_items("a").await.len(), 1);
+}
+
+#[tokio::test]
 async fn the_cookie_is_http_only_lax_and_secure_by_setting() {
     let mut s = settings(Stage::Store).await;
     let app = spawn_app(s.clone()).await;

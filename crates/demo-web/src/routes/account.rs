@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use crate::authenticator::{LogIn, LoginError};
+use crate::authenticator::{LogIn, LogOutScope, LoginError};
 use crate::errors::AppError;
 use crate::page::{current_user, render, see_other};
 use crate::routes::CsrfForm;
@@ -131,7 +131,7 @@ fn login_failed(
 }
 
 /// `POST /logout`: signs out at the identity provider, deletes the session
-/// and its cookie.
+/// and its cookie (stage 2: and the user's other sessions).
 pub async fn logout(
     state: web::Data<AppState>,
     session: AppSession,
@@ -140,10 +140,15 @@ pub async fn logout(
     if !session.csrf_matches(&form.csrf) {
         return Err(AppError::Csrf);
     }
-    state
+    let scope = state
         .authenticator
         .log_out(session.tokens()?.as_ref())
         .await;
+    if scope == LogOutScope::EverySession
+        && let (Some(user), Some(current)) = (session.user()?, session.handle())
+    {
+        state.store.revoke_other_sessions(&user, &current).await?;
+    }
     session.log_out();
     Ok(see_other("/"))
 }
