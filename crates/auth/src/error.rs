@@ -36,6 +36,11 @@ pub enum AuthError {
         /// What failed, for logs.
         reason: String,
     },
+    /// The sign-in in progress took too long: Cognito's session of a
+    /// challenge (e.g. NEW_PASSWORD_REQUIRED) lasts a few minutes. Sign in
+    /// again.
+    #[error("This sign-in took too long, please sign in again.")]
+    ChallengeExpired,
     /// A token is invalid, expired or revoked.
     #[error("Your sign-in has expired, please sign in again.")]
     InvalidToken {
@@ -105,6 +110,10 @@ impl AuthError {
             "NotAuthorizedException" if message.contains("attempts exceeded") => {
                 Self::TooManyAttempts
             }
+            // "Invalid session for the user[, session is expired]."
+            "NotAuthorizedException" if !with_token && message.contains("session") => {
+                Self::ChallengeExpired
+            }
             "NotAuthorizedException" if with_token => {
                 Self::invalid_token(format!("{code}: {message}"))
             }
@@ -135,4 +144,40 @@ fn chain(err: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cognitoidentityprovider::config::http::HttpResponse;
+    use aws_sdk_cognitoidentityprovider::error::{ErrorMetadata, SdkError};
+    use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeError;
+    use aws_smithy_types::body::SdkBody;
+
+    use super::AuthError;
+
+    /// Cognito's answer `code: message` to a challenge answer, mapped.
+    fn mapped(code: &str, message: &str) -> AuthError {
+        let error = RespondToAuthChallengeError::generic(
+            ErrorMetadata::builder().code(code).message(message).build(),
+        );
+        let raw = HttpResponse::new(400.try_into().unwrap(), SdkBody::empty());
+        AuthError::from_sdk(SdkError::service_error(error, raw), false)
+    }
+
+    #[test]
+    fn an_expired_challenge_session_is_not_a_wrong_password() {
+        for message in [
+            "Invalid session for the user.",
+            "Invalid session for the user, session is expired.",
+        ] {
+            assert_eq!(
+                mapped("NotAuthorizedException", message),
+                AuthError::ChallengeExpired
+            );
+        }
+        assert_eq!(
+            mapped("NotAuthorizedException", "Incorrect username or password."),
+            AuthError::InvalidCredentials
+        );
+    }
 }

@@ -29,6 +29,10 @@ pub enum LoginError {
     /// The user store cannot be reached.
     #[error("{0}")]
     Unavailable(String),
+    /// The sign-in in progress cannot go on (its challenge expired or was
+    /// refused): the user signs in again.
+    #[error("{0}")]
+    StartAgain(String),
 }
 
 impl From<AuthError> for LoginError {
@@ -204,7 +208,17 @@ impl Authenticator for CognitoUsers {
         let outcome = self
             .cognito
             .answer_new_password(challenge, new_password, &[])
-            .await?;
+            .await
+            .map_err(|err| match err {
+                // Another password may pass; Cognito may come back.
+                AuthError::InvalidPassword(_) | AuthError::ServiceUnavailable { .. } => {
+                    LoginError::from(err)
+                }
+                other => {
+                    tracing::info!(error = ?other, "new password refused; signing in again");
+                    LoginError::StartAgain(other.to_string())
+                }
+            })?;
         self.signed_in(outcome).await
     }
 

@@ -33,9 +33,11 @@ pub async fn current_user(
             session.log_out();
             Ok(None)
         }
-        Err(LoginError::Unavailable(reason) | LoginError::Rejected(reason)) => {
-            Err(AppError::SignIn(reason))
-        }
+        Err(
+            LoginError::Unavailable(reason)
+            | LoginError::Rejected(reason)
+            | LoginError::StartAgain(reason),
+        ) => Err(AppError::SignIn(reason)),
     }
 }
 

@@ -67,7 +67,7 @@ impl AppSession {
     /// Logs `user` in under a new session id (no session fixation).
     pub fn log_in(&self, user: &str, tokens: Option<&Tokens>) -> Result<(), SessionError> {
         self.0.renew();
-        self.0.remove(CHALLENGE);
+        self.clear_challenge();
         self.0.insert(USER, user)?;
         match tokens {
             Some(tokens) => self.0.insert(TOKENS, tokens)?,
@@ -86,6 +86,11 @@ impl AppSession {
     /// Keeps a pending NEW_PASSWORD_REQUIRED challenge (server-side only).
     pub fn set_challenge(&self, challenge: &NewPasswordChallenge) -> Result<(), SessionError> {
         Ok(self.0.insert(CHALLENGE, challenge)?)
+    }
+
+    /// Drops the pending challenge (it can no longer be answered).
+    pub fn clear_challenge(&self) {
+        self.0.remove(CHALLENGE);
     }
 
     /// The pending challenge, if any.

@@ -147,6 +147,70 @@ async fn a_temporary_password_leads_through_choosing_a_new_one() {
 }
 
 #[tokio::test]
+async fn an_expired_new_password_challenge_leads_back_to_the_login() {
+    let pool = pool_with_demo_users().await;
+    pool.invite_user("c", "temporary").await;
+    let app = app_with(&pool, |c| c.password_auth = true).await;
+    let browser = Browser::new();
+    let page = app.log_in(&browser, "c", "temporary").await;
+    assert_eq!(page.location(), Some("/new-password"));
+    // Cognito forgets the challenge's session after a few minutes.
+    let items = app.items().await;
+    let mut challenge: serde_json::Value = serde_json::from_str(
+        items[0]["state"].as_m().unwrap()["challenge"]
+            .as_s()
+            .unwrap(),
+    )
+    .unwrap();
+    challenge["session"] = "expired".into();
+    app.dynamodb
+        .update_item()
+        .table_name(&app.settings.table_name)
+        .key("id", items[0]["id"].clone())
+        .update_expression("SET #s.#c = :c")
+        .expression_attribute_names("#s", "state")
+        .expression_attribute_names("#c", "challenge")
+        .expression_attribute_values(
+            ":c",
+            aws_sdk_dynamodb::types::AttributeValue::S(challenge.to_string()),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let page = browser
+        .submit(
+            &app.url("/new-password"),
+            &app.url("/new-password"),
+            &[("password", "cccccc")],
+        )
+        .await;
+    assert_eq!(page.status, 401, "{}", page.body);
+    assert!(
+        page.body
+            .contains("<form method=\"post\" action=\"/login\">"),
+        "the login form: {}",
+        page.body
+    );
+    assert_eq!(
+        browser.get(&app.url("/new-password")).await.location(),
+        Some("/login"),
+        "the dead challenge is dropped"
+    );
+    // Signing in again starts a new challenge, which goes through.
+    let page = app.log_in(&browser, "c", "temporary").await;
+    assert_eq!(page.location(), Some("/new-password"));
+    let done = browser
+        .submit(
+            &app.url("/new-password"),
+            &app.url("/new-password"),
+            &[("password", "cccccc")],
+        )
+        .await;
+    assert_eq!(done.location(), Some("/"));
+}
+
+#[tokio::test]
 async fn logout_signs_out_at_cognito() {
     let pool = pool_with_demo_users().await;
     let app = app_with(&pool, |_| {}).await;

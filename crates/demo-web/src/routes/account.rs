@@ -96,7 +96,9 @@ async fn attempt(
 ) -> Result<HttpResponse, AppError> {
     let (message, status) = match state.authenticator.log_in(username, password).await {
         Ok(outcome) => return logged_in(session, outcome),
-        Err(LoginError::Rejected(message)) => (message, StatusCode::UNAUTHORIZED),
+        Err(LoginError::Rejected(message) | LoginError::StartAgain(message)) => {
+            (message, StatusCode::UNAUTHORIZED)
+        }
         Err(LoginError::Unavailable(message)) => (message, StatusCode::SERVICE_UNAVAILABLE),
     };
     login_failed(state, req, session, username, &message, status)
@@ -116,7 +118,8 @@ pub(crate) fn logged_in(session: &AppSession, outcome: LogIn) -> Result<HttpResp
     }
 }
 
-fn login_failed(
+/// The login form again, with why the last attempt failed.
+pub(crate) fn login_failed(
     state: &AppState,
     req: &HttpRequest,
     session: &AppSession,

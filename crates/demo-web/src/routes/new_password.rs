@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::authenticator::LoginError;
 use crate::errors::AppError;
 use crate::page::{render, see_other};
-use crate::routes::account::logged_in;
+use crate::routes::account::{logged_in, login_failed};
 use crate::session::AppSession;
 use crate::startup::AppState;
 
@@ -97,6 +97,17 @@ pub async fn submit(
             Some(&message),
             StatusCode::BAD_REQUEST,
         ),
+        Err(LoginError::StartAgain(message)) => {
+            session.clear_challenge();
+            login_failed(
+                &state,
+                &req,
+                &session,
+                &challenge.username,
+                &message,
+                StatusCode::UNAUTHORIZED,
+            )
+        }
         Err(LoginError::Unavailable(message)) => page(
             &state,
             &req,
