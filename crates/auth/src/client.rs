@@ -458,6 +458,9 @@ impl Cognito {
 
     /// Answers NEW_PASSWORD_REQUIRED with a new password and the required
     /// attributes (`(name, value)` without the `userAttributes.` prefix).
+    /// A password against the pool's policy is [`AuthError::InvalidPassword`]
+    /// (ask for another); after the challenge's few minutes it is
+    /// [`AuthError::ChallengeExpired`] (sign in again).
     ///
     /// ```
     /// # async fn example(cognito: auth::Cognito, challenge: auth::NewPasswordChallenge) -> Result<(), auth::AuthError> {
