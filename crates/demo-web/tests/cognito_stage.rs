@@ -6,16 +6,52 @@ mod common;
 use std::time::Duration;
 
 use auth::Tokens;
-use common::{Browser, COGNITO, Outage, TestApp, cognito_settings, settings, spawn_app};
+use common::{Browser, COGNITO, Outage, Page, TestApp, cognito_settings, settings, spawn_app};
+use demo_web::Settings;
 use demo_web::settings::{CognitoSettings, Stage};
 use test_support::cognito::DemoPool;
 
-async fn app_with(pool: &DemoPool, tweak: impl FnOnce(&mut CognitoSettings)) -> TestApp {
+async fn stage2_settings(pool: &DemoPool, tweak: impl FnOnce(&mut CognitoSettings)) -> Settings {
     let mut s = settings(Stage::Cognito).await;
     let mut cognito = cognito_settings(pool);
     tweak(&mut cognito);
     s.cognito = Some(cognito);
-    spawn_app(s).await
+    s
+}
+
+async fn app_with(pool: &DemoPool, tweak: impl FnOnce(&mut CognitoSettings)) -> TestApp {
+    spawn_app(stage2_settings(pool, tweak).await).await
+}
+
+/// As [`app_with`], reaching AWS through an [`Outage`] the test controls.
+async fn app_behind_outage(
+    pool: &DemoPool,
+    tweak: impl FnOnce(&mut CognitoSettings),
+) -> (TestApp, Outage) {
+    let mut s = stage2_settings(pool, tweak).await;
+    let outage = Outage::forward_to(s.endpoint_url.as_deref().unwrap()).await;
+    s.endpoint_url = Some(format!("http://{}", outage.address));
+    (spawn_app(s).await, outage)
+}
+
+/// An app whose user `c` has a temporary password, and a browser that
+/// signed in with it: it is asked for a new password.
+async fn at_the_new_password_form() -> (DemoPool, TestApp, Browser) {
+    let pool = pool_with_demo_users().await;
+    pool.invite_user("c", "temporary").await;
+    let app = app_with(&pool, |c| c.password_auth = true).await;
+    let browser = Browser::new();
+    let page = app.log_in(&browser, "c", "temporary").await;
+    assert_eq!((page.status, page.location()), (303, Some("/new-password")));
+    (pool, app, browser)
+}
+
+/// Submits the new-password form.
+async fn choose_password(app: &TestApp, browser: &Browser, password: &str) -> Page {
+    let form = app.url("/new-password");
+    browser
+        .submit(&form, &form, &[("password", password)])
+        .await
 }
 
 async fn pool_with_demo_users() -> DemoPool {
@@ -104,35 +140,18 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_message() {
 
 #[tokio::test]
 async fn a_temporary_password_leads_through_choosing_a_new_one() {
-    let pool = pool_with_demo_users().await;
-    pool.invite_user("c", "temporary").await;
-    let app = app_with(&pool, |c| c.password_auth = true).await;
-    let browser = Browser::new();
-    let page = app.log_in(&browser, "c", "temporary").await;
-    assert_eq!((page.status, page.location()), (303, Some("/new-password")));
+    let (_pool, app, browser) = at_the_new_password_form().await;
     let form = browser.get(&app.url("/new-password")).await;
     assert!(
         form.body.contains("Choose a new password") && form.body.contains("<strong>c</strong>")
     );
-    let weak = browser
-        .submit(
-            &app.url("/new-password"),
-            &app.url("/new-password"),
-            &[("password", "ab")],
-        )
-        .await;
+    let weak = choose_password(&app, &browser, "ab").await;
     assert_eq!(
         weak.status, 400,
         "the pool's policy refuses it: {}",
         weak.body
     );
-    let done = browser
-        .submit(
-            &app.url("/new-password"),
-            &app.url("/new-password"),
-            &[("password", "cccccc")],
-        )
-        .await;
+    let done = choose_password(&app, &browser, "cccccc").await;
     assert_eq!((done.status, done.location()), (303, Some("/")));
     assert!(
         browser
@@ -148,12 +167,7 @@ async fn a_temporary_password_leads_through_choosing_a_new_one() {
 
 #[tokio::test]
 async fn an_expired_new_password_challenge_leads_back_to_the_login() {
-    let pool = pool_with_demo_users().await;
-    pool.invite_user("c", "temporary").await;
-    let app = app_with(&pool, |c| c.password_auth = true).await;
-    let browser = Browser::new();
-    let page = app.log_in(&browser, "c", "temporary").await;
-    assert_eq!(page.location(), Some("/new-password"));
+    let (_pool, app, browser) = at_the_new_password_form().await;
     // Cognito forgets the challenge's session after a few minutes.
     let items = app.items().await;
     let mut challenge: serde_json::Value = serde_json::from_str(
@@ -178,13 +192,7 @@ async fn an_expired_new_password_challenge_leads_back_to_the_login() {
         .await
         .unwrap();
 
-    let page = browser
-        .submit(
-            &app.url("/new-password"),
-            &app.url("/new-password"),
-            &[("password", "cccccc")],
-        )
-        .await;
+    let page = choose_password(&app, &browser, "cccccc").await;
     assert_eq!(page.status, 401, "{}", page.body);
     assert!(
         page.body
@@ -200,13 +208,7 @@ async fn an_expired_new_password_challenge_leads_back_to_the_login() {
     // Signing in again starts a new challenge, which goes through.
     let page = app.log_in(&browser, "c", "temporary").await;
     assert_eq!(page.location(), Some("/new-password"));
-    let done = browser
-        .submit(
-            &app.url("/new-password"),
-            &app.url("/new-password"),
-            &[("password", "cccccc")],
-        )
-        .await;
+    let done = choose_password(&app, &browser, "cccccc").await;
     assert_eq!(done.location(), Some("/"));
 }
 
@@ -328,11 +330,7 @@ async fn a_tampered_token_in_the_session_is_not_a_login() {
 #[tokio::test]
 async fn an_unreachable_cognito_is_said_on_the_login_page() {
     let pool = pool_with_demo_users().await;
-    let mut s = settings(Stage::Cognito).await;
-    s.cognito = Some(cognito_settings(&pool));
-    let outage = Outage::forward_to(s.endpoint_url.as_deref().unwrap()).await;
-    s.endpoint_url = Some(format!("http://{}", outage.address));
-    let app = spawn_app(s).await;
+    let (app, outage) = app_behind_outage(&pool, |_| {}).await;
     let browser = Browser::new();
     assert_eq!(app.log_in(&browser, "a", "aaaaaa").await.status, 303);
 
@@ -364,14 +362,9 @@ async fn an_unreachable_cognito_is_said_on_the_login_page() {
 #[tokio::test]
 async fn a_refresh_due_during_a_cognito_outage_waits_while_the_token_holds() {
     let pool = pool_with_demo_users().await;
-    let mut s = settings(Stage::Cognito).await;
-    let mut cognito = cognito_settings(&pool);
     // A margin longer than the emulator's 1 h tokens: every request refreshes.
-    cognito.refresh_margin = Duration::from_secs(4000);
-    s.cognito = Some(cognito);
-    let outage = Outage::forward_to(s.endpoint_url.as_deref().unwrap()).await;
-    s.endpoint_url = Some(format!("http://{}", outage.address));
-    let app = spawn_app(s).await;
+    let (app, outage) =
+        app_behind_outage(&pool, |c| c.refresh_margin = Duration::from_secs(4000)).await;
     let browser = Browser::new();
     assert_eq!(app.log_in(&browser, "a", "aaaaaa").await.status, 303);
     let before = stored_tokens(&app, "a").await;
