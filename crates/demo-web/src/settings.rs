@@ -349,11 +349,36 @@ impl Settings {
                 });
             }
         };
-        let seconds = |key, default: Duration| -> Result<Duration, SettingsError> {
-            source
-                .parsed(key, default.as_secs_f64(), "expected a number of seconds")
-                .map(Duration::from_secs_f64)
+        // Durations end at the longest a browser keeps a cookie (400 days,
+        // RFC 6265bis): beyond it, times overflow or mean nothing.
+        let seconds = |key: &'static str,
+                       default: Duration,
+                       (least, reason): (Duration, &'static str)|
+         -> Result<Duration, SettingsError> {
+            const MAX: Duration = Duration::from_secs(400 * 24 * 3600);
+            let value = source.parsed(key, default.as_secs_f64(), reason)?;
+            match Duration::try_from_secs_f64(value) {
+                Ok(d) if (least..=MAX).contains(&d) => Ok(d),
+                _ => Err(SettingsError::Invalid {
+                    key,
+                    value: source.get(key).unwrap_or_default(),
+                    reason,
+                }),
+            }
         };
+        let any = (
+            Duration::ZERO,
+            "expected a number of seconds from 0 to 400 days",
+        );
+        let above_zero = (
+            Duration::from_millis(1),
+            "expected a number of seconds above 0, up to 400 days",
+        );
+        // The store keeps expiry times in whole seconds.
+        let a_second_or_more = (
+            Duration::from_secs(1),
+            "expected a number of seconds from 1 to 400 days",
+        );
         let cognito = match stage {
             Stage::Store => None,
             Stage::Cognito => Some(CognitoSettings {
@@ -372,7 +397,7 @@ impl Settings {
                         });
                     }
                 },
-                refresh_margin: seconds("TOKEN_REFRESH_MARGIN", Duration::from_secs(60))?,
+                refresh_margin: seconds("TOKEN_REFRESH_MARGIN", Duration::from_secs(60), any)?,
             }),
         };
         Ok(Settings {
@@ -385,9 +410,9 @@ impl Settings {
             table_name: source.required("TABLE_NAME")?,
             session_secret: source.get("SESSION_SECRET"),
             cookie_secure: source.flag("COOKIE_SECURE", true)?,
-            session_ttl: seconds("SESSION_TTL", stage.default_session_ttl())?,
-            touch_interval: seconds("TOUCH_INTERVAL", Duration::from_secs(30))?,
-            dynamodb_timeout: seconds("DYNAMODB_TIMEOUT", Duration::from_secs(3))?,
+            session_ttl: seconds("SESSION_TTL", stage.default_session_ttl(), a_second_or_more)?,
+            touch_interval: seconds("TOUCH_INTERVAL", Duration::from_secs(30), any)?,
+            dynamodb_timeout: seconds("DYNAMODB_TIMEOUT", Duration::from_secs(3), above_zero)?,
             cognito,
         })
     }
@@ -483,5 +508,43 @@ mod tests {
         .unwrap_err();
         assert!(err.to_string().contains("COOKIE_SECURE"));
         assert!(Settings::from_args(Stage::Store, ["--bogus".to_owned()]).is_err());
+    }
+
+    #[test]
+    fn durations_out_of_range_are_named_not_panics() {
+        for (key, value) in [
+            ("SESSION_TTL", "-5"),
+            ("SESSION_TTL", "nan"),
+            ("SESSION_TTL", "inf"),
+            ("SESSION_TTL", "0"),
+            ("SESSION_TTL", "0.5"),
+            ("SESSION_TTL", "1e300"),
+            ("TOUCH_INTERVAL", "-1"),
+            ("DYNAMODB_TIMEOUT", "0"),
+            ("TOKEN_REFRESH_MARGIN", "1e19"),
+        ] {
+            let err = load(
+                Stage::Cognito,
+                "AWS_REGION=r\nTABLE_NAME=t\nPOOL_ID=p\nCLIENT_ID=c\n",
+                &[(key, value)],
+            )
+            .expect_err(value);
+            assert!(
+                matches!(err, SettingsError::Invalid { key: k, .. } if k == key),
+                "{key}={value}: {err}"
+            );
+        }
+        let s = load(
+            Stage::Store,
+            "AWS_REGION=r\nTABLE_NAME=t\nTOUCH_INTERVAL=0\nSESSION_TTL=1.5\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            s.touch_interval,
+            Duration::ZERO,
+            "touching on every request is allowed"
+        );
+        assert_eq!(s.session_ttl, Duration::from_millis(1500));
     }
 }
