@@ -27,6 +27,14 @@ pub enum StoreError {
         /// The configured limit ([`crate::DynamoDbSessionStoreBuilder::max_item_bytes`]).
         limit: usize,
     },
+    /// The session's principal (see
+    /// [`crate::DynamoDbSessionStoreBuilder::principal_field`]) is longer than
+    /// DynamoDB allows for an index key (2048 bytes); nothing was written.
+    #[error("session principal too long for the principal index: {bytes} bytes, the limit is 2048")]
+    PrincipalTooLong {
+        /// Its length in UTF-8 bytes.
+        bytes: usize,
+    },
     /// A stored item does not have the layout this store writes.
     #[error("malformed session item: {0}")]
     Malformed(String),

@@ -15,6 +15,7 @@
 
 use std::collections::HashMap;
 
+use actix_web::cookie::time::Duration as CookieDuration;
 use aws_sdk_dynamodb::types::AttributeValue;
 use sha2::{Digest, Sha256};
 
@@ -27,6 +28,8 @@ pub(crate) const CREATED: &str = "created";
 pub(crate) const TOUCHED: &str = "touched";
 /// The global secondary index on [`PRINCIPAL`].
 pub(crate) const PRINCIPAL_INDEX: &str = "principal-index";
+/// The longest index key DynamoDB takes, in bytes.
+pub(crate) const MAX_PRINCIPAL_BYTES: usize = 2048;
 
 /// The session-state field in which [`crate::DynamoDbSessionStore`] hands the
 /// application the session's own [`crate::SessionHandle`] on load. It is
@@ -111,6 +114,18 @@ pub(crate) fn principal(state: &State, field: Option<&str>) -> Option<String> {
         _ => raw.clone(),
     };
     (!value.is_empty()).then_some(value)
+}
+
+/// Whether a session can have `principal`: DynamoDB refuses an empty or
+/// over-long index key.
+pub(crate) fn can_be_principal(principal: &str) -> bool {
+    (1..=MAX_PRINCIPAL_BYTES).contains(&principal.len())
+}
+
+/// The `expires` attribute of a session written at `now` for `ttl`; a
+/// lifetime too long for the clock ends at the largest time, not in a wrap.
+pub(crate) fn expires_at(now: i64, ttl: &CookieDuration) -> AttributeValue {
+    AttributeValue::N(now.saturating_add(ttl.whole_seconds()).to_string())
 }
 
 pub(crate) fn state_value(state: &State) -> AttributeValue {

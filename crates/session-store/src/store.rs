@@ -140,12 +140,18 @@ impl DynamoDbSessionStore {
         self.id_of_hash(&item::key_hash(key.as_ref()))
     }
 
-    fn check_size(
+    /// Refuses, before any call, an item DynamoDB would refuse.
+    fn check_item(
         &self,
         id: &str,
         state: &State,
         principal: Option<&str>,
     ) -> Result<(), StoreError> {
+        if let Some(p) = principal
+            && !item::can_be_principal(p)
+        {
+            return Err(StoreError::PrincipalTooLong { bytes: p.len() });
+        }
         let settings = &self.inner.settings;
         let bytes = item::estimated_size(&settings.key_attribute, id, state, principal);
         if bytes > settings.max_item_bytes {
@@ -213,7 +219,7 @@ impl DynamoDbSessionStore {
         let key = (settings.key_generator)();
         let id = self.id_of(&key);
         let principal = item::principal(state, settings.principal_field.as_deref());
-        self.check_size(&id, state, principal.as_deref())?;
+        self.check_item(&id, state, principal.as_deref())?;
         let now = now();
         let result = self
             .call(
@@ -224,10 +230,7 @@ impl DynamoDbSessionStore {
                     .table_name(&settings.table)
                     .item(&settings.key_attribute, AttributeValue::S(id))
                     .item(STATE, item::state_value(state))
-                    .item(
-                        EXPIRES,
-                        AttributeValue::N((now + ttl.whole_seconds()).to_string()),
-                    )
+                    .item(EXPIRES, item::expires_at(now, ttl))
                     .item(CREATED, AttributeValue::N(now.to_string()))
                     .item(TOUCHED, AttributeValue::N(now.to_string()))
                     .set_item_principal(principal)
@@ -324,7 +327,7 @@ impl SessionStore for DynamoDbSessionStore {
         let id = self.id_of(&session_key);
         self.inner.recent.forget(&id);
         let principal = item::principal(&session_state, settings.principal_field.as_deref());
-        self.check_size(&id, &session_state, principal.as_deref())
+        self.check_item(&id, &session_state, principal.as_deref())
             .map_err(|e| UpdateError::Other(e.into()))?;
         let now = now();
         let mut request = self
@@ -340,10 +343,7 @@ impl SessionStore for DynamoDbSessionStore {
             .expression_attribute_names("#t", TOUCHED)
             .expression_attribute_names("#p", PRINCIPAL)
             .expression_attribute_values(":s", item::state_value(&session_state))
-            .expression_attribute_values(
-                ":e",
-                AttributeValue::N((now + ttl.whole_seconds()).to_string()),
-            )
+            .expression_attribute_values(":e", item::expires_at(now, ttl))
             .expression_attribute_values(":now", AttributeValue::N(now.to_string()));
         request = match principal {
             Some(p) => request
@@ -393,10 +393,7 @@ impl SessionStore for DynamoDbSessionStore {
                     .expression_attribute_names("#k", &settings.key_attribute)
                     .expression_attribute_names("#e", EXPIRES)
                     .expression_attribute_names("#t", TOUCHED)
-                    .expression_attribute_values(
-                        ":e",
-                        AttributeValue::N((now + ttl.whole_seconds()).to_string()),
-                    )
+                    .expression_attribute_values(":e", item::expires_at(now, ttl))
                     .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
                     .send(),
             )

@@ -407,6 +407,72 @@ async fn per_user_sessions_list_and_revoke() {
 }
 
 #[tokio::test]
+async fn a_principal_too_long_for_the_index_is_refused_and_nothing_is_written() {
+    // DynamoDB refuses an index key over 2048 bytes; the store says so before
+    // any call, on update too (which the emulator would let through).
+    let store = store().await;
+    let long = "u".repeat(2049);
+    let err = store
+        .save(state(&[("user", &long)]), &TTL)
+        .await
+        .unwrap_err();
+    let SaveError::Other(cause) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        matches!(
+            cause.downcast_ref::<StoreError>(),
+            Some(StoreError::PrincipalTooLong { bytes: 2049 })
+        ),
+        "{cause}"
+    );
+    assert!(scan(&store).await.is_empty());
+
+    let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    let before = store.operation_counts();
+    let err = store
+        .update(copy(&key), state(&[("user", &long)]), &TTL)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, UpdateError::Other(_)), "{err:?}");
+    assert_eq!(store.operation_counts().since(&before).total_calls(), 0);
+    let kept = store.load(&key).await.unwrap().unwrap();
+    assert_eq!(kept["user"], "\"alice\"", "the item is unchanged");
+
+    // No session can have such a principal, or an empty one: nothing to list.
+    let before = store.operation_counts();
+    assert!(store.list_sessions(&long).await.unwrap().is_empty());
+    assert!(store.list_sessions("").await.unwrap().is_empty());
+    assert_eq!(store.operation_counts().since(&before).total_calls(), 0);
+
+    // The longest principal the index takes is stored and listed.
+    let longest = "u".repeat(2048);
+    store
+        .save(state(&[("user", &longest)]), &TTL)
+        .await
+        .unwrap();
+    assert_eq!(store.list_sessions(&longest).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_longest_lifetime_saturates_instead_of_overflowing() {
+    let store = store().await;
+    let key = store
+        .save(state(&[("user", "alice")]), &Ttl::MAX)
+        .await
+        .unwrap();
+    assert!(store.load(&key).await.unwrap().is_some());
+    store
+        .update(copy(&key), state(&[("user", "bob")]), &Ttl::MAX)
+        .await
+        .unwrap();
+    let items = scan(&store).await;
+    assert_eq!(number(&items[0], "expires"), i64::MAX);
+    let sessions = store.list_sessions("bob").await.unwrap();
+    assert_eq!(sessions.len(), 1);
+}
+
+#[tokio::test]
 async fn an_unreachable_endpoint_fails_within_the_operation_timeout() {
     // A port nothing listens on, and one that accepts but never answers.
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
