@@ -10,6 +10,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 use prometheus::core::Collector;
+use prometheus::proto::MetricFamily;
 use prometheus::{
     Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
 };
@@ -23,10 +24,6 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     own_latency: Histogram,
-    dynamodb_calls: IntCounterVec,
-    dynamodb_failures: IntCounterVec,
-    cognito_calls: IntCounterVec,
-    cognito_failures: IntCounterVec,
 }
 
 /// `metric`, registered in `registry`.
@@ -35,13 +32,6 @@ fn registered<M: Collector + Clone + 'static>(registry: &Registry, metric: M) ->
         .register(Box::new(metric.clone()))
         .expect("registered once");
     metric
-}
-
-fn counter(registry: &Registry, name: &str, help: &str, label: &str) -> IntCounterVec {
-    registered(
-        registry,
-        IntCounterVec::new(Opts::new(name, help), &[label]).expect("a valid metric"),
-    )
 }
 
 impl Default for Metrics {
@@ -77,30 +67,6 @@ impl Default for Metrics {
             requests: registered(&registry, requests),
             latency: registered(&registry, latency),
             own_latency: registered(&registry, own_latency),
-            dynamodb_calls: counter(
-                &registry,
-                "dynamodb_operations_total",
-                "DynamoDB calls by operation",
-                "operation",
-            ),
-            dynamodb_failures: counter(
-                &registry,
-                "dynamodb_operation_failures_total",
-                "Failed DynamoDB calls",
-                "operation",
-            ),
-            cognito_calls: counter(
-                &registry,
-                "cognito_calls_total",
-                "Cognito calls by operation",
-                "operation",
-            ),
-            cognito_failures: counter(
-                &registry,
-                "cognito_call_failures_total",
-                "Failed Cognito calls",
-                "operation",
-            ),
             registry,
         }
     }
@@ -118,29 +84,56 @@ impl Metrics {
             .observe(total.saturating_sub(in_dynamodb).as_secs_f64());
     }
 
-    /// The text exposition, with the store's and Cognito's counters brought up to date.
+    /// The text exposition, with the store's and Cognito's counters as they are now.
     fn render(&self, state: &AppState) -> String {
-        let counts = state.store.operation_counts();
-        for op in Operation::ALL {
-            catch_up(&self.dynamodb_calls, op.name(), counts.calls(op));
-            catch_up(&self.dynamodb_failures, op.name(), counts.failures(op));
-        }
-        for count in state.authenticator.call_counts() {
-            catch_up(&self.cognito_calls, count.call, count.calls);
-            catch_up(&self.cognito_failures, count.call, count.failures);
-        }
+        let dynamodb = state.store.operation_counts();
+        let cognito = state.authenticator.call_counts();
+        let mut families = self.registry.gather();
+        families.extend(totals(
+            "dynamodb_operations_total",
+            "DynamoDB calls by operation",
+            Operation::ALL.map(|op| (op.name(), dynamodb.calls(op))),
+        ));
+        families.extend(totals(
+            "dynamodb_operation_failures_total",
+            "Failed DynamoDB calls",
+            Operation::ALL.map(|op| (op.name(), dynamodb.failures(op))),
+        ));
+        families.extend(totals(
+            "cognito_calls_total",
+            "Cognito calls by operation",
+            cognito.iter().map(|c| (c.call, c.calls)),
+        ));
+        families.extend(totals(
+            "cognito_call_failures_total",
+            "Failed Cognito calls",
+            cognito.iter().map(|c| (c.call, c.failures)),
+        ));
         let mut buffer = Vec::new();
         TextEncoder::new()
-            .encode(&self.registry.gather(), &mut buffer)
+            .encode(&families, &mut buffer)
             .expect("text encoding");
         String::from_utf8(buffer).expect("the text format is UTF-8")
     }
 }
 
-/// Brings a counter to an external monotonic total.
-fn catch_up(counter: &IntCounterVec, label: &str, total: u64) {
-    let counter = counter.with_label_values(&[label]);
-    counter.inc_by(total.saturating_sub(counter.get()));
+/// A counter by operation whose totals are kept elsewhere (by the store, by
+/// the Cognito client). Built afresh at each scrape: copying totals into a
+/// long-lived counter would add a delta twice when two scrapes race.
+fn totals<'a>(
+    name: &str,
+    help: &str,
+    totals: impl IntoIterator<Item = (&'a str, u64)>,
+) -> Vec<MetricFamily> {
+    let counter =
+        IntCounterVec::new(Opts::new(name, help), &["operation"]).expect("a valid metric");
+    for (operation, total) in totals {
+        counter.with_label_values(&[operation]).inc_by(total);
+    }
+    // A family without series (no Cognito in stage 1) cannot be encoded.
+    let mut families = counter.collect();
+    families.retain(|family| !family.get_metric().is_empty());
+    families
 }
 
 /// Middleware: counts each request by route pattern (not raw path, so

@@ -439,6 +439,29 @@ async fn two_instances_share_logins() {
 }
 
 #[tokio::test]
+async fn concurrent_scrapes_count_each_dynamodb_call_once() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "a").await;
+    let scrape = Browser::new();
+    let get_items =
+        |page: &str| common::metric(page, "dynamodb_operations_total{operation=\"GetItem\"}");
+    let mut last = get_items(&scrape.get(&app.url("/metrics")).await.body);
+    for _ in 0..10 {
+        // One GetItem, then scrapes racing on the new total.
+        browser.get(&app.url("/session.json")).await;
+        let pages = futures::future::join_all(
+            (0..8).map(|_| async { scrape.get(&app.url("/metrics")).await.body }),
+        )
+        .await;
+        for page in &pages {
+            assert_eq!(get_items(page), last + 1.0, "{page}");
+        }
+        last += 1.0;
+    }
+}
+
+#[tokio::test]
 async fn a_read_only_request_costs_one_get_item_and_no_write() {
     let app = spawn_app(settings(Stage::Store).await).await;
     let browser = Browser::new();
