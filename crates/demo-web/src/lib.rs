@@ -22,6 +22,7 @@ mod metrics;
 mod page;
 mod request_log;
 mod routes;
+mod security_headers;
 mod session;
 pub mod settings;
 pub mod startup;

@@ -18,6 +18,7 @@ use crate::request_log::log_requests;
 use crate::routes::{
     account, home, new_password, restricted, session_json, sessions, static_files,
 };
+use crate::security_headers::security_headers;
 use crate::settings::{Settings, Stage};
 use crate::templates::Templates;
 
@@ -281,6 +282,7 @@ fn run(
             .app_data(web::FormConfig::default().limit(FORM_LIMIT))
             .app_data(web::PayloadConfig::default().limit(FORM_LIMIT))
             .wrap(from_fn(error_pages))
+            .wrap(from_fn(security_headers))
             .wrap(from_fn(crate::metrics::track))
             .wrap(from_fn(log_requests))
             // Outside the session middleware: fetching them costs no DynamoDB call.

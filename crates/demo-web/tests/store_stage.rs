@@ -234,6 +234,67 @@ async fn the_footer_never_shows_a_cookie_in_full() {
     );
 }
 
+/// Asserts the headers that keep a page out of frames, caches and MIME
+/// sniffing; `cached` is for the stylesheet, the one answer a cache may keep.
+fn assert_protected(page: &common::Page, what: &str, cached: bool) {
+    let header = |name: &str| {
+        page.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("{what}: no {name} header"))
+    };
+    let csp = header("content-security-policy");
+    for directive in [
+        "default-src 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ] {
+        assert!(csp.contains(directive), "{what}: {csp}");
+    }
+    assert_eq!(header("x-frame-options"), "DENY", "{what}");
+    assert_eq!(header("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(header("referrer-policy"), "same-origin", "{what}");
+    let cache = header("cache-control");
+    assert_eq!(cache.contains("no-store"), !cached, "{what}: {cache}");
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    assert_protected(&browser.get(&app.url("/")).await, "home", false);
+    assert_protected(&browser.get(&app.url("/login")).await, "login form", false);
+    let logged_in = app.log_in(&browser, "a", "a").await;
+    assert_protected(&logged_in, "the redirect after login", false);
+    for path in [
+        "/restricted",
+        "/sessions",
+        "/session.json",
+        "/metrics",
+        "/nope",
+    ] {
+        assert_protected(&browser.get(&app.url(path)).await, path, false);
+    }
+    let refused = browser
+        .post(&app.url("/logout"), &[("csrf", "wrong")])
+        .await;
+    assert_eq!(refused.status, 403);
+    assert_protected(&refused, "a refused form", false);
+    let css = browser.get(&app.url("/static/style.css")).await;
+    assert_protected(&css, "the stylesheet", true);
+
+    // The 503 page of a session store failure, raised inside the middleware.
+    app.dynamodb
+        .delete_table()
+        .table_name(&app.settings.table_name)
+        .send()
+        .await
+        .unwrap();
+    let down = browser.get(&app.url("/")).await;
+    assert_eq!(down.status, 503);
+    assert_protected(&down, "the 503 page", false);
+}
+
 #[tokio::test]
 async fn failures_are_pages_without_internals() {
     let app = spawn_app(settings(Stage::Store).await).await;
