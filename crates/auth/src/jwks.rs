@@ -13,11 +13,21 @@ use crate::AuthError;
 /// tokens cannot make us hammer the JWKS endpoint.
 pub(crate) const REFETCH_AFTER: Duration = Duration::from_secs(10);
 
+/// The least time between two attempts after a failed fetch: soon, since
+/// every signed-in request waits on the keys, but not once per request.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// The last fetch: when, and why it failed if it did.
+struct Fetch {
+    at: Instant,
+    failure: Option<String>,
+}
+
 pub(crate) struct Jwks {
     source: Source,
     keys: RwLock<HashMap<String, DecodingKey>>,
     /// Held while fetching: concurrent misses wait for one fetch.
-    last_fetch: Mutex<Option<Instant>>,
+    last_fetch: Mutex<Option<Fetch>>,
 }
 
 enum Source {
@@ -58,8 +68,9 @@ impl Jwks {
         }
     }
 
-    /// The key `kid`, fetching the set when it is unknown (at most once per
-    /// [`REFETCH_AFTER`]).
+    /// The key `kid`, fetching the set when it is unknown: at most once per
+    /// [`REFETCH_AFTER`] after a fetch that worked, once per [`RETRY_AFTER`]
+    /// after one that failed.
     pub(crate) async fn key(&self, kid: &str) -> Result<DecodingKey, AuthError> {
         if let Some(key) = self.keys.read().await.get(kid) {
             return Ok(key.clone());
@@ -72,11 +83,27 @@ impl Jwks {
         if let Some(key) = self.keys.read().await.get(kid) {
             return Ok(key.clone());
         }
-        if last_fetch.is_some_and(|at| at.elapsed() < REFETCH_AFTER) {
-            return Err(AuthError::invalid_token(format!("unknown key id {kid:?}")));
+        match &*last_fetch {
+            // The pool could not be asked: the key may well exist.
+            Some(Fetch {
+                at,
+                failure: Some(reason),
+            }) if at.elapsed() < RETRY_AFTER => {
+                return Err(AuthError::ServiceUnavailable {
+                    reason: reason.clone(),
+                });
+            }
+            Some(Fetch { at, failure: None }) if at.elapsed() < REFETCH_AFTER => {
+                return Err(AuthError::invalid_token(format!("unknown key id {kid:?}")));
+            }
+            _ => {}
         }
-        *last_fetch = Some(Instant::now());
-        let set = fetch(http, url).await?;
+        let fetched = fetch(http, url).await;
+        *last_fetch = Some(Fetch {
+            at: Instant::now(),
+            failure: fetched.as_ref().err().cloned(),
+        });
+        let set = fetched.map_err(|reason| AuthError::ServiceUnavailable { reason })?;
         let keys = decode_set(&set)?;
         let found = keys.get(kid).cloned();
         *self.keys.write().await = keys;
@@ -84,10 +111,9 @@ impl Jwks {
     }
 }
 
-async fn fetch(http: &reqwest::Client, url: &str) -> Result<JwkSet, AuthError> {
-    let unavailable = |e: reqwest::Error| AuthError::ServiceUnavailable {
-        reason: format!("JWKS {url}: {e}"),
-    };
+/// The key set, or why it could not be fetched.
+async fn fetch(http: &reqwest::Client, url: &str) -> Result<JwkSet, String> {
+    let unavailable = |e: reqwest::Error| format!("JWKS {url}: {e}");
     let response = http.get(url).send().await.map_err(unavailable)?;
     let response = response.error_for_status().map_err(unavailable)?;
     tracing::debug!(%url, "fetched the user pool's signing keys");

@@ -7,7 +7,8 @@
 //!   [`AuthError::UnsupportedChallenge`];
 //! - SECRET_HASH whenever the app client has a secret;
 //! - [`TokenVerifier`]: RS256 signatures against the pool's JWKS (cached,
-//!   refetched on an unknown key at most every 10 s), issuer, `token_use`,
+//!   refetched on an unknown key at most every 10 s; a failed fetch is
+//!   `ServiceUnavailable`, retried after 1 s), issuer, `token_use`,
 //!   audience, `exp`/`nbf`;
 //! - [`Cognito::refresh`] and [`Cognito::sign_out`], which revokes the
 //!   tokens at Cognito (GlobalSignOut);

@@ -233,6 +233,11 @@ async fn garbage_is_rejected_without_panicking() {
 /// A one-thread HTTP server answering every request with `body`, slowly
 /// enough that concurrent misses overlap; counts requests.
 fn serve_jwks(body: String) -> (String, Arc<AtomicUsize>) {
+    serve_jwks_after_failures(body, 0)
+}
+
+/// As [`serve_jwks`], but the first `failures` requests get a 503.
+fn serve_jwks_after_failures(body: String, failures: usize) -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!(
         "http://{}/pool/.well-known/jwks.json",
@@ -245,8 +250,15 @@ fn serve_jwks(body: String) -> (String, Arc<AtomicUsize>) {
             let Ok(mut stream) = stream else { continue };
             let mut buf = [0u8; 4096];
             let _ = stream.read(&mut buf);
-            counter.fetch_add(1, Ordering::SeqCst);
+            let hit = counter.fetch_add(1, Ordering::SeqCst);
             std::thread::sleep(Duration::from_millis(100));
+            if hit < failures {
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                );
+                continue;
+            }
             let _ = write!(
                 stream,
                 "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
@@ -320,4 +332,28 @@ async fn an_unreachable_jwks_endpoint_is_service_unavailable() {
         matches!(err, AuthError::ServiceUnavailable { .. }),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn a_failed_fetch_is_retried_soon_and_never_taken_for_an_unknown_key() {
+    let (url, hits) = serve_jwks_after_failures(pool_keys().jwks.to_string(), 1);
+    let verifier = TokenVerifier::new(ISSUER, CLIENT, url, Duration::from_secs(5));
+    let token = sign(&access_claims());
+    for _ in 0..3 {
+        // Not "invalid token", which would log the user out: the keys are
+        // unknown because the pool could not be asked.
+        let err = verifier.verify(&token, TokenUse::Access).await.unwrap_err();
+        assert!(
+            matches!(err, AuthError::ServiceUnavailable { .. }),
+            "{err:?}"
+        );
+    }
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "no fetch per request while it fails"
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    verifier.verify(&token, TokenUse::Access).await.unwrap();
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
 }

@@ -395,3 +395,34 @@ async fn a_refresh_due_during_a_cognito_outage_waits_while_the_token_holds() {
     let after = stored_tokens(&app, "a").await;
     assert_ne!(after.access_token, before.access_token, "refreshed");
 }
+
+#[tokio::test]
+async fn a_failed_key_fetch_never_logs_anyone_out() {
+    let pool = pool_with_demo_users().await;
+    let s = stage2_settings(&pool, |_| {}).await;
+    let one = spawn_app(s.clone()).await;
+    // A second instance, whose cache of the pool's keys is still empty, and
+    // whose fetch of them fails while Cognito itself answers.
+    let outage = Outage::forward_to(s.endpoint_url.as_deref().unwrap()).await;
+    let two = spawn_app(Settings {
+        endpoint_url: Some(format!("http://{}", outage.address)),
+        ..s
+    })
+    .await;
+    let browser = Browser::new();
+    assert_eq!(one.log_in(&browser, "a", "aaaaaa").await.status, 303);
+
+    outage.refuse("/.well-known/jwks.json");
+    for _ in 0..3 {
+        let page = browser.get(&two.url("/")).await;
+        assert_eq!(page.status, 503, "{}", page.body);
+    }
+    outage.stop_refusing();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let page = browser.get(&two.url("/")).await;
+    assert!(
+        page.body.contains("Hello <strong>a</strong>"),
+        "still logged in: {}",
+        page.body
+    );
+}
