@@ -263,6 +263,23 @@ async fn logout_ends_the_users_sessions_in_every_browser() {
 }
 
 #[tokio::test]
+async fn logout_ends_this_session_even_when_the_others_cannot_be_listed() {
+    let pool = pool_with_demo_users().await;
+    let (app, outage) = app_behind_outage(&pool, |_| {}).await;
+    let (laptop, phone) = (Browser::new(), Browser::new());
+    app.log_in(&laptop, "a", "aaaaaa").await;
+    app.log_in(&phone, "a", "aaaaaa").await;
+
+    // The query of the user's sessions fails; reads and deletes still work.
+    outage.refuse("DynamoDB_20120810.Query");
+    let page = laptop.submit(&app.url("/"), &app.url("/logout"), &[]).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert!(laptop.get(&app.url("/")).await.body.contains("Not Logged"));
+    // The phone's session is left to end at its next refresh.
+    assert_eq!(app.logged_in_items("a").await.len(), 1);
+}
+
+#[tokio::test]
 async fn expiring_tokens_are_refreshed_and_a_failed_refresh_logs_out() {
     let pool = pool_with_demo_users().await;
     // A margin longer than the emulator's 1 h tokens: every request refreshes.

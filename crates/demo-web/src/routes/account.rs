@@ -149,8 +149,11 @@ pub async fn logout(
         .await;
     if scope == LogOutScope::EverySession
         && let (Some(user), Some(current)) = (session.user()?, session.handle())
+        && let Err(err) = state.store.revoke_other_sessions(&user, &current).await
     {
-        state.store.revoke_other_sessions(&user, &current).await?;
+        // This session ends all the same; the others, whose tokens are
+        // revoked, end at their next refresh.
+        tracing::warn!(error = %err, "could not end the user's other sessions");
     }
     session.log_out();
     Ok(see_other("/"))
