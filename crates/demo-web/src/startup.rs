@@ -286,13 +286,13 @@ fn run(
             .wrap(from_fn(crate::metrics::track))
             .wrap(from_fn(log_requests))
             // Outside the session middleware: fetching them costs no DynamoDB call.
-            .route("/static/style.css", web::get().to(static_files::style))
-            .route("/metrics", web::get().to(crate::metrics::metrics))
+            .service(web::resource("/static/style.css").get(static_files::style))
+            .service(web::resource("/metrics").get(crate::metrics::metrics))
             .service(
                 web::scope("")
                     .wrap(sessions)
-                    .route("/", web::get().to(home::home))
-                    .route("/session.json", web::get().to(session_json::session_json))
+                    .service(web::resource("/").get(home::home))
+                    .service(web::resource("/session.json").get(session_json::session_json))
                     .service(
                         web::resource("/login")
                             .get(account::login_form)
@@ -300,13 +300,13 @@ fn run(
                     )
                     .service(web::resource("/quicklogin/{username}").post(account::quick_login))
                     .service(web::resource("/logout").post(account::logout))
-                    .route("/restricted", web::get().to(restricted::restricted))
+                    .service(web::resource("/restricted").get(restricted::restricted))
                     .service(
                         web::resource("/new-password")
                             .get(new_password::form)
                             .post(new_password::submit),
                     )
-                    .route("/sessions", web::get().to(sessions::list))
+                    .service(web::resource("/sessions").get(sessions::list))
                     .service(web::resource("/sessions/revoke").post(sessions::revoke))
                     .service(
                         web::resource("/sessions/revoke-others").post(sessions::revoke_others),

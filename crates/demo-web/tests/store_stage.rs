@@ -88,6 +88,26 @@ async fn login_renews_the_session_id_and_opens_restricted() {
 }
 
 #[tokio::test]
+async fn a_wrong_method_is_405_naming_the_right_one() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    for path in ["/", "/restricted", "/sessions", "/session.json", "/metrics"] {
+        let page = browser.post(&app.url(path), &[]).await;
+        assert_eq!(page.status, 405, "POST {path}");
+        assert_eq!(page.headers["allow"], "GET", "POST {path}");
+        assert!(
+            page.body.contains("does not take that kind of request"),
+            "{}",
+            page.body
+        );
+    }
+    let login = browser.http.delete(app.url("/login")).send().await.unwrap();
+    assert_eq!(login.status(), 405);
+    assert_eq!(login.headers()["allow"], "GET, POST");
+    assert_eq!(browser.get(&app.url("/no/such/page")).await.status, 404);
+}
+
+#[tokio::test]
 async fn a_get_never_logs_in_or_out() {
     let app = spawn_app(settings(Stage::Store).await).await;
     let browser = Browser::new();
