@@ -90,7 +90,8 @@ pub trait Authenticator: Send + Sync + 'static {
 
     /// Checks the credentials of a logged-in session (stage 2: verifies the
     /// tokens, refreshing them when they are about to expire; while Cognito
-    /// cannot be reached, an access token that still verifies is enough).
+    /// cannot be reached or throttles, an access token that still verifies
+    /// is enough).
     async fn check(&self, user: &str, tokens: Option<&Tokens>) -> Result<Check, LoginError>;
 
     /// Ends the user's sign-in at the identity provider (stage 2:
@@ -258,14 +259,17 @@ impl Authenticator for CognitoUsers {
                 }
                 Err(err) => Err(err.into()),
             },
-            // The refresh can wait for Cognito while the token still holds.
-            Err(AuthError::ServiceUnavailable { reason }) if still_valid => {
-                tracing::warn!(%reason, "Cognito unavailable; refreshing on a later request");
-                Ok(Check::Valid)
+            // Cognito down or throttling (its refresh quota is per account):
+            // the refresh can wait while the token still holds.
+            Err(err @ (AuthError::ServiceUnavailable { .. } | AuthError::TooManyAttempts)) => {
+                if still_valid {
+                    tracing::warn!(error = ?err, "refresh not possible now; trying on a later request");
+                    Ok(Check::Valid)
+                } else {
+                    tracing::warn!(error = ?err, "refresh not possible now");
+                    Err(LoginError::Unavailable(err.to_string()))
+                }
             }
-            Err(AuthError::ServiceUnavailable { reason }) => Err(LoginError::Unavailable(
-                AuthError::ServiceUnavailable { reason }.to_string(),
-            )),
             Err(err) => {
                 tracing::info!(error = ?err, "refresh failed; logging the session out");
                 Ok(Check::Invalid)

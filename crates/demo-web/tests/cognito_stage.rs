@@ -443,3 +443,40 @@ async fn a_failed_key_fetch_never_logs_anyone_out() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn a_throttled_refresh_keeps_the_user_logged_in_while_the_token_holds() {
+    let pool = pool_with_demo_users().await;
+    // Every request wants a refresh.
+    let (app, outage) =
+        app_behind_outage(&pool, |c| c.refresh_margin = Duration::from_secs(4000)).await;
+    let browser = Browser::new();
+    assert_eq!(app.log_in(&browser, "a", "aaaaaa").await.status, 303);
+    let before = stored_tokens(&app, "a").await;
+
+    // Cognito's quota on token refreshes is reached: a passing condition.
+    outage.throttle("AWSCognitoIdentityProviderService.InitiateAuth");
+    for _ in 0..2 {
+        let page = browser.get(&app.url("/")).await;
+        assert!(
+            page.body.contains("Hello <strong>a</strong>"),
+            "{}",
+            page.body
+        );
+    }
+    let metrics = browser.get(&app.url("/metrics")).await.body;
+    assert!(
+        common::metric(
+            &metrics,
+            "cognito_call_failures_total{operation=\"InitiateAuth\"}"
+        ) >= 2.0,
+        "{metrics}"
+    );
+    outage.stop_refusing();
+    browser.get(&app.url("/")).await;
+    assert_ne!(
+        stored_tokens(&app, "a").await.access_token,
+        before.access_token,
+        "refreshed"
+    );
+}

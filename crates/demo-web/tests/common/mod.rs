@@ -203,9 +203,25 @@ pub struct Outage {
     pub address: std::net::SocketAddr,
     target: std::net::SocketAddr,
     tasks: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
-    /// Requests whose head contains this text are dropped.
-    refused: Arc<std::sync::Mutex<Option<&'static str>>>,
+    /// Requests whose head contains this text are dropped or throttled.
+    refused: Arc<std::sync::Mutex<Option<(&'static str, Refusal)>>>,
 }
+
+/// What [`Outage`] does with the requests it singles out.
+#[derive(Clone, Copy)]
+enum Refusal {
+    /// No answer: the connection is closed.
+    Drop,
+    /// Cognito's answer to a caller over its quota.
+    Throttle,
+}
+
+/// Cognito's TooManyRequestsException, as the service sends it.
+const THROTTLED: &str = "HTTP/1.1 400 Bad Request\r\n\
+    content-type: application/x-amz-json-1.1\r\n\
+    content-length: 63\r\n\
+    connection: close\r\n\r\n\
+    {\"__type\":\"TooManyRequestsException\",\"message\":\"Rate exceeded\"}";
 
 /// The marker of Cognito user-pool requests (their X-Amz-Target).
 pub const COGNITO: &str = "AWSCognitoIdentityProviderService";
@@ -239,10 +255,17 @@ impl Outage {
                         return;
                     };
                     head.truncate(n);
-                    if let Some(marker) = *refused.lock().unwrap()
-                        && String::from_utf8_lossy(&head).contains(marker)
-                    {
-                        return;
+                    let refusal = *refused.lock().unwrap();
+                    match refusal {
+                        Some((marker, refusal))
+                            if String::from_utf8_lossy(&head).contains(marker) =>
+                        {
+                            if let Refusal::Throttle = refusal {
+                                let _ = inbound.write_all(THROTTLED.as_bytes()).await;
+                            }
+                            return;
+                        }
+                        _ => {}
                     }
                     if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await
                         && outbound.write_all(&head).await.is_ok()
@@ -271,10 +294,16 @@ impl Outage {
 
     /// Drops every request whose head contains `marker` (e.g. [`COGNITO`]).
     pub fn refuse(&self, marker: &'static str) {
-        *self.refused.lock().unwrap() = Some(marker);
+        *self.refused.lock().unwrap() = Some((marker, Refusal::Drop));
     }
 
-    /// Forwards every request again, after [`Outage::refuse`].
+    /// Answers every request whose head contains `marker` with Cognito's
+    /// TooManyRequestsException.
+    pub fn throttle(&self, marker: &'static str) {
+        *self.refused.lock().unwrap() = Some((marker, Refusal::Throttle));
+    }
+
+    /// Forwards every request again, after [`Outage::refuse`] or [`Outage::throttle`].
     pub fn stop_refusing(&self) {
         *self.refused.lock().unwrap() = None;
     }
