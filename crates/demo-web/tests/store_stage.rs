@@ -302,17 +302,7 @@ async fn every_answer_carries_the_security_headers() {
     assert_protected(&refused, "a refused form", false);
     let css = browser.get(&app.url("/static/style.css")).await;
     assert_protected(&css, "the stylesheet", true);
-
-    // The 503 page of a session store failure, raised inside the middleware.
-    app.dynamodb
-        .delete_table()
-        .table_name(&app.settings.table_name)
-        .send()
-        .await
-        .unwrap();
-    let down = browser.get(&app.url("/")).await;
-    assert_eq!(down.status, 503);
-    assert_protected(&down, "the 503 page", false);
+    // Error pages too: see failures_are_pages_without_internals.
 }
 
 #[tokio::test]
@@ -322,6 +312,7 @@ async fn failures_are_pages_without_internals() {
     let missing = browser.get(&app.url("/no/such/page")).await;
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("Not found"));
+    assert_protected(&missing, "the 404 page", false);
 
     let huge = "x".repeat(1024 * 1024);
     let page = browser
@@ -332,6 +323,7 @@ async fn failures_are_pages_without_internals() {
         .await;
     assert_eq!(page.status, 413);
     assert!(page.body.contains("Request too large"));
+    assert_protected(&page, "the 413 page", false);
 
     // A malformed or tampered cookie is a fresh session, not an error.
     let url = app.address.parse().unwrap();
@@ -347,6 +339,8 @@ async fn failures_are_pages_without_internals() {
         .unwrap();
     let down = browser.get(&app.url("/")).await;
     assert_eq!(down.status, 503);
+    // Raised inside the session middleware, and protected all the same.
+    assert_protected(&down, "the 503 page", false);
     assert!(
         down.body
             .contains("The session store (DynamoDB) cannot be reached"),

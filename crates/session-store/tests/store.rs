@@ -33,6 +33,16 @@ fn without_handle(
     state
 }
 
+/// The store's own error inside a refused save.
+fn cause_of(err: &SaveError) -> &StoreError {
+    let SaveError::Other(cause) = err else {
+        panic!("{err:?}")
+    };
+    cause
+        .downcast_ref()
+        .unwrap_or_else(|| panic!("not a StoreError: {cause}"))
+}
+
 #[tokio::test]
 async fn save_then_load_round_trips_in_a_readable_item() {
     let store = store().await;
@@ -242,16 +252,7 @@ async fn a_session_too_large_for_an_item_is_refused_and_nothing_is_written() {
         .save(state(&[("blob", &huge)]), &TTL)
         .await
         .unwrap_err();
-    let SaveError::Other(cause) = &err else {
-        panic!("{err:?}")
-    };
-    assert!(
-        matches!(
-            cause.downcast_ref::<StoreError>(),
-            Some(StoreError::TooLarge { .. })
-        ),
-        "{cause}"
-    );
+    assert!(matches!(cause_of(&err), StoreError::TooLarge { .. }));
     assert!(scan(&store).await.is_empty());
 
     let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
@@ -416,16 +417,10 @@ async fn a_principal_too_long_for_the_index_is_refused_and_nothing_is_written() 
         .save(state(&[("user", &long)]), &TTL)
         .await
         .unwrap_err();
-    let SaveError::Other(cause) = &err else {
-        panic!("{err:?}")
-    };
-    assert!(
-        matches!(
-            cause.downcast_ref::<StoreError>(),
-            Some(StoreError::PrincipalTooLong { bytes: 2049 })
-        ),
-        "{cause}"
-    );
+    assert!(matches!(
+        cause_of(&err),
+        StoreError::PrincipalTooLong { bytes: 2049 }
+    ));
     assert!(scan(&store).await.is_empty());
 
     let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
