@@ -58,8 +58,15 @@ impl Stage {
 /// let settings = Settings::load(Stage::Cognito, Path::new("/nonexistent/settings.sh"), env).unwrap();
 /// let cognito = settings.cognito.unwrap();
 /// assert_eq!((cognito.pool_id.as_str(), cognito.password_auth), ("eu-west-1_AbCdEf", false));
+///
+/// // The client secret never appears in Debug output (logs).
+/// let with_secret = demo_web::settings::CognitoSettings {
+///     client_secret: Some("not for printing".to_owned()),
+///     ..cognito
+/// };
+/// assert!(!format!("{with_secret:?}").contains("not for printing"));
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CognitoSettings {
     /// The user pool id.
     pub pool_id: String,
@@ -73,6 +80,19 @@ pub struct CognitoSettings {
     pub password_auth: bool,
     /// Refresh the access token when it expires within this margin.
     pub refresh_margin: Duration,
+}
+
+impl std::fmt::Debug for CognitoSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CognitoSettings")
+            .field("pool_id", &self.pool_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "…"))
+            .field("region", &self.region)
+            .field("password_auth", &self.password_auth)
+            .field("refresh_margin", &self.refresh_margin)
+            .finish()
+    }
 }
 
 /// Everything the web app reads from its settings.
