@@ -87,6 +87,15 @@ impl ResponseError for AppError {
     }
 }
 
+/// The status the client gets for a middleware's result: an error raised by
+/// inner middleware is answered with its own response's status.
+pub fn answered_status<B>(result: &Result<ServiceResponse<B>, actix_web::Error>) -> StatusCode {
+    match result {
+        Ok(response) => response.status(),
+        Err(err) => err.as_response_error().status_code(),
+    }
+}
+
 fn title(status: StatusCode) -> &'static str {
     match status.as_u16() {
         400 => "Bad request",
@@ -180,4 +189,23 @@ pub async fn error_pages(
         }
     }
     Ok(ServiceResponse::new(request, page))
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    #[test]
+    fn an_error_is_answered_with_its_pages_status() {
+        let page = HttpResponse::ServiceUnavailable().finish();
+        let err: actix_web::Error = InternalError::from_response("store down", page).into();
+        assert_eq!(
+            answered_status::<BoxBody>(&Err(err)),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        let ok = TestRequest::default().to_srv_response(HttpResponse::Ok().finish());
+        assert_eq!(answered_status(&Ok(ok)), StatusCode::OK);
+    }
 }

@@ -149,10 +149,7 @@ pub async fn track(
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let (response, in_dynamodb) = session_store::call_time::measure(next.call(req)).await;
     if let Some(state) = state {
-        let status = match &response {
-            Ok(r) => r.status().as_u16(),
-            Err(e) => e.as_response_error().status_code().as_u16(),
-        };
+        let status = crate::errors::answered_status(&response).as_u16();
         state
             .metrics
             .observe(&route, status, started.elapsed(), in_dynamodb);

@@ -14,7 +14,7 @@ pub async fn log_requests(
     let started = Instant::now();
     let (method, path) = (req.method().clone(), req.path().to_owned());
     let response = next.call(req).await;
-    let status = response.as_ref().map_or(0, |r| r.status().as_u16());
+    let status = crate::errors::answered_status(&response).as_u16();
     tracing::info!(%method, %path, status, elapsed_ms = started.elapsed().as_secs_f64() * 1e3, "request");
     response
 }
