@@ -6,7 +6,6 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[actix_web::main]
-async fn main() -> std::process::ExitCode {
-    demo_web::main(demo_web::Stage::Cognito).await
+fn main() -> std::process::ExitCode {
+    demo_web::main(demo_web::Stage::Cognito)
 }

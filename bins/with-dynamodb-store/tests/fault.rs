@@ -78,6 +78,15 @@ async fn the_emulator_killed_under_load_gives_503s_then_the_app_recovers() {
         "no internals on the page: {page}"
     );
     app.assert_healthy();
+    // The failures are logged, each in a few lines: with RUST_BACKTRACE=1,
+    // no stack trace per failed request.
+    let log = app.log();
+    assert!(log.contains("session store failed"), "{log}");
+    assert!(
+        !log.contains("Stack backtrace"),
+        "{}",
+        &log[..log.len().min(4000)]
+    );
 
     // Still down: a fresh visitor gets the 503 page too, in time.
     let visitor = Client::new(&app.base);

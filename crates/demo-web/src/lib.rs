@@ -37,12 +37,17 @@ pub use startup::Application;
 ///
 /// ```no_run
 /// // The whole of a stage binary.
-/// #[actix_web::main]
-/// async fn main() -> std::process::ExitCode {
-///     demo_web::main(demo_web::Stage::Store).await
+/// fn main() -> std::process::ExitCode {
+///     demo_web::main(demo_web::Stage::Store)
 /// }
 /// ```
-pub async fn main(stage: Stage) -> std::process::ExitCode {
+pub fn main(stage: Stage) -> std::process::ExitCode {
+    // SAFETY: no other thread exists yet; the runtime starts below.
+    unsafe { logging::keep_backtraces_for_panics() };
+    actix_web::rt::System::new().block_on(serve(stage))
+}
+
+async fn serve(stage: Stage) -> std::process::ExitCode {
     logging::init();
     let settings = match Settings::from_args(stage, std::env::args().skip(1)) {
         Ok(settings) => settings,

@@ -29,3 +29,26 @@ pub fn init() {
         .with_filter(asked.and(no_bodies));
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }
+
+/// Keeps stack traces for panics only, unless `RUST_LIB_BACKTRACE` says
+/// otherwise. With `RUST_BACKTRACE=1` (set to see where a panic happened),
+/// every error made through anyhow, as actix-session makes the store's,
+/// would capture a trace, and logging the error would resolve and print it:
+/// a hundred kilobytes and milliseconds of CPU per failed request during an
+/// outage.
+///
+/// # Safety
+///
+/// Sets an environment variable: call it before any other thread exists.
+///
+/// ```
+/// // First thing in `main`, before the runtime starts its threads.
+/// unsafe { demo_web::logging::keep_backtraces_for_panics() };
+/// assert!(std::env::var_os("RUST_LIB_BACKTRACE").is_some());
+/// ```
+pub unsafe fn keep_backtraces_for_panics() {
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        // SAFETY: the caller guarantees no other thread reads the environment.
+        unsafe { std::env::set_var("RUST_LIB_BACKTRACE", "0") };
+    }
+}

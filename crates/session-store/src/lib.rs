@@ -85,6 +85,11 @@
 //!     .init();
 //! ```
 //!
+//! The trait's errors carry the store's as `anyhow::Error`, which captures a
+//! stack trace when `RUST_BACKTRACE=1` is set; logged with `{:?}`, each failed
+//! request during an outage would then print one. Set `RUST_LIB_BACKTRACE=0`
+//! to keep traces for panics only (the demo's binaries do, unless it is set).
+//!
 //! [`SessionStore`]: actix_session::storage::SessionStore
 
 mod builder;

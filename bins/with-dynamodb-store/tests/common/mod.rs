@@ -63,6 +63,8 @@ impl Instance {
             ("DYNAMODB_TIMEOUT", &DYNAMODB_TIMEOUT.as_secs().to_string()),
             ("PORT", &port.to_string()),
             ("RUST_LOG", filter),
+            // As set to see where a panic happened: errors must not get traces.
+            ("RUST_BACKTRACE", "1"),
         ]
         .map(|(k, v)| (k.to_owned(), v.to_owned()));
         // A settings file that does not exist: everything comes from `env`.
