@@ -7,5 +7,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // SAFETY: no other thread exists yet.
+    unsafe { demo_web::logging::keep_backtraces_for_panics() };
     demo_web::main(demo_web::Stage::Store)
 }

@@ -38,12 +38,12 @@ pub use startup::Application;
 /// ```no_run
 /// // The whole of a stage binary.
 /// fn main() -> std::process::ExitCode {
+///     // SAFETY: no other thread exists yet.
+///     unsafe { demo_web::logging::keep_backtraces_for_panics() };
 ///     demo_web::main(demo_web::Stage::Store)
 /// }
 /// ```
 pub fn main(stage: Stage) -> std::process::ExitCode {
-    // SAFETY: no other thread exists yet; the runtime starts below.
-    unsafe { logging::keep_backtraces_for_panics() };
     actix_web::rt::System::new().block_on(serve(stage))
 }
 
