@@ -47,6 +47,21 @@ pub enum StoreError {
         /// The table name.
         table: String,
     },
+    /// The table's key is not the store's: a single hash key named
+    /// [`key_attribute`](crate::DynamoDbSessionStoreBuilder::key_attribute)
+    /// (e.g. a table made by another session library).
+    #[error(
+        "table {table} is keyed by {found}, the store by {expected} (HASH) alone: \
+         set key_attribute, or use another table"
+    )]
+    KeySchemaMismatch {
+        /// The table name.
+        table: String,
+        /// The key attribute the store is set up for.
+        expected: String,
+        /// The table's key, e.g. `sid (HASH)`.
+        found: String,
+    },
     /// The table did not become ACTIVE in time.
     #[error("table {table} is still {status} after {waited:?}")]
     TableNotActive {

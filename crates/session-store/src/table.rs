@@ -39,8 +39,10 @@ pub struct TableReport {
 
 impl DynamoDbSessionStore {
     /// Makes the table ready: creates it when it does not exist (unless
-    /// turned off), waits until it is ACTIVE, and turns on DynamoDB TTL on
-    /// `expires`. Idempotent; call it at start-up, never on a request path.
+    /// turned off), waits until it is ACTIVE, checks that its key is the
+    /// store's ([`StoreError::KeySchemaMismatch`] otherwise), and turns on
+    /// DynamoDB TTL on `expires`. Idempotent; call it at start-up, never on a
+    /// request path.
     ///
     /// A refused call fails with the IAM action it needed (e.g.
     /// `dynamodb:DescribeTable`); an endpoint without TTL support only warns,
@@ -72,6 +74,7 @@ impl DynamoDbSessionStore {
         } else {
             self.wait_until_active().await?
         };
+        self.check_key_schema(&description)?;
         let principal_index = description
             .global_secondary_indexes()
             .iter()
@@ -87,6 +90,28 @@ impl DynamoDbSessionStore {
             created,
             ttl_enabled,
             principal_index,
+        })
+    }
+
+    /// Fails unless the table's key is the store's hash key alone: with
+    /// another, every call would fail with a ValidationException.
+    fn check_key_schema(&self, description: &TableDescription) -> Result<(), StoreError> {
+        let settings = self.settings();
+        let schema = description.key_schema();
+        if let [only] = schema
+            && only.key_type() == &KeyType::Hash
+            && only.attribute_name() == settings.key_attribute
+        {
+            return Ok(());
+        }
+        Err(StoreError::KeySchemaMismatch {
+            table: settings.table.clone(),
+            expected: settings.key_attribute.clone(),
+            found: schema
+                .iter()
+                .map(|k| format!("{} ({})", k.attribute_name(), k.key_type().as_str()))
+                .collect::<Vec<_>>()
+                .join(", "),
         })
     }
 

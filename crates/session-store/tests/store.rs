@@ -353,6 +353,68 @@ async fn key_prefix_and_attribute_are_honoured() {
 }
 
 #[tokio::test]
+async fn a_table_keyed_otherwise_is_named_at_start_up() {
+    // A table made by another tool (another session library), with its own key.
+    let sid_table = store_with(|b| b.key_attribute("sid")).await;
+    let aws = test_support::local_aws().await;
+    let builder = || DynamoDbSessionStore::builder(&aws.config, sid_table.table());
+    let err = builder().build().ensure_table().await.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            StoreError::KeySchemaMismatch { expected, found, .. }
+                if expected == "id" && found == "sid (HASH)"
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("key_attribute"), "{err}");
+    builder()
+        .key_attribute("sid")
+        .build()
+        .ensure_table()
+        .await
+        .unwrap();
+
+    // A sort key cannot be given by the store either.
+    let table = test_support::unique_name("sessions");
+    let key = |name: &str, kind| {
+        aws_sdk_dynamodb::types::KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(kind)
+            .build()
+            .unwrap()
+    };
+    let attribute = |name: &str| {
+        aws_sdk_dynamodb::types::AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
+            .build()
+            .unwrap()
+    };
+    sid_table
+        .client()
+        .create_table()
+        .table_name(&table)
+        .key_schema(key("id", aws_sdk_dynamodb::types::KeyType::Hash))
+        .key_schema(key("kind", aws_sdk_dynamodb::types::KeyType::Range))
+        .attribute_definitions(attribute("id"))
+        .attribute_definitions(attribute("kind"))
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+    let err = DynamoDbSessionStore::builder(&aws.config, &table)
+        .build()
+        .ensure_table()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::KeySchemaMismatch { found, .. } if found == "id (HASH), kind (RANGE)"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
 async fn per_user_sessions_list_and_revoke() {
     let store = store().await;
     let alice_1 = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
