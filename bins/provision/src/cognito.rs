@@ -45,6 +45,21 @@ async fn find_client(idp: &Client, pool: &str, name: &str) -> anyhow::Result<Opt
         .and_then(|c| c.client_id().map(str::to_owned)))
 }
 
+/// Whether the pool has `user`; a failed lookup is an error, not "missing".
+async fn user_exists(idp: &Client, pool: &str, user: &str) -> anyhow::Result<bool> {
+    match idp
+        .admin_get_user()
+        .user_pool_id(pool)
+        .username(user)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(e) if is_not_found(&e) => Ok(false),
+        Err(e) => Err(failed("cognito-idp:AdminGetUser", e)),
+    }
+}
+
 /// Creates what is missing of: the pool, its client, users a and b.
 pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
     let idp = Client::new(&p.cognito_aws);
@@ -122,47 +137,39 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
         }
     };
     for (user, password, email) in DEMO_USERS {
-        match idp
-            .admin_get_user()
+        if user_exists(&idp, &pool, user).await? {
+            println!("cognito: found user {user}");
+            continue;
+        }
+        idp.admin_create_user()
             .user_pool_id(&pool)
             .username(user)
+            .message_action(MessageActionType::Suppress)
+            .user_attributes(
+                AttributeType::builder()
+                    .name("email")
+                    .value(email)
+                    .build()?,
+            )
+            .user_attributes(
+                AttributeType::builder()
+                    .name("email_verified")
+                    .value("true")
+                    .build()?,
+            )
             .send()
             .await
-        {
-            Ok(_) => println!("cognito: found user {user}"),
-            Err(e) if is_not_found(&e) => {
-                idp.admin_create_user()
-                    .user_pool_id(&pool)
-                    .username(user)
-                    .message_action(MessageActionType::Suppress)
-                    .user_attributes(
-                        AttributeType::builder()
-                            .name("email")
-                            .value(email)
-                            .build()?,
-                    )
-                    .user_attributes(
-                        AttributeType::builder()
-                            .name("email_verified")
-                            .value("true")
-                            .build()?,
-                    )
-                    .send()
-                    .await
-                    .map_err(|e| failed("cognito-idp:AdminCreateUser", e))?;
-                // Confirms the user, as answering NEW_PASSWORD_REQUIRED did in the seed.
-                idp.admin_set_user_password()
-                    .user_pool_id(&pool)
-                    .username(user)
-                    .password(password)
-                    .permanent(true)
-                    .send()
-                    .await
-                    .map_err(|e| failed("cognito-idp:AdminSetUserPassword", e))?;
-                println!("cognito: created user {user} / {email}");
-            }
-            Err(e) => return Err(failed("cognito-idp:AdminGetUser", e)),
-        }
+            .map_err(|e| failed("cognito-idp:AdminCreateUser", e))?;
+        // Confirms the user, as answering NEW_PASSWORD_REQUIRED did in the seed.
+        idp.admin_set_user_password()
+            .user_pool_id(&pool)
+            .username(user)
+            .password(password)
+            .permanent(true)
+            .send()
+            .await
+            .map_err(|e| failed("cognito-idp:AdminSetUserPassword", e))?;
+        println!("cognito: created user {user} / {email}");
     }
     p.settings.set("POOL_ID", &pool);
     p.settings.set("CLIENT_ID", &client);
@@ -182,13 +189,7 @@ pub async fn status(p: &Provisioner) -> anyhow::Result<Vec<(String, bool)>> {
         find_client(&idp, &pool, &name).await?.is_some(),
     ));
     for (user, _, _) in DEMO_USERS {
-        let exists = idp
-            .admin_get_user()
-            .user_pool_id(&pool)
-            .username(user)
-            .send()
-            .await
-            .is_ok();
+        let exists = user_exists(&idp, &pool, user).await?;
         lines.push((format!("Cognito user {user}"), exists));
     }
     Ok(lines)
