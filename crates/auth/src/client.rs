@@ -216,6 +216,8 @@ impl CognitoBuilder {
     /// Where the pool's keys are fetched (default: next to the endpoint
     /// override when one is set, as local emulators serve them, else
     /// `https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json`).
+    /// Its certificate is checked against the system's authorities, or those
+    /// of `SSL_CERT_FILE` / `SSL_CERT_DIR` when set.
     ///
     /// ```
     /// # async fn example(sdk_config: aws_config::SdkConfig) {

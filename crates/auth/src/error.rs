@@ -135,7 +135,8 @@ impl AuthError {
     }
 }
 
-fn chain(err: &dyn std::error::Error) -> String {
+/// `err` and its causes, outermost first, in one line.
+pub(crate) fn chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(s) = source {

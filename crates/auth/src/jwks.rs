@@ -31,7 +31,12 @@ pub(crate) struct Jwks {
 }
 
 enum Source {
-    Url { url: String, http: reqwest::Client },
+    Url {
+        url: String,
+        /// Why no client could be made (a certificate store with nothing
+        /// usable in it) is the answer to every fetch.
+        http: Result<reqwest::Client, String>,
+    },
     Fixed,
 }
 
@@ -44,7 +49,7 @@ impl Jwks {
             .timeout(timeout)
             .pool_max_idle_per_host(0)
             .build()
-            .expect("a TLS backend is compiled in");
+            .map_err(|e| format!("JWKS client: {}", crate::error::chain(&e)));
         Self::new(Source::Url { url, http }, HashMap::new())
     }
 
@@ -112,8 +117,10 @@ impl Jwks {
 }
 
 /// The key set, or why it could not be fetched.
-async fn fetch(http: &reqwest::Client, url: &str) -> Result<JwkSet, String> {
-    let unavailable = |e: reqwest::Error| format!("JWKS {url}: {e}");
+async fn fetch(http: &Result<reqwest::Client, String>, url: &str) -> Result<JwkSet, String> {
+    let http = http.as_ref().map_err(Clone::clone)?;
+    // reqwest's own message names the URL only; its causes say what failed.
+    let unavailable = |e: reqwest::Error| format!("JWKS {url}: {}", crate::error::chain(&e));
     let response = http.get(url).send().await.map_err(unavailable)?;
     let response = response.error_for_status().map_err(unavailable)?;
     tracing::debug!(%url, "fetched the user pool's signing keys");

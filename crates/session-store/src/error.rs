@@ -128,23 +128,20 @@ where
         }
         SdkError::TimeoutError(_) => "timed out".to_owned(),
         SdkError::DispatchFailure(f) if f.is_timeout() => "timed out".to_owned(),
+        // The innermost cause says why: refused, no route, a certificate
+        // not trusted... ("io error" alone would not).
         SdkError::DispatchFailure(f) if f.is_io() => {
-            format!(
-                "endpoint unreachable ({})",
-                std::error::Error::source(err)
-                    .map(|s| s.to_string())
-                    .unwrap_or_default()
-            )
+            let cause = causes(err).last().unwrap_or_else(|| "io error".to_owned());
+            format!("endpoint unreachable ({cause})")
         }
-        other => {
-            let mut text = other.to_string();
-            let mut source = std::error::Error::source(other);
-            while let Some(s) = source {
-                text.push_str(": ");
-                text.push_str(&s.to_string());
-                source = s.source();
-            }
-            text
-        }
+        other => std::iter::once(other.to_string())
+            .chain(causes(other))
+            .collect::<Vec<_>>()
+            .join(": "),
     }
+}
+
+/// The messages of `err`'s sources, outermost first.
+fn causes(err: &dyn std::error::Error) -> impl Iterator<Item = String> + '_ {
+    std::iter::successors(err.source(), |e| e.source()).map(|e| e.to_string())
 }

@@ -29,6 +29,7 @@ pub mod cognito;
 pub mod process;
 pub mod proxy;
 pub mod threads;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
