@@ -11,7 +11,7 @@ use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, 
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::crypto::aws_lc_rs;
-use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 /// A TLS-terminating forwarder on a free port of 127.0.0.1, with a
 /// certificate for `127.0.0.1` signed by a new certificate authority; it
@@ -118,11 +118,7 @@ impl TlsProxy {
 }
 
 /// The authority's PEM, and the server's chain and key.
-fn certificates() -> (
-    String,
-    Vec<tokio_rustls::rustls::pki_types::CertificateDer<'static>>,
-    PrivateKeyDer<'static>,
-) {
+fn certificates() -> (String, Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
     let mut ca_params = CertificateParams::new(Vec::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
