@@ -15,7 +15,8 @@ use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs
 
 /// A TLS-terminating forwarder on a free port of 127.0.0.1, with a
 /// certificate for `127.0.0.1` signed by a new certificate authority; it
-/// serves until the test binary exits.
+/// serves until the test binary exits. Dropping it removes the authority's
+/// file; the listener stays.
 ///
 /// A process under test trusts that authority through `SSL_CERT_FILE`, which
 /// the SDK's and reqwest's native-roots TLS read instead of the system's
@@ -114,6 +115,13 @@ impl TlsProxy {
     /// ```
     pub fn handshakes(&self) -> usize {
         self.handshakes.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for TlsProxy {
+    fn drop(&mut self) {
+        // One file per run would otherwise pile up in the temp directory.
+        let _ = std::fs::remove_file(&self.ca_file);
     }
 }
 
