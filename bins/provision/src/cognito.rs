@@ -232,3 +232,34 @@ pub async fn teardown(p: &mut Provisioner) -> anyhow::Result<()> {
     p.settings.set("CLIENT_ID", "");
     p.settings.save()
 }
+
+#[cfg(test)]
+mod tests {
+    use test_support::cognito::DemoPool;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_user_lookup_that_fails_is_an_error_not_a_missing_user() {
+        let aws = test_support::local_aws().await;
+        let pool = DemoPool::create(&aws).await;
+        pool.confirmed_user("a", "aaaaaa").await;
+        let idp = Client::new(&aws.config);
+        assert!(user_exists(&idp, &pool.pool_id, "a").await.unwrap());
+        assert!(!user_exists(&idp, &pool.pool_id, "b").await.unwrap());
+
+        // A port nothing listens on: the lookup cannot be made at all.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let down = test_support::sdk_config(&format!("http://{closed}")).await;
+        let err = user_exists(&Client::new(&down), &pool.pool_id, "a")
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("cognito-idp:AdminGetUser"),
+            "{err:#}"
+        );
+    }
+}
