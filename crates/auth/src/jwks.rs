@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::DecodingKey;
-use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::jwk::{Jwk, JwkSet};
 use tokio::sync::{Mutex, RwLock};
 
 use crate::AuthError;
@@ -23,9 +23,12 @@ struct Fetch {
     failure: Option<String>,
 }
 
+/// A key of the set by its id, or why it cannot be used.
+type Keys = HashMap<String, Result<DecodingKey, String>>;
+
 pub(crate) struct Jwks {
     source: Source,
-    keys: RwLock<HashMap<String, DecodingKey>>,
+    keys: RwLock<Keys>,
     /// Held while fetching: concurrent misses wait for one fetch.
     last_fetch: Mutex<Option<Fetch>>,
 }
@@ -53,12 +56,22 @@ impl Jwks {
         Self::new(Source::Url { url, http }, HashMap::new())
     }
 
-    /// A fixed key set that is never fetched (tests, or keys shipped with an app).
+    /// A fixed key set that is never fetched (tests, or keys shipped with an
+    /// app): an unusable key in it is the caller's error.
     pub(crate) fn fixed(set: &JwkSet) -> Result<Self, AuthError> {
-        Ok(Self::new(Source::Fixed, decode_set(set)?))
+        let keys = set
+            .keys
+            .iter()
+            .filter_map(|jwk| {
+                let kid = jwk.common.key_id.as_deref()?;
+                Some(decode(kid, jwk).map(|key| (kid.to_owned(), Ok(key))))
+            })
+            .collect::<Result<Keys, String>>()
+            .map_err(AuthError::other)?;
+        Ok(Self::new(Source::Fixed, keys))
     }
 
-    fn new(source: Source, keys: HashMap<String, DecodingKey>) -> Self {
+    fn new(source: Source, keys: Keys) -> Self {
         Self {
             source,
             keys: RwLock::new(keys),
@@ -78,7 +91,7 @@ impl Jwks {
     /// after one that failed.
     pub(crate) async fn key(&self, kid: &str) -> Result<DecodingKey, AuthError> {
         if let Some(key) = self.keys.read().await.get(kid) {
-            return Ok(key.clone());
+            return usable(key);
         }
         let Source::Url { url, http } = &self.source else {
             return Err(AuthError::invalid_token(format!("unknown key id {kid:?}")));
@@ -86,7 +99,7 @@ impl Jwks {
         let mut last_fetch = self.last_fetch.lock().await;
         // Another caller may have fetched while we waited for the lock.
         if let Some(key) = self.keys.read().await.get(kid) {
-            return Ok(key.clone());
+            return usable(key);
         }
         match &*last_fetch {
             // The pool could not be asked: the key may well exist.
@@ -108,33 +121,55 @@ impl Jwks {
             at: Instant::now(),
             failure: fetched.as_ref().err().cloned(),
         });
-        let set = fetched.map_err(|reason| AuthError::ServiceUnavailable { reason })?;
-        let keys = decode_set(&set)?;
-        let found = keys.get(kid).cloned();
+        let keys = fetched.map_err(|reason| AuthError::ServiceUnavailable { reason })?;
+        let found = keys.get(kid).map(usable);
         *self.keys.write().await = keys;
-        found.ok_or_else(|| AuthError::invalid_token(format!("unknown key id {kid:?}")))
+        found.unwrap_or_else(|| Err(AuthError::invalid_token(format!("unknown key id {kid:?}"))))
     }
 }
 
+/// A key this crate cannot use (a key type it does not know, a malformed
+/// one) fails the tokens it signed as unavailable: they may be genuine, and
+/// refusing them as invalid would log their users out.
+fn usable(key: &Result<DecodingKey, String>) -> Result<DecodingKey, AuthError> {
+    key.clone()
+        .map_err(|reason| AuthError::ServiceUnavailable { reason })
+}
+
+/// The key set as served; its keys are read one by one (see [`read_keys`]).
+#[derive(serde::Deserialize)]
+struct ServedSet {
+    keys: Vec<serde_json::Value>,
+}
+
 /// The key set, or why it could not be fetched.
-async fn fetch(http: &Result<reqwest::Client, String>, url: &str) -> Result<JwkSet, String> {
+async fn fetch(http: &Result<reqwest::Client, String>, url: &str) -> Result<Keys, String> {
     let http = http.as_ref().map_err(Clone::clone)?;
     // reqwest's own message names the URL only; its causes say what failed.
     let unavailable = |e: reqwest::Error| format!("JWKS {url}: {}", crate::error::chain(&e));
     let response = http.get(url).send().await.map_err(unavailable)?;
     let response = response.error_for_status().map_err(unavailable)?;
     tracing::debug!(%url, "fetched the user pool's signing keys");
-    response.json::<JwkSet>().await.map_err(unavailable)
+    let set = response.json::<ServedSet>().await.map_err(unavailable)?;
+    Ok(read_keys(set.keys))
 }
 
-fn decode_set(set: &JwkSet) -> Result<HashMap<String, DecodingKey>, AuthError> {
-    set.keys
-        .iter()
-        .filter_map(|jwk| Some((jwk.common.key_id.clone()?, jwk)))
-        .map(|(kid, jwk)| {
-            DecodingKey::from_jwk(jwk)
-                .map(|key| (kid, key))
-                .map_err(|e| AuthError::other(format!("unusable JWK: {e}")))
+/// Each key of a served set by its id, read and decoded one by one: a key
+/// this crate cannot read (a key type or algorithm it does not know, a
+/// malformed one) spoils no other.
+fn read_keys(served: Vec<serde_json::Value>) -> Keys {
+    served
+        .into_iter()
+        .filter_map(|value| {
+            let kid = value.get("kid")?.as_str()?.to_owned();
+            let key = serde_json::from_value::<Jwk>(value)
+                .map_err(|e| format!("JWKS key {kid:?} is unusable: {e}"))
+                .and_then(|jwk| decode(&kid, &jwk));
+            Some((kid, key))
         })
         .collect()
+}
+
+fn decode(kid: &str, jwk: &Jwk) -> Result<DecodingKey, String> {
+    DecodingKey::from_jwk(jwk).map_err(|e| format!("JWKS key {kid:?} is unusable: {e}"))
 }

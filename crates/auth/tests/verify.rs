@@ -357,3 +357,47 @@ async fn a_failed_fetch_is_retried_soon_and_never_taken_for_an_unknown_key() {
     verifier.verify(&token, TokenUse::Access).await.unwrap();
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn a_key_this_crate_cannot_read_spoils_neither_the_others_nor_the_sessions() {
+    let mut jwks = pool_keys().jwks.clone();
+    let keys = jwks["keys"].as_array_mut().unwrap();
+    // A malformed RSA key, and a key of a type and algorithm unknown here.
+    keys.push(json!({"kty": "RSA", "kid": "malformed", "alg": "RS256", "n": "!!", "e": "AQAB"}));
+    keys.push(json!({"kty": "AKP", "kid": "future", "alg": "ML-DSA-65", "pub": "AAAA"}));
+    let (url, hits) = serve_jwks(jwks.to_string());
+    let verifier = TokenVerifier::new(ISSUER, CLIENT, url, Duration::from_secs(5));
+    verifier
+        .verify(&sign(&access_claims()), TokenUse::Access)
+        .await
+        .expect("the pool's usable key still verifies");
+    for kid in ["malformed", "future"] {
+        let token = sign_with(pool_keys(), kid, Algorithm::RS256, &access_claims());
+        for _ in 0..2 {
+            // Not "invalid token", which would log the user out: the token
+            // may be genuine, and this crate cannot check it.
+            match verifier.verify(&token, TokenUse::Access).await {
+                Err(AuthError::ServiceUnavailable { reason }) => {
+                    assert!(reason.contains(kid), "{reason}")
+                }
+                other => panic!("{kid}: {other:?}"),
+            }
+        }
+    }
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "one fetch for all of it");
+}
+
+#[test]
+fn a_fixed_set_with_an_unusable_key_is_refused_when_built() {
+    let mut jwks = pool_keys().jwks.clone();
+    jwks["keys"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"kty": "RSA", "kid": "malformed", "alg": "RS256", "n": "!!", "e": "AQAB"}));
+    let set: JwkSet = serde_json::from_value(jwks).unwrap();
+    let err = TokenVerifier::with_keys(ISSUER, CLIENT, &set).unwrap_err();
+    assert!(
+        matches!(&err, AuthError::Other { reason } if reason.contains("malformed")),
+        "{err:?}"
+    );
+}
