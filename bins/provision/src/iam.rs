@@ -120,7 +120,11 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
             .map_err(|e| failed("iam:CreateAccessKey", e))?
             .access_key
             .context("no access key in the answer")?;
-        println!("iam-user: created access key {}", key.access_key_id());
+        // IAM is eventually consistent: AWS refuses a new key for a few seconds.
+        println!(
+            "iam-user: created access key {} (AWS accepts it within a few seconds)",
+            key.access_key_id()
+        );
         p.settings.set("ACCESS_KEY_ID", key.access_key_id());
         p.settings.set("SECRET_ACCESS_KEY", key.secret_access_key());
     }
