@@ -166,11 +166,16 @@ impl DynamoDbSessionStoreBuilder {
     }
 
     /// Strongly consistent reads for `load` (default on): a session written
-    /// by one instance is seen at once by another.
+    /// by one request is seen by the next, whichever instance serves it.
+    /// Eventually consistent reads cost half, but may return what an item was
+    /// before its last write (usually for under a second), even on a single
+    /// instance: the request that follows a login's redirect could find no
+    /// session yet, and a write built on a stale read undoes the write
+    /// before it.
     ///
     /// ```
     /// # async fn example(sdk_config: aws_config::SdkConfig) {
-    /// // Half the read cost, for an app on one instance (or tolerant of a stale read).
+    /// // Half the read cost, for an app that can take a stale session now and then.
     /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
     ///     .consistent_reads(false)
     ///     .build();
