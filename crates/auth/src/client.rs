@@ -506,6 +506,11 @@ impl Cognito {
     /// New access and ID tokens from a refresh token. `username` is the
     /// `username` claim of the user's tokens (needed for SECRET_HASH).
     ///
+    /// This is InitiateAuth's REFRESH_TOKEN_AUTH, which Cognito refuses for
+    /// an app client with refresh token rotation turned on (such a client
+    /// needs GetTokensFromRefreshToken, not called here: the emulator the
+    /// crate is tested on does not implement it). Keep rotation off.
+    ///
     /// ```
     /// # async fn example(cognito: auth::Cognito, username: &str, tokens: auth::Tokens) -> Result<(), auth::AuthError> {
     /// // `username` as kept at sign-in; the access token has expired.
