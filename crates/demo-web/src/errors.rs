@@ -180,9 +180,8 @@ pub async fn error_pages(
         .extensions()
         .get::<PageMessage>()
         .map_or_else(|| default_message(status), |m| m.0);
-    let page = render_page(state.as_ref(), status, message);
+    let mut page = render_page(state.as_ref(), status, message);
     let (request, response) = response.into_parts();
-    let mut page = page;
     for (name, value) in response.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             page.headers_mut().append(name.clone(), value.clone());
