@@ -248,12 +248,8 @@ mod tests {
         assert!(user_exists(&idp, &pool.pool_id, "a").await.unwrap());
         assert!(!user_exists(&idp, &pool.pool_id, "b").await.unwrap());
 
-        // A port nothing listens on: the lookup cannot be made at all.
-        let closed = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap();
-        let down = test_support::sdk_config(&format!("http://{closed}")).await;
+        // The lookup cannot be made at all.
+        let down = test_support::sdk_config(&test_support::unreachable_endpoint()).await;
         let err = user_exists(&Client::new(&down), &pool.pool_id, "a")
             .await
             .unwrap_err();

@@ -284,11 +284,7 @@ async fn a_password_against_the_policy_gets_cognitos_message() {
 
 #[tokio::test]
 async fn an_unreachable_cognito_is_service_unavailable_within_the_timeout() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let config = test_support::sdk_config(&format!("http://{closed}")).await;
+    let config = test_support::sdk_config(&test_support::unreachable_endpoint()).await;
     let cognito = Cognito::builder(&config, "us-east-1_nothing", "client")
         .timeout(Duration::from_secs(1))
         .build();

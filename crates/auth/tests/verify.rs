@@ -314,14 +314,10 @@ async fn an_unknown_key_id_refetches_at_most_once_per_ten_seconds() {
 
 #[tokio::test]
 async fn an_unreachable_jwks_endpoint_is_service_unavailable() {
-    let closed = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
     let verifier = TokenVerifier::new(
         ISSUER,
         CLIENT,
-        format!("http://{closed}/jwks.json"),
+        format!("{}/jwks.json", test_support::unreachable_endpoint()),
         Duration::from_secs(1),
     );
     let err = verifier

@@ -434,11 +434,7 @@ async fn a_throttled_table_is_a_503_and_the_session_survives_it() {
 #[tokio::test]
 async fn start_up_without_dynamodb_names_the_failed_call() {
     let mut s = settings(Stage::Store).await;
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    s.endpoint_url = Some(format!("http://{closed}"));
+    s.endpoint_url = Some(test_support::unreachable_endpoint());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let err = demo_web::startup::Application::build_on(s, listener)
         .await

@@ -532,13 +532,9 @@ async fn the_longest_lifetime_saturates_instead_of_overflowing() {
 #[tokio::test]
 async fn an_unreachable_endpoint_fails_within_the_operation_timeout() {
     // A port nothing listens on, and one that accepts but never answers.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     for endpoint in [
-        format!("http://{closed}"),
+        test_support::unreachable_endpoint(),
         format!("http://{}", silent.local_addr().unwrap()),
     ] {
         let config = test_support::sdk_config(&endpoint).await;

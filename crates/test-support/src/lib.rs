@@ -128,6 +128,23 @@ pub fn unique_name(prefix: &str) -> String {
     format!("{prefix}-{run}-{n}")
 }
 
+/// `http://127.0.0.1:PORT` on a port nothing listens on (one just freed):
+/// an endpoint that refuses every connection.
+///
+/// ```no_run
+/// # async fn example() {
+/// let down = test_support::sdk_config(&test_support::unreachable_endpoint()).await;
+/// let tables = aws_sdk_dynamodb::Client::new(&down).list_tables().send().await;
+/// assert!(tables.is_err());
+/// # }
+/// ```
+pub fn unreachable_endpoint() -> String {
+    let freed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port");
+    format!("http://{freed}")
+}
+
 /// The emulator's endpoint: `AWS_ENDPOINT_URL` when set, else one started
 /// for this process.
 ///
