@@ -10,9 +10,9 @@
 //!   refetched on an unknown key at most every 10 s; a failed fetch is
 //!   `ServiceUnavailable`, retried after 1 s; a key of the set it cannot
 //!   read makes its tokens `ServiceUnavailable` and spoils no other key),
-//!   issuer, `token_use`, audience, `exp`/`nbf`. The keys are fetched over TLS trusting the
-//!   system's certificate authorities (or `SSL_CERT_FILE` / `SSL_CERT_DIR`),
-//!   as the SDK's own client does;
+//!   issuer, `token_use`, audience, `exp`/`nbf`. The keys are fetched over
+//!   TLS trusting the system's certificate authorities (or `SSL_CERT_FILE` /
+//!   `SSL_CERT_DIR`), as the SDK's own client does;
 //! - [`Cognito::refresh`] and [`Cognito::sign_out`], which revokes the
 //!   tokens at Cognito (GlobalSignOut);
 //! - one [`AuthError`] whose messages are safe to show a user;
