@@ -93,9 +93,8 @@ mod tests {
 
     #[test]
     fn round_trip_keeps_comments_unknown_keys_and_mode() {
-        let dir = std::env::temp_dir().join(format!("settings-file-{}", rand::random::<u32>()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("settings.sh");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.sh");
         std::fs::write(
             &path,
             "# Project\nAWS_REGION=eu-west-3\n\n# mine\nMY_KEY=kept\nPOOL_ID=\n",
@@ -122,7 +121,7 @@ mod tests {
         assert_eq!(again.get("POOL_ID").as_deref(), Some("eu-west-1_x"));
         assert_eq!(again.get("MY_KEY").as_deref(), Some("kept"));
         assert_eq!(
-            std::fs::read_dir(&dir).unwrap().count(),
+            std::fs::read_dir(dir.path()).unwrap().count(),
             1,
             "no temp file left"
         );

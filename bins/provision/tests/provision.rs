@@ -7,21 +7,20 @@ use std::process::Output;
 use demo_web::settings::parse_settings_file;
 
 struct Workspace {
-    dir: PathBuf,
+    dir: tempfile::TempDir,
     endpoint: String,
 }
 
 impl Workspace {
     async fn new() -> Self {
         let aws = test_support::local_aws().await;
-        let dir = std::env::temp_dir().join(test_support::unique_name("provision"));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = tempfile::tempdir().unwrap();
         let settings = format!(
             "# Project settings\nAWS_REGION=us-east-1\nCOGNITO_REGION=us-east-1\nTABLE_NAME={}\nPOOL_NAME={}\n# mine\nUNKNOWN_KEY=kept\nUSER_NAME=\nACCESS_KEY_ID=\nSECRET_ACCESS_KEY=\nPOOL_ID=\nCLIENT_ID=\n",
             test_support::unique_name("table"),
             test_support::unique_name("pool"),
         );
-        std::fs::write(dir.join("settings.sh"), settings).unwrap();
+        std::fs::write(dir.path().join("settings.sh"), settings).unwrap();
         Self {
             dir,
             endpoint: aws.endpoint,
@@ -29,13 +28,13 @@ impl Workspace {
     }
 
     fn settings_path(&self) -> PathBuf {
-        self.dir.join("settings.sh")
+        self.dir.path().join("settings.sh")
     }
 
     fn run(&self, args: &[&str]) -> Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_provision"))
             .args(args)
-            .current_dir(&self.dir)
+            .current_dir(self.dir.path())
             .env("AWS_ENDPOINT_URL", &self.endpoint)
             .env("AWS_ACCESS_KEY_ID", "admin")
             .env("AWS_SECRET_ACCESS_KEY", "admin")

@@ -447,13 +447,8 @@ mod tests {
         file_text: &str,
         env: &[(&str, &str)],
     ) -> Result<Settings, SettingsError> {
-        let dir = std::env::temp_dir().join(format!(
-            "settings-test-{}-{}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("settings.sh");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("settings.sh");
         std::fs::write(&file, file_text).unwrap();
         let env: HashMap<String, String> = env
             .iter()
