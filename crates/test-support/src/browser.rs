@@ -65,15 +65,8 @@ fn chromedriver() -> &'static str {
 pub struct Browser {
     http: reqwest::Client,
     session: String,
-    _profile: TempDir,
-}
-
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    /// Removed when the browser is dropped, after its window closed.
+    _profile: tempfile::TempDir,
 }
 
 /// Where screenshots go: `target/screenshots/`.
@@ -96,8 +89,10 @@ impl Browser {
     /// ```
     pub async fn new() -> Self {
         let base = chromedriver();
-        let profile = std::env::temp_dir().join(crate::unique_name("chromium-profile"));
-        std::fs::create_dir_all(&profile).expect("a profile directory");
+        let profile = tempfile::Builder::new()
+            .prefix("chromium-profile")
+            .tempdir()
+            .expect("a profile directory");
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()
@@ -116,7 +111,7 @@ impl Browser {
             "--window-size=1000,900",
         ];
         let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-        args.push(format!("--user-data-dir={}", profile.display()));
+        args.push(format!("--user-data-dir={}", profile.path().display()));
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
@@ -137,7 +132,7 @@ impl Browser {
         Self {
             http,
             session,
-            _profile: TempDir(profile),
+            _profile: profile,
         }
     }
 

@@ -3,7 +3,7 @@
 //! HTTP: this is how a test sees the app's TLS clients (the SDK's, the JWKS
 //! fetch) verify a certificate chain, as they must against AWS.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -35,7 +35,7 @@ use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs
 /// ```
 pub struct TlsProxy {
     url: String,
-    ca_file: PathBuf,
+    ca_file: tempfile::NamedTempFile,
     handshakes: Arc<AtomicUsize>,
 }
 
@@ -56,8 +56,12 @@ impl TlsProxy {
             .parse()
             .expect("upstream is http://IP:PORT");
         let (ca_pem, chain, key) = certificates();
-        let ca_file = std::env::temp_dir().join(format!("{}.pem", crate::unique_name("test-ca")));
-        std::fs::write(&ca_file, ca_pem).expect("writing the CA file");
+        let ca_file = tempfile::Builder::new()
+            .prefix("test-ca")
+            .suffix(".pem")
+            .tempfile()
+            .expect("a CA file");
+        std::fs::write(ca_file.path(), ca_pem).expect("writing the CA file");
         let config = ServerConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))
             .with_safe_default_protocol_versions()
             .expect("TLS 1.2 and 1.3")
@@ -103,7 +107,7 @@ impl TlsProxy {
     /// # }
     /// ```
     pub fn ca_file(&self) -> &Path {
-        &self.ca_file
+        self.ca_file.path()
     }
 
     /// How many TLS handshakes have succeeded so far.
@@ -115,13 +119,6 @@ impl TlsProxy {
     /// ```
     pub fn handshakes(&self) -> usize {
         self.handshakes.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for TlsProxy {
-    fn drop(&mut self) {
-        // One file per run would otherwise pile up in the temp directory.
-        let _ = std::fs::remove_file(&self.ca_file);
     }
 }
 
