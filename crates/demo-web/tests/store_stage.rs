@@ -152,6 +152,14 @@ async fn state_changes_need_the_sessions_csrf_token() {
             .status,
         403
     );
+    // Nor does its own token cut short, lengthened, or empty.
+    let own = browser.get(&app.url("/")).await.csrf();
+    for near in [&own[..own.len() - 1], &format!("{own}x"), ""] {
+        let page = browser
+            .post(&app.url("/quicklogin/a"), &[("csrf", near)])
+            .await;
+        assert_eq!(page.status, 403, "{near:?}");
+    }
     assert!(browser.get(&app.url("/")).await.body.contains("Not Logged"));
 }
 
