@@ -47,11 +47,6 @@ fn start(https: &TlsProxy, pool: &DemoPool, trust: bool) -> Result<(String, Proc
     Ok((format!("http://127.0.0.1:{port}"), process))
 }
 
-fn csrf_of(page: &str) -> &str {
-    let start = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
-    page[start..].split('"').next().unwrap()
-}
-
 #[tokio::test]
 async fn every_aws_call_goes_through_tls_and_checks_the_certificate() {
     let aws = test_support::local_aws().await;
@@ -89,7 +84,7 @@ async fn every_aws_call_goes_through_tls_and_checks_the_certificate() {
     // session is written: each over TLS.
     let answer = browser
         .post(format!("{base}/quicklogin/a"))
-        .form(&[("csrf", csrf_of(&home))])
+        .form(&[("csrf", test_support::csrf_of(&home).expect("a CSRF field"))])
         .send()
         .await
         .unwrap();

@@ -5,7 +5,8 @@
 mod common;
 
 use actix_web::cookie::{Cookie, CookieJar, Key};
-use common::{Backend, Client, Instance, csrf_of};
+use common::{Backend, Client, Instance};
+use test_support::csrf_of;
 
 #[tokio::test]
 async fn trace_logs_hold_no_secret() {

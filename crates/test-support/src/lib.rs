@@ -145,6 +145,19 @@ pub fn unreachable_endpoint() -> String {
     format!("http://{freed}")
 }
 
+/// The CSRF token in the demo's page `page` (its forms' hidden `csrf` field).
+///
+/// ```
+/// let page = r#"<form><input type="hidden" name="csrf" value="t0k3n"></form>"#;
+/// assert_eq!(test_support::csrf_of(page), Some("t0k3n"));
+/// assert_eq!(test_support::csrf_of("<p>no form</p>"), None);
+/// ```
+pub fn csrf_of(page: &str) -> Option<&str> {
+    const FIELD: &str = "name=\"csrf\" value=\"";
+    let start = page.find(FIELD)? + FIELD.len();
+    page[start..].split('"').next()
+}
+
 /// The emulator's endpoint: `AWS_ENDPOINT_URL` when set, else one started
 /// for this process.
 ///

@@ -201,7 +201,7 @@ impl Client {
     /// POSTs `path` with the CSRF token of the home page.
     pub async fn post(&self, path: &str) -> Result<(u16, String), String> {
         let (_, home) = self.get("/").await?;
-        let csrf = csrf_of(&home).ok_or("no CSRF token on the home page")?;
+        let csrf = test_support::csrf_of(&home).ok_or("no CSRF token on the home page")?;
         let response = self
             .http
             .post(format!("{}{path}", self.base))
@@ -212,11 +212,6 @@ impl Client {
         let status = response.status().as_u16();
         Ok((status, response.text().await.map_err(|e| e.to_string())?))
     }
-}
-
-pub fn csrf_of(page: &str) -> Option<&str> {
-    let start = page.find("name=\"csrf\" value=\"")? + 19;
-    page[start..].split('"').next()
 }
 
 /// What a load run saw.

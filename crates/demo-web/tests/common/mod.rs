@@ -89,12 +89,9 @@ impl Page {
 
     /// The CSRF token of the page's forms.
     pub fn csrf(&self) -> String {
-        let start = self
-            .body
-            .find("name=\"csrf\" value=\"")
+        test_support::csrf_of(&self.body)
             .expect("a form with a CSRF token")
-            + 19;
-        self.body[start..].split('"').next().unwrap().to_owned()
+            .to_owned()
     }
 }
 
