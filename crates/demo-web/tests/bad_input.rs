@@ -143,5 +143,5 @@ async fn generated_bad_input_never_gets_a_5xx() {
     // Healthy afterwards, and the real session is intact.
     let home = browser.get(&app.url("/")).await;
     assert_eq!(home.status, 200);
-    assert!(home.body.contains("Hello <strong>a</strong>"));
+    home.assert_shows("Hello <strong>a</strong>");
 }

@@ -78,26 +78,16 @@ async fn cognito_login_verifies_tokens_and_never_shows_them() {
     let page = app.log_in(&browser, "a", "aaaaaa").await;
     assert_eq!((page.status, page.location()), (303, Some("/")));
     let home = browser.get(&app.url("/")).await;
-    assert!(
-        home.body.contains("Hello <strong>a</strong>"),
-        "{}",
-        home.body
-    );
+    home.assert_shows("Hello <strong>a</strong>");
     let tokens = stored_tokens(&app, "a").await;
     for token in [
         &tokens.access_token,
         &tokens.id_token,
         tokens.refresh_token.as_ref().unwrap(),
     ] {
-        assert!(
-            !home.body.contains(&token[..20.min(token.len())]),
-            "a token is rendered"
-        );
+        home.assert_lacks(&token[..20.min(token.len())]);
     }
-    assert!(
-        home.body.contains("access_token"),
-        "the footer shows the session's keys"
-    );
+    home.assert_shows("access_token"); // the footer shows the session's keys
 
     let metrics = Browser::new().get(&app.url("/metrics")).await.body;
     assert!(
@@ -110,13 +100,10 @@ async fn cognito_login_verifies_tokens_and_never_shows_them() {
     other
         .submit(&app.url("/"), &app.url("/quicklogin/b"), &[])
         .await;
-    assert!(
-        other
-            .get(&app.url("/restricted"))
-            .await
-            .body
-            .contains("You see some secret things !")
-    );
+    other
+        .get(&app.url("/restricted"))
+        .await
+        .assert_shows("You see some secret things !");
 }
 
 #[tokio::test]
@@ -129,11 +116,7 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_message() {
     let unknown = app.log_in(&browser, "nobody", "aaaaaa").await;
     for page in [&wrong, &unknown] {
         assert_eq!(page.status, 401);
-        assert!(
-            page.body.contains("Incorrect username or password."),
-            "{}",
-            page.body
-        );
+        page.assert_shows("Incorrect username or password.");
     }
     assert!(app.log_in(&browser, "a", "aaaaaa").await.status == 303);
 }
@@ -142,9 +125,8 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_message() {
 async fn a_temporary_password_leads_through_choosing_a_new_one() {
     let (_pool, app, browser) = at_the_new_password_form().await;
     let form = browser.get(&app.url("/new-password")).await;
-    assert!(
-        form.body.contains("Choose a new password") && form.body.contains("<strong>c</strong>")
-    );
+    form.assert_shows("Choose a new password");
+    form.assert_shows("<strong>c</strong>");
     let weak = choose_password(&app, &browser, "ab").await;
     assert_eq!(
         weak.status, 400,
@@ -153,13 +135,10 @@ async fn a_temporary_password_leads_through_choosing_a_new_one() {
     );
     let done = choose_password(&app, &browser, "cccccc").await;
     assert_eq!((done.status, done.location()), (303, Some("/")));
-    assert!(
-        browser
-            .get(&app.url("/"))
-            .await
-            .body
-            .contains("Hello <strong>c</strong>")
-    );
+    browser
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>c</strong>");
     // The new password is the password now.
     let again = Browser::new();
     assert_eq!(app.log_in(&again, "c", "cccccc").await.status, 303);
@@ -194,12 +173,7 @@ async fn an_expired_new_password_challenge_leads_back_to_the_login() {
 
     let page = choose_password(&app, &browser, "cccccc").await;
     assert_eq!(page.status, 401, "{}", page.body);
-    assert!(
-        page.body
-            .contains("<form method=\"post\" action=\"/login\">"),
-        "the login form: {}",
-        page.body
-    );
+    page.assert_shows("<form method=\"post\" action=\"/login\">");
     assert_eq!(
         browser.get(&app.url("/new-password")).await.location(),
         Some("/login"),
@@ -246,20 +220,13 @@ async fn logout_ends_the_users_sessions_in_every_browser() {
     // GlobalSignOut revoked the phone's tokens too: its session ends now,
     // not at its next refresh.
     let page = phone.get(&app.url("/restricted")).await;
-    assert!(
-        page.body.contains("This is a restricted area"),
-        "{}",
-        page.body
-    );
+    page.assert_shows("This is a restricted area");
     assert!(app.logged_in_items("a").await.is_empty());
     // Another user's session is untouched.
-    assert!(
-        other
-            .get(&app.url("/"))
-            .await
-            .body
-            .contains("Hello <strong>b</strong>")
-    );
+    other
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>b</strong>");
 }
 
 #[tokio::test]
@@ -274,7 +241,7 @@ async fn logout_ends_this_session_even_when_the_others_cannot_be_listed() {
     outage.refuse("DynamoDB_20120810.Query");
     let page = laptop.submit(&app.url("/"), &app.url("/logout"), &[]).await;
     assert_eq!(page.status, 303, "{}", page.body);
-    assert!(laptop.get(&app.url("/")).await.body.contains("Not Logged"));
+    laptop.get(&app.url("/")).await.assert_shows("Not Logged");
     // The phone's session is left to end at its next refresh.
     assert_eq!(app.logged_in_items("a").await.len(), 1);
 }
@@ -287,13 +254,10 @@ async fn expiring_tokens_are_refreshed_and_a_failed_refresh_logs_out() {
     let browser = Browser::new();
     app.log_in(&browser, "a", "aaaaaa").await;
     let before = stored_tokens(&app, "a").await;
-    assert!(
-        browser
-            .get(&app.url("/"))
-            .await
-            .body
-            .contains("Hello <strong>a</strong>")
-    );
+    browser
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>a</strong>");
     let after = stored_tokens(&app, "a").await;
     assert_ne!(
         before.access_token, after.access_token,
@@ -309,7 +273,7 @@ async fn expiring_tokens_are_refreshed_and_a_failed_refresh_logs_out() {
         .await
         .unwrap();
     let page = browser.get(&app.url("/")).await;
-    assert!(page.body.contains("Not Logged"), "{}", page.body);
+    page.assert_shows("Not Logged");
     assert!(app.logged_in_items("a").await.is_empty());
 }
 
@@ -337,11 +301,8 @@ async fn a_tampered_token_in_the_session_is_not_a_login() {
         .await
         .unwrap();
     let page = browser.get(&app.url("/restricted")).await;
-    assert!(
-        !page.body.contains("Hello <strong>b</strong>"),
-        "tokens of a do not make b"
-    );
-    assert!(page.body.contains("This is a restricted area"));
+    page.assert_lacks("Hello <strong>b</strong>"); // tokens of a do not make b
+    page.assert_shows("This is a restricted area");
 }
 
 #[tokio::test]
@@ -355,25 +316,13 @@ async fn an_unreachable_cognito_is_said_on_the_login_page() {
     outage.refuse(COGNITO);
     let page = app.log_in(&Browser::new(), "b", "bbbbbb").await;
     assert_eq!(page.status, 503);
-    assert!(
-        page.body
-            .contains("The sign-in service is unavailable, please try again later."),
-        "{}",
-        page.body
-    );
-    assert!(
-        page.body
-            .contains("<form method=\"post\" action=\"/login\">"),
-        "the login page, not a crash"
-    );
+    page.assert_shows("The sign-in service is unavailable, please try again later.");
+    page.assert_shows("<form method=\"post\" action=\"/login\">"); // the login page, not a crash
     // A logged-in user is still served (tokens are verified locally).
-    assert!(
-        browser
-            .get(&app.url("/"))
-            .await
-            .body
-            .contains("Hello <strong>a</strong>")
-    );
+    browser
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>a</strong>");
 }
 
 #[tokio::test]
@@ -394,11 +343,7 @@ async fn a_refresh_due_while_cognito_is_down_or_throttling_waits_while_the_token
         refuse(&outage, COGNITO);
         let page = browser.get(&app.url("/")).await;
         assert_eq!(page.status, 200, "{}", page.body);
-        assert!(
-            page.body.contains("Hello <strong>a</strong>"),
-            "{}",
-            page.body
-        );
+        page.assert_shows("Hello <strong>a</strong>");
         let during = stored_tokens(&app, "a").await;
         assert_eq!(
             during.access_token, before.access_token,
@@ -409,11 +354,7 @@ async fn a_refresh_due_while_cognito_is_down_or_throttling_waits_while_the_token
     // Cognito is back: the next request refreshes.
     outage.stop_refusing();
     let page = browser.get(&app.url("/")).await;
-    assert!(
-        page.body.contains("Hello <strong>a</strong>"),
-        "{}",
-        page.body
-    );
+    page.assert_shows("Hello <strong>a</strong>");
     let after = stored_tokens(&app, "a").await;
     assert_ne!(after.access_token, before.access_token, "refreshed");
 }
@@ -442,9 +383,5 @@ async fn a_failed_key_fetch_never_logs_anyone_out() {
     outage.stop_refusing();
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let page = browser.get(&two.url("/")).await;
-    assert!(
-        page.body.contains("Hello <strong>a</strong>"),
-        "still logged in: {}",
-        page.body
-    );
+    page.assert_shows("Hello <strong>a</strong>"); // still logged in
 }

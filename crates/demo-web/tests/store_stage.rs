@@ -13,22 +13,15 @@ async fn home_is_not_logged_and_counts_views() {
     let browser = Browser::new();
     let first = browser.get(&app.url("/")).await;
     assert_eq!(first.status, 200);
-    assert!(first.body.contains("<h1>Not Logged</h1>"));
-    assert!(
-        first.body.contains("Quick log in as « a »") && first.body.contains("Go to /restricted")
-    );
-    assert!(first.body.contains("Page views: 1"));
-    assert!(first.body.contains(r#"<pre id="cookies">undefined</pre>"#));
+    first.assert_shows("<h1>Not Logged</h1>");
+    first.assert_shows("Quick log in as « a »");
+    first.assert_shows("Go to /restricted");
+    first.assert_shows("Page views: 1");
+    first.assert_shows(r#"<pre id="cookies">undefined</pre>"#);
     let second = browser.get(&app.url("/")).await;
-    assert!(second.body.contains("Page views: 2"), "{}", second.body);
-    assert!(
-        second.body.contains("&quot;views&quot;: 2"),
-        "session data as JSON"
-    );
-    assert!(
-        second.body.contains("&quot;session&quot;"),
-        "request cookies as JSON"
-    );
+    second.assert_shows("Page views: 2");
+    second.assert_shows("&quot;views&quot;: 2"); // the session data as JSON
+    second.assert_shows("&quot;session&quot;"); // the request's cookies as JSON
 }
 
 #[tokio::test]
@@ -43,17 +36,10 @@ async fn login_errors_are_shown_on_the_form() {
     ] {
         let page = app.log_in(&browser, user, password).await;
         assert_eq!(page.status, status, "{user}/{password}");
-        assert!(
-            page.body.contains(message),
-            "{user}/{password}: {}",
-            page.body
-        );
-        assert!(
-            page.body
-                .contains("<form method=\"post\" action=\"/login\">")
-        );
+        page.assert_shows(message);
+        page.assert_shows("<form method=\"post\" action=\"/login\">");
     }
-    assert!(browser.get(&app.url("/")).await.body.contains("Not Logged"));
+    browser.get(&app.url("/")).await.assert_shows("Not Logged");
 }
 
 #[tokio::test]
@@ -62,10 +48,8 @@ async fn login_renews_the_session_id_and_opens_restricted() {
     let browser = Browser::new();
     let restricted = browser.get(&app.url("/restricted")).await;
     assert_eq!(restricted.status, 401);
-    assert!(
-        restricted.body.contains("This is a restricted area")
-            && !restricted.body.contains("secret")
-    );
+    restricted.assert_shows("This is a restricted area");
+    restricted.assert_lacks("secret");
     let before = browser
         .session_cookie(&app)
         .expect("a session before login");
@@ -81,10 +65,10 @@ async fn login_renews_the_session_id_and_opens_restricted() {
     );
 
     let home = browser.get(&app.url("/")).await;
-    assert!(home.body.contains("Hello <strong>a</strong>"));
+    home.assert_shows("Hello <strong>a</strong>");
     let restricted = browser.get(&app.url("/restricted")).await;
     assert_eq!(restricted.status, 200);
-    assert!(restricted.body.contains("You see some secret things !"));
+    restricted.assert_shows("You see some secret things !");
 }
 
 #[tokio::test]
@@ -95,11 +79,7 @@ async fn a_wrong_method_is_405_naming_the_right_one() {
         let page = browser.post(&app.url(path), &[]).await;
         assert_eq!(page.status, 405, "POST {path}");
         assert_eq!(page.headers["allow"], "GET", "POST {path}");
-        assert!(
-            page.body.contains("does not take that kind of request"),
-            "{}",
-            page.body
-        );
+        page.assert_shows("does not take that kind of request");
     }
     let login = browser.http.delete(app.url("/login")).send().await.unwrap();
     assert_eq!(login.status(), 405);
@@ -113,16 +93,13 @@ async fn a_get_never_logs_in_or_out() {
     let browser = Browser::new();
     browser.get(&app.url("/")).await;
     assert_eq!(browser.get(&app.url("/quicklogin/a")).await.status, 405);
-    assert!(browser.get(&app.url("/")).await.body.contains("Not Logged"));
+    browser.get(&app.url("/")).await.assert_shows("Not Logged");
     app.log_in(&browser, "a", "a").await;
     assert_eq!(browser.get(&app.url("/logout")).await.status, 405);
-    assert!(
-        browser
-            .get(&app.url("/"))
-            .await
-            .body
-            .contains("Hello <strong>a</strong>")
-    );
+    browser
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>a</strong>");
 }
 
 #[tokio::test]
@@ -140,7 +117,7 @@ async fn state_changes_need_the_sessions_csrf_token() {
     ] {
         let page = browser.post(&app.url(path), &form).await;
         assert!([400, 403].contains(&page.status), "{path}: {}", page.status);
-        assert!(page.body.contains("<html"), "an error page");
+        page.assert_shows("<html"); // an error page
     }
     // Another browser's token does not work either.
     let other = Browser::new();
@@ -160,7 +137,7 @@ async fn state_changes_need_the_sessions_csrf_token() {
             .await;
         assert_eq!(page.status, 403, "{near:?}");
     }
-    assert!(browser.get(&app.url("/")).await.body.contains("Not Logged"));
+    browser.get(&app.url("/")).await.assert_shows("Not Logged");
 }
 
 #[tokio::test]
@@ -171,13 +148,10 @@ async fn quick_login_and_logout_purge_the_session() {
         .submit(&app.url("/"), &app.url("/quicklogin/b"), &[])
         .await;
     assert_eq!(page.status, 303);
-    assert!(
-        browser
-            .get(&app.url("/"))
-            .await
-            .body
-            .contains("Hello <strong>b</strong>")
-    );
+    browser
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>b</strong>");
     assert_eq!(app.logged_in_items("b").await.len(), 1);
 
     let logout = browser
@@ -189,7 +163,7 @@ async fn quick_login_and_logout_purge_the_session() {
         "cookie removed"
     );
     assert!(app.items().await.is_empty(), "the session item is deleted");
-    assert!(browser.get(&app.url("/")).await.body.contains("Not Logged"));
+    browser.get(&app.url("/")).await.assert_shows("Not Logged");
     assert_eq!(
         browser
             .submit(&app.url("/"), &app.url("/quicklogin/zed"), &[])
@@ -206,15 +180,12 @@ async fn logout_ends_this_browsers_session_only() {
     app.log_in(&laptop, "a", "a").await;
     app.log_in(&phone, "a", "a").await;
     laptop.submit(&app.url("/"), &app.url("/logout"), &[]).await;
-    assert!(laptop.get(&app.url("/")).await.body.contains("Not Logged"));
-    assert!(
-        phone
-            .get(&app.url("/"))
-            .await
-            .body
-            .contains("Hello <strong>a</strong>"),
-        "stage 1 has nothing to revoke elsewhere"
-    );
+    laptop.get(&app.url("/")).await.assert_shows("Not Logged");
+    // Stage 1 has nothing to revoke elsewhere.
+    phone
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>a</strong>");
     assert_eq!(app.logged_in_items("a").await.len(), 1);
 }
 
@@ -256,10 +227,8 @@ async fn the_footer_never_shows_a_cookie_in_full() {
     browser.get(&app.url("/")).await;
     let cookie = browser.session_cookie(&app).unwrap();
     let page = browser.get(&app.url("/")).await;
-    assert!(
-        !page.body.contains(&cookie[..24]),
-        "the HttpOnly cookie is not handed to the page"
-    );
+    // The HttpOnly cookie is not handed to the page.
+    page.assert_lacks(&cookie[..24]);
 }
 
 /// Asserts the headers that keep a page out of frames, caches and MIME
@@ -319,7 +288,7 @@ async fn failures_are_pages_without_internals() {
     let browser = Browser::new();
     let missing = browser.get(&app.url("/no/such/page")).await;
     assert_eq!(missing.status, 404);
-    assert!(missing.body.contains("Not found"));
+    missing.assert_shows("Not found");
     assert_protected(&missing, "the 404 page", false);
 
     let huge = "x".repeat(1024 * 1024);
@@ -330,7 +299,7 @@ async fn failures_are_pages_without_internals() {
         )
         .await;
     assert_eq!(page.status, 413);
-    assert!(page.body.contains("Request too large"));
+    page.assert_shows("Request too large");
     assert_protected(&page, "the 413 page", false);
 
     // A malformed or tampered cookie is a fresh session, not an error.
@@ -349,12 +318,7 @@ async fn failures_are_pages_without_internals() {
     assert_eq!(down.status, 503);
     // Raised inside the session middleware, and protected all the same.
     assert_protected(&down, "the 503 page", false);
-    assert!(
-        down.body
-            .contains("The session store (DynamoDB) cannot be reached"),
-        "{}",
-        down.body
-    );
+    down.assert_shows("The session store (DynamoDB) cannot be reached");
     for leak in [
         "Exception",
         "dynamodb:",
@@ -362,7 +326,7 @@ async fn failures_are_pages_without_internals() {
         "stack",
         "panicked",
     ] {
-        assert!(!down.body.contains(leak), "{leak} in {}", down.body);
+        down.assert_lacks(leak);
     }
 }
 
@@ -391,18 +355,13 @@ async fn dynamodb_going_away_is_a_503_within_the_timeout_then_the_app_recovers()
 
     outage.cut();
     let down = unavailable_within_the_timeout(&browser, &app.url("/")).await;
-    assert!(
-        down.body
-            .contains("The session store (DynamoDB) cannot be reached")
-    );
+    down.assert_shows("The session store (DynamoDB) cannot be reached");
 
     outage.restore().await;
     let back = browser.get(&app.url("/")).await;
     assert_eq!(back.status, 200);
-    assert!(
-        back.body.contains("Hello <strong>a</strong>"),
-        "the login survived the outage"
-    );
+    // The login survived the outage.
+    back.assert_shows("Hello <strong>a</strong>");
 }
 
 #[tokio::test]
@@ -421,17 +380,14 @@ async fn a_throttled_table_is_a_503_and_the_session_survives_it() {
 
     proxy.set_throttling(true);
     let throttled = unavailable_within_the_timeout(&browser, &app.url("/")).await;
-    assert!(throttled.body.contains("Please try again in a moment"));
-    assert!(!throttled.body.contains("Throttling"), "{}", throttled.body);
+    throttled.assert_shows("Please try again in a moment");
+    throttled.assert_lacks("Throttling");
     assert!(proxy.throttled_calls() >= 2, "the SDK retried");
 
     proxy.set_throttling(false);
     let back = browser.get(&app.url("/")).await;
     assert_eq!(back.status, 200);
-    assert!(
-        back.body.contains("Hello <strong>a</strong>"),
-        "still logged in"
-    );
+    back.assert_shows("Hello <strong>a</strong>"); // still logged in
     assert_eq!(
         views(&back.body),
         before + 1,
@@ -485,17 +441,12 @@ async fn the_sessions_page_lists_and_revokes() {
         )
         .await;
     assert_eq!(page.status, 303);
-    assert!(
-        phone.get(&app.url("/")).await.body.contains("Not Logged"),
-        "the phone is logged out"
-    );
-    assert!(
-        laptop
-            .get(&app.url("/"))
-            .await
-            .body
-            .contains("Hello <strong>a</strong>")
-    );
+    // The phone is logged out.
+    phone.get(&app.url("/")).await.assert_shows("Not Logged");
+    laptop
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>a</strong>");
 }
 
 #[tokio::test]
@@ -506,15 +457,11 @@ async fn two_instances_share_logins() {
     one.log_in(&browser, "a", "a").await;
     // Cookies are per host, not per port: the same browser visits the other instance.
     let page = browser.get(&two.url("/restricted")).await;
-    assert!(
-        page.body.contains("You see some secret things !"),
-        "{}",
-        page.body
-    );
+    page.assert_shows("You see some secret things !");
     browser
         .submit(&two.url("/"), &two.url("/logout"), &[])
         .await;
-    assert!(browser.get(&one.url("/")).await.body.contains("Not Logged"));
+    browser.get(&one.url("/")).await.assert_shows("Not Logged");
 }
 
 #[tokio::test]
@@ -556,7 +503,7 @@ async fn a_read_only_request_costs_one_get_item_and_no_write() {
     for _ in 0..5 {
         let json = browser.get(&app.url("/session.json")).await;
         assert_eq!(json.status, 200);
-        assert!(json.body.contains("\"user\":\"a\""), "{}", json.body);
+        json.assert_shows("\"user\":\"a\"");
     }
     let after = scrape.get(&app.url("/metrics")).await.body;
     assert_eq!(ops(&after, "GetItem") - ops(&before, "GetItem"), 5.0);

@@ -87,6 +87,26 @@ impl Page {
         self.headers.get("set-cookie").and_then(|v| v.to_str().ok())
     }
 
+    /// Panics, printing the page, unless it shows `text`.
+    #[track_caller]
+    pub fn assert_shows(&self, text: &str) {
+        assert!(
+            self.body.contains(text),
+            "the page does not show {text:?}:\n{}",
+            self.body
+        );
+    }
+
+    /// Panics, printing the page, if it shows `text`.
+    #[track_caller]
+    pub fn assert_lacks(&self, text: &str) {
+        assert!(
+            !self.body.contains(text),
+            "the page shows {text:?}:\n{}",
+            self.body
+        );
+    }
+
     /// The CSRF token of the page's forms.
     pub fn csrf(&self) -> String {
         test_support::csrf_of(&self.body)
