@@ -47,6 +47,7 @@
 //! # Ok(()) }
 //! ```
 
+mod builder;
 mod calls;
 mod client;
 mod error;
@@ -56,8 +57,9 @@ pub mod srp;
 mod tokens;
 mod verify;
 
+pub use builder::{AuthFlow, CognitoBuilder};
 pub use calls::{CALLS, CallCount};
-pub use client::{AuthFlow, Cognito, CognitoBuilder};
+pub use client::Cognito;
 pub use error::AuthError;
 pub use jsonwebtoken::jwk::JwkSet;
 pub use secret_hash::secret_hash;
