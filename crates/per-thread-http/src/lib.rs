@@ -24,6 +24,8 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 use std::fmt;
 use std::sync::Arc;
 

@@ -92,6 +92,8 @@
 //!
 //! [`SessionStore`]: actix_session::storage::SessionStore
 
+#![warn(missing_docs)]
+
 mod builder;
 pub mod call_time;
 mod error;
