@@ -2,6 +2,16 @@
 //! 3072-bit group, as amazon-cognito-identity-js computes it). The password
 //! never leaves this process: only `SRP_A` and a signature derived from the
 //! shared secret are sent.
+//!
+//! [`Cognito::sign_in`](crate::Cognito::sign_in) runs the whole exchange; the
+//! parts are public for other Cognito clients (see [`SrpClient`]).
+//!
+//! ```
+//! let srp = auth::srp::SrpClient::new();
+//! // SRP_A: a fresh 3072-bit public value for each sign-in.
+//! assert!(srp.public_hex().len() > 700);
+//! assert_ne!(auth::srp::SrpClient::new().public_hex(), srp.public_hex());
+//! ```
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;

@@ -296,6 +296,15 @@ impl DynamoDbSessionStoreBuilder {
 
     /// The store. Makes no call: run [`DynamoDbSessionStore::ensure_table`]
     /// at start-up.
+    ///
+    /// ```
+    /// // No call is made: this runs offline.
+    /// let sdk_config = aws_config::SdkConfig::builder()
+    ///     .behavior_version(aws_config::BehaviorVersion::latest())
+    ///     .build();
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions").build();
+    /// assert_eq!(store.operation_counts().total_calls(), 0);
+    /// ```
     pub fn build(self) -> DynamoDbSessionStore {
         let timeout = self.settings.operation_timeout;
         let client_config = self
@@ -331,6 +340,15 @@ impl DynamoDbSessionStore {
     /// Unless `config` names its own HTTP client, the client keeps one
     /// connection pool per thread ([`per_thread_http::per_thread_pools`]): a
     /// call on one actix worker never waits on another worker's runtime.
+    ///
+    /// ```
+    /// # async fn example() -> Result<(), session_store::StoreError> {
+    /// // Region, credentials and AWS_ENDPOINT_URL from the environment.
+    /// let aws = aws_config::load_from_env().await;
+    /// let store = session_store::DynamoDbSessionStore::builder(&aws, "sessions").build();
+    /// store.ensure_table().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn builder(config: &SdkConfig, table: impl Into<String>) -> DynamoDbSessionStoreBuilder {
         let config = per_thread_http::per_thread_pools(config);
         Self::builder_from_client(aws_sdk_dynamodb::Client::new(&config), table)
@@ -338,6 +356,17 @@ impl DynamoDbSessionStore {
 
     /// A builder for a store on `table` using an existing client (its
     /// timeouts are replaced by the store's operation timeout).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// // A client with settings of your own, e.g. more retries.
+    /// let config = aws_sdk_dynamodb::config::Builder::from(&sdk_config)
+    ///     .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(5))
+    ///     .build();
+    /// let client = aws_sdk_dynamodb::Client::from_conf(config);
+    /// let store = session_store::DynamoDbSessionStore::builder_from_client(client, "sessions").build();
+    /// # }
+    /// ```
     pub fn builder_from_client(
         client: aws_sdk_dynamodb::Client,
         table: impl Into<String>,
