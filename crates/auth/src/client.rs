@@ -2,6 +2,7 @@ use std::collections::HashMap;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
+use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, AuthenticationResultType, ChallengeNameType,
 };
@@ -125,6 +126,33 @@ impl Cognito {
         output.map_err(|e| AuthError::from_sdk(e, with_token))
     }
 
+    /// One RespondToAuthChallenge call for `username` (as the challenge names
+    /// them), with SECRET_HASH when the client has a secret; counted.
+    async fn respond_to_challenge(
+        &self,
+        challenge: ChallengeNameType,
+        username: &str,
+        session: Option<String>,
+        responses: impl IntoIterator<Item = (impl Into<String>, String)>,
+    ) -> Result<SignIn, AuthError> {
+        let mut request = self
+            .client
+            .respond_to_auth_challenge()
+            .client_id(&self.client_id)
+            .challenge_name(challenge)
+            .set_session(session)
+            .challenge_responses("USERNAME", username);
+        for (name, value) in responses {
+            request = request.challenge_responses(name, value);
+        }
+        if let Some(hash) = self.secret_hash(username) {
+            request = request.challenge_responses("SECRET_HASH", hash);
+        }
+        let answer = request.send().await;
+        self.counters.record("RespondToAuthChallenge", &answer);
+        next_step(answer.map_err(|e| AuthError::from_sdk(e, false))?)
+    }
+
     /// Signs `username` in with `password`, by SRP unless configured otherwise.
     ///
     /// ```
@@ -148,12 +176,7 @@ impl Cognito {
                 let output = self
                     .initiate_auth(AuthFlowType::UserPasswordAuth, username, &parameters, false)
                     .await?;
-                next_step(
-                    output.challenge_name,
-                    output.challenge_parameters,
-                    output.session,
-                    output.authentication_result,
-                )
+                next_step(output)
             }
         }
     }
@@ -170,12 +193,7 @@ impl Cognito {
             .initiate_auth(AuthFlowType::UserSrpAuth, username, &parameters, false)
             .await?;
         if output.challenge_name != Some(ChallengeNameType::PasswordVerifier) {
-            return next_step(
-                output.challenge_name,
-                output.challenge_parameters,
-                output.session,
-                output.authentication_result,
-            );
+            return next_step(output);
         }
         let params = output.challenge_parameters.unwrap_or_default();
         let param = |name: &'static str| {
@@ -203,27 +221,21 @@ impl Cognito {
         })
         .await?
         .map_err(|e| AuthError::other(format!("SRP: {e}")))?;
-        let answer = self
-            .client
-            .respond_to_auth_challenge()
-            .client_id(&self.client_id)
-            .challenge_name(ChallengeNameType::PasswordVerifier)
-            .challenge_responses("USERNAME", challenge_username)
-            .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", param("SECRET_BLOCK")?)
-            .challenge_responses("PASSWORD_CLAIM_SIGNATURE", signature)
-            .challenge_responses("TIMESTAMP", now)
-            .set_challenge_responses_secret_hash(self.secret_hash(challenge_username))
-            .set_session(output.session)
-            .send()
-            .await;
-        self.counters.record("RespondToAuthChallenge", &answer);
-        let answer = answer.map_err(|e| AuthError::from_sdk(e, false))?;
-        next_step(
-            answer.challenge_name,
-            answer.challenge_parameters,
-            answer.session,
-            answer.authentication_result,
+        let responses = [
+            (
+                "PASSWORD_CLAIM_SECRET_BLOCK",
+                param("SECRET_BLOCK")?.to_owned(),
+            ),
+            ("PASSWORD_CLAIM_SIGNATURE", signature),
+            ("TIMESTAMP", now),
+        ];
+        self.respond_to_challenge(
+            ChallengeNameType::PasswordVerifier,
+            challenge_username,
+            output.session,
+            responses,
         )
+        .await
     }
 
     /// Answers NEW_PASSWORD_REQUIRED with a new password and the required
@@ -248,27 +260,19 @@ impl Cognito {
         new_password: &str,
         attributes: &[(String, String)],
     ) -> Result<SignIn, AuthError> {
-        let mut request = self
-            .client
-            .respond_to_auth_challenge()
-            .client_id(&self.client_id)
-            .challenge_name(ChallengeNameType::NewPasswordRequired)
-            .session(&challenge.session)
-            .challenge_responses("USERNAME", &challenge.username)
-            .challenge_responses("NEW_PASSWORD", new_password)
-            .set_challenge_responses_secret_hash(self.secret_hash(&challenge.username));
-        for (name, value) in attributes {
-            request = request.challenge_responses(format!("userAttributes.{name}"), value);
-        }
-        let answer = request.send().await;
-        self.counters.record("RespondToAuthChallenge", &answer);
-        let answer = answer.map_err(|e| AuthError::from_sdk(e, false))?;
-        next_step(
-            answer.challenge_name,
-            answer.challenge_parameters,
-            answer.session,
-            answer.authentication_result,
+        let responses = std::iter::once(("NEW_PASSWORD".to_owned(), new_password.to_owned()))
+            .chain(
+                attributes
+                    .iter()
+                    .map(|(name, value)| (format!("userAttributes.{name}"), value.clone())),
+            );
+        self.respond_to_challenge(
+            ChallengeNameType::NewPasswordRequired,
+            &challenge.username,
+            Some(challenge.session.clone()),
+            responses,
         )
+        .await
     }
 
     /// New access and ID tokens from a refresh token. `username` is the
@@ -294,12 +298,7 @@ impl Cognito {
         let output = self
             .initiate_auth(AuthFlowType::RefreshTokenAuth, username, &parameters, true)
             .await?;
-        match next_step(
-            output.challenge_name,
-            output.challenge_parameters,
-            output.session,
-            output.authentication_result,
-        )? {
+        match next_step(output)? {
             SignIn::Tokens(mut tokens) => {
                 // Cognito returns no refresh token here unless it rotates them.
                 tokens.refresh_token = tokens
@@ -373,12 +372,46 @@ where
         .map_err(|e| AuthError::other(format!("SRP computation: {e}")))
 }
 
-fn next_step(
+/// What InitiateAuth and RespondToAuthChallenge answer alike: tokens, or
+/// the next challenge.
+#[derive(Default)]
+struct Answer {
     challenge: Option<ChallengeNameType>,
     parameters: Option<HashMap<String, String>>,
     session: Option<String>,
     result: Option<AuthenticationResultType>,
-) -> Result<SignIn, AuthError> {
+}
+
+impl From<InitiateAuthOutput> for Answer {
+    fn from(output: InitiateAuthOutput) -> Self {
+        Self {
+            challenge: output.challenge_name,
+            parameters: output.challenge_parameters,
+            session: output.session,
+            result: output.authentication_result,
+        }
+    }
+}
+
+impl From<RespondToAuthChallengeOutput> for Answer {
+    fn from(output: RespondToAuthChallengeOutput) -> Self {
+        Self {
+            challenge: output.challenge_name,
+            parameters: output.challenge_parameters,
+            session: output.session,
+            result: output.authentication_result,
+        }
+    }
+}
+
+/// The tokens of an answer, or the challenge it asks to answer next.
+fn next_step(answer: impl Into<Answer>) -> Result<SignIn, AuthError> {
+    let Answer {
+        challenge,
+        parameters,
+        session,
+        result,
+    } = answer.into();
     if let Some(result) = result {
         let missing = |what| AuthError::other(format!("authentication result without {what}"));
         return Ok(SignIn::Tokens(Tokens {
@@ -419,22 +452,6 @@ fn next_step(
     }
 }
 
-/// Adds SECRET_HASH to a challenge answer when the client has a secret.
-trait SecretHashResponse: Sized {
-    fn set_challenge_responses_secret_hash(self, hash: Option<String>) -> Self;
-}
-
-impl SecretHashResponse
-    for aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::builders::RespondToAuthChallengeFluentBuilder
-{
-    fn set_challenge_responses_secret_hash(self, hash: Option<String>) -> Self {
-        match hash {
-            Some(hash) => self.challenge_responses("SECRET_HASH", hash),
-            None => self,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,7 +463,12 @@ mod tests {
             ChallengeNameType::SoftwareTokenMfa,
             ChallengeNameType::MfaSetup,
         ] {
-            let err = next_step(Some(challenge.clone()), None, Some("s".into()), None).unwrap_err();
+            let err = next_step(Answer {
+                challenge: Some(challenge.clone()),
+                session: Some("s".into()),
+                ..Answer::default()
+            })
+            .unwrap_err();
             assert_eq!(
                 err,
                 AuthError::UnsupportedChallenge {
@@ -455,7 +477,7 @@ mod tests {
             );
         }
         assert!(matches!(
-            next_step(None, None, None, None),
+            next_step(Answer::default()),
             Err(AuthError::Other { .. })
         ));
     }
@@ -469,12 +491,12 @@ mod tests {
                 r#"["userAttributes.email"]"#.to_owned(),
             ),
         ]);
-        let step = next_step(
-            Some(ChallengeNameType::NewPasswordRequired),
-            Some(parameters),
-            Some("s".into()),
-            None,
-        );
+        let step = next_step(Answer {
+            challenge: Some(ChallengeNameType::NewPasswordRequired),
+            parameters: Some(parameters),
+            session: Some("s".into()),
+            result: None,
+        });
         let SignIn::NewPasswordRequired(challenge) = step.unwrap() else {
             panic!()
         };
