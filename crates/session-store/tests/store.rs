@@ -43,6 +43,26 @@ fn cause_of(err: &SaveError) -> &StoreError {
         .unwrap_or_else(|| panic!("not a StoreError: {cause}"))
 }
 
+/// Sets `attribute` of the table's one item behind the store's back, as
+/// time or another writer would.
+async fn set_only_item(store: &DynamoDbSessionStore, attribute: &str, value: AttributeValue) {
+    let items = scan(store).await;
+    let [item] = items.as_slice() else {
+        panic!("{} items", items.len())
+    };
+    store
+        .client()
+        .update_item()
+        .table_name(store.table())
+        .key("id", item["id"].clone())
+        .update_expression("SET #a = :v")
+        .expression_attribute_names("#a", attribute)
+        .expression_attribute_values(":v", value)
+        .send()
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn save_then_load_round_trips_in_a_readable_item() {
     let store = store().await;
@@ -80,18 +100,13 @@ async fn load_of_an_unknown_key_is_absent() {
 async fn an_expired_item_still_in_the_table_is_absent() {
     let store = store().await;
     let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
-    let id = scan(&store).await[0]["id"].as_s().unwrap().clone();
     // DynamoDB deletes expired items up to days later (the emulator never).
-    store
-        .client()
-        .update_item()
-        .table_name(store.table())
-        .key("id", AttributeValue::S(id))
-        .update_expression("SET expires = :past")
-        .expression_attribute_values(":past", AttributeValue::N((now() - 1).to_string()))
-        .send()
-        .await
-        .unwrap();
+    set_only_item(
+        &store,
+        "expires",
+        AttributeValue::N((now() - 1).to_string()),
+    )
+    .await;
     assert_eq!(store.load(&key).await.unwrap(), None);
     assert_eq!(scan(&store).await.len(), 1, "the item is still there");
 }
@@ -100,18 +115,7 @@ async fn an_expired_item_still_in_the_table_is_absent() {
 async fn a_malformed_item_is_a_deserialization_error() {
     let store = store().await;
     let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
-    let id = scan(&store).await[0]["id"].as_s().unwrap().clone();
-    store
-        .client()
-        .update_item()
-        .table_name(store.table())
-        .key("id", AttributeValue::S(id))
-        .update_expression("SET #s = :x")
-        .expression_attribute_names("#s", "state")
-        .expression_attribute_values(":x", AttributeValue::N("42".into()))
-        .send()
-        .await
-        .unwrap();
+    set_only_item(&store, "state", AttributeValue::N("42".into())).await;
     match store.load(&key).await {
         Err(LoadError::Deserialization(e)) => assert!(e.to_string().contains("state"), "{e}"),
         other => panic!("expected a deserialization error, got {other:?}"),
