@@ -8,6 +8,8 @@ use serde_json::{Map, Value};
 use session_store::SessionHandle;
 use subtle::ConstantTimeEq;
 
+use crate::errors::AppError;
+
 const USER: &str = "user";
 const VIEWS: &str = "views";
 const TOKENS: &str = "tokens";
@@ -109,12 +111,15 @@ impl AppSession {
         Ok(token)
     }
 
-    /// Whether `given` is this session's CSRF token (constant-time compare).
-    pub fn csrf_matches(&self, given: &str) -> bool {
-        match self.0.get::<String>(CSRF) {
+    /// Refuses a state-changing request whose form does not carry this
+    /// session's CSRF token ([`AppError::Csrf`], a 403). Compared in
+    /// constant time.
+    pub fn check_csrf(&self, given: &str) -> Result<(), AppError> {
+        let matches = match self.0.get::<String>(CSRF) {
             Ok(Some(expected)) => expected.as_bytes().ct_eq(given.as_bytes()).into(),
             _ => false,
-        }
+        };
+        if matches { Ok(()) } else { Err(AppError::Csrf) }
     }
 
     /// The non-secret handle of this session in the store, once stored.

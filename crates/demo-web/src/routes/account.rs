@@ -47,9 +47,7 @@ pub async fn login(
     session: AppSession,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !session.csrf_matches(&form.csrf) {
-        return Err(AppError::Csrf);
-    }
+    session.check_csrf(&form.csrf)?;
     let (username, password) = (form.username.trim(), form.password.as_str());
     if username.is_empty() || password.is_empty() {
         return login_failed(
@@ -72,9 +70,7 @@ pub async fn quick_login(
     username: web::Path<String>,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !session.csrf_matches(&form.csrf) {
-        return Err(AppError::Csrf);
-    }
+    session.check_csrf(&form.csrf)?;
     let password =
         state
             .authenticator
@@ -140,9 +136,7 @@ pub async fn logout(
     session: AppSession,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !session.csrf_matches(&form.csrf) {
-        return Err(AppError::Csrf);
-    }
+    session.check_csrf(&form.csrf)?;
     let scope = state
         .authenticator
         .log_out(session.tokens()?.as_ref())

@@ -67,9 +67,7 @@ pub async fn submit(
     session: AppSession,
     form: web::Form<NewPasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !session.csrf_matches(&form.csrf) {
-        return Err(AppError::Csrf);
-    }
+    session.check_csrf(&form.csrf)?;
     let Some(challenge) = session.challenge()? else {
         return Ok(see_other("/login"));
     };

@@ -82,9 +82,7 @@ pub async fn revoke(
     session: AppSession,
     form: web::Form<RevokeForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !session.csrf_matches(&form.csrf) {
-        return Err(AppError::Csrf);
-    }
+    session.check_csrf(&form.csrf)?;
     let Some(user) = current_user(&state, &session).await? else {
         return Ok(see_other("/login"));
     };
@@ -102,9 +100,7 @@ pub async fn revoke_others(
     session: AppSession,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !session.csrf_matches(&form.csrf) {
-        return Err(AppError::Csrf);
-    }
+    session.check_csrf(&form.csrf)?;
     let Some(user) = current_user(&state, &session).await? else {
         return Ok(see_other("/login"));
     };
