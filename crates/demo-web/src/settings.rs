@@ -132,7 +132,8 @@ pub struct Settings {
     pub cookie_secure: bool,
     /// Session lifetime.
     pub session_ttl: Duration,
-    /// Least time between two expiry extensions of an unchanged session.
+    /// Least time between two expiry extensions of an unchanged session
+    /// (capped by the store at half the session lifetime).
     pub touch_interval: Duration,
     /// Bound on each DynamoDB call.
     pub dynamodb_timeout: Duration,

@@ -489,7 +489,11 @@ async fn concurrent_scrapes_count_each_dynamodb_call_once() {
 
 #[tokio::test]
 async fn a_read_only_request_costs_one_get_item_and_no_write() {
-    let app = spawn_app(settings(Stage::Store).await).await;
+    let mut settings = settings(Stage::Store).await;
+    // Long enough that the touch is skipped for the whole 30 s interval, not
+    // only half of stage 1's 8 s lifetime.
+    settings.session_ttl = std::time::Duration::from_secs(600);
+    let app = spawn_app(settings).await;
     let browser = Browser::new();
     app.log_in(&browser, "a", "a").await;
     let scrape = Browser::new();

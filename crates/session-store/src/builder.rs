@@ -149,7 +149,9 @@ impl DynamoDbSessionStoreBuilder {
     }
 
     /// The least time between two expiry extensions of an unchanged session
-    /// (default 30 s). Under it, `update_ttl` writes nothing.
+    /// (default 30 s). Under it, `update_ttl` writes nothing. It is capped at
+    /// half the session's lifetime: a session of 8 s is extended every 4 s
+    /// while in use, not left to expire between two touches.
     ///
     /// ```
     /// # async fn example(sdk_config: aws_config::SdkConfig) {

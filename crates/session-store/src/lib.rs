@@ -7,7 +7,9 @@
 //!   days later), and [`ensure_table`](DynamoDbSessionStore::ensure_table)
 //!   turns TTL on for you.
 //! - An unchanged session costs one `GetItem` per request: the expiry is
-//!   extended at most once per touch interval, without a second read.
+//!   extended at most once per touch interval (capped at half the session's
+//!   lifetime, so that a session read that often never expires in use),
+//!   without a second read.
 //! - Item ids are hashes of the cookie's key: reading the table does not let
 //!   anyone take a session over (the state itself is stored as is).
 //! - Per-user sessions: list a user's sessions and revoke one or all others

@@ -30,7 +30,9 @@ const SAVE_ATTEMPTS: u32 = 3;
 /// - `update` and `update_ttl` write only while the item exists and has not
 ///   expired: a request racing a logout never brings the session back (its
 ///   change is dropped, and the next request starts a new session).
-/// - `update_ttl` writes at most once per touch interval.
+/// - `update_ttl` writes at most once per touch interval, or per half the
+///   session's lifetime if that is shorter (so that a session in use does not
+///   expire for want of a touch).
 ///
 /// ```
 /// # async fn example(sdk_config: aws_config::SdkConfig) -> anyhow::Result<()> {
@@ -247,6 +249,17 @@ impl DynamoDbSessionStore {
     }
 }
 
+/// How long after its last write `update_ttl` leaves a session's expiry as
+/// it is, in seconds: the touch interval, but at most half the lifetime.
+/// Skipping for a whole lifetime or more would let a session that is read on
+/// every request, but never changed, expire in use; with half, it is extended
+/// while it still has half its lifetime ahead.
+fn touch_window(touch_interval: std::time::Duration, ttl: &CookieDuration) -> i64 {
+    i64::try_from(touch_interval.as_secs())
+        .unwrap_or(i64::MAX)
+        .min(ttl.whole_seconds() / 2)
+}
+
 /// Adds the optional principal attribute to a PutItem.
 trait SetPrincipal {
     fn set_item_principal(self, principal: Option<String>) -> Self;
@@ -376,7 +389,7 @@ impl SessionStore for DynamoDbSessionStore {
         let id = self.id_of(session_key);
         let now = now();
         if let Some(touched) = self.inner.recent.touched(&id)
-            && now.saturating_sub(touched) < settings.touch_interval.as_secs() as i64
+            && now.saturating_sub(touched) < touch_window(settings.touch_interval, ttl)
         {
             return Ok(());
         }
@@ -444,6 +457,24 @@ mod tests {
                 .build();
         store.ensure_table().await.unwrap();
         store
+    }
+
+    #[test]
+    fn the_touch_window_is_at_most_half_the_lifetime() {
+        let interval = std::time::Duration::from_secs(30);
+        assert_eq!(touch_window(interval, &CookieDuration::hours(1)), 30);
+        assert_eq!(touch_window(interval, &CookieDuration::seconds(60)), 30);
+        assert_eq!(touch_window(interval, &CookieDuration::seconds(8)), 4);
+        // A lifetime under 2 s: every request extends it.
+        assert_eq!(touch_window(interval, &CookieDuration::seconds(1)), 0);
+        assert_eq!(
+            touch_window(std::time::Duration::ZERO, &CookieDuration::hours(1)),
+            0
+        );
+        assert_eq!(
+            touch_window(std::time::Duration::MAX, &CookieDuration::seconds(10)),
+            5
+        );
     }
 
     #[tokio::test]

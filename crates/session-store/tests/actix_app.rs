@@ -13,6 +13,7 @@ use actix_web::{App, HttpResponse, test, web};
 use common::{scan, store};
 use session_store::{DynamoDbSessionStore, Operation, SessionHandle};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 use tokio::sync::{Barrier, watch};
 
 async fn login(session: Session, user: web::Path<String>) -> actix_web::Result<HttpResponse> {
@@ -62,6 +63,8 @@ async fn whoami(session: Session) -> actix_web::Result<HttpResponse> {
     Ok(HttpResponse::Ok().body(format!("{user} {handle}")))
 }
 
+const TTL: Ttl = Ttl::seconds(60);
+
 async fn app(
     store: &DynamoDbSessionStore,
 ) -> impl Service<
@@ -69,12 +72,13 @@ async fn app(
     Response = ServiceResponse<impl MessageBody>,
     Error = actix_web::Error,
 > {
-    gated_app(store, web::Data::new(Gate::new(0))).await
+    gated_app(store, web::Data::new(Gate::new(0)), TTL).await
 }
 
 async fn gated_app(
     store: &DynamoDbSessionStore,
     gate: web::Data<Gate>,
+    ttl: Ttl,
 ) -> impl Service<
     actix_http::Request,
     Response = ServiceResponse<impl MessageBody>,
@@ -89,7 +93,7 @@ async fn gated_app(
                     .cookie_secure(false)
                     .session_lifecycle(
                         PersistentSession::default()
-                            .session_ttl(Ttl::seconds(60))
+                            .session_ttl(ttl)
                             .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
                     )
                     .build(),
@@ -219,6 +223,43 @@ async fn a_read_only_request_costs_one_get_item_and_no_write() {
     assert_eq!((spent.calls(Operation::GetItem), spent.writes()), (1, 1));
 }
 
+#[actix_web::test]
+async fn a_session_that_is_only_read_does_not_expire_in_use() {
+    // A lifetime of 4 s, far under the 30 s touch interval: read every half
+    // second for 6 s, the session is there every time.
+    let store = store().await;
+    let app = gated_app(&store, web::Data::new(Gate::new(0)), Ttl::seconds(4)).await;
+    let request = test::TestRequest::post().uri("/login/alice").to_request();
+    let cookie = session_cookie(&test::call_service(&app, request).await).unwrap();
+
+    let before = store.operation_counts();
+    let started = Instant::now();
+    let mut reads = 0;
+    while started.elapsed() < Duration::from_secs(6) {
+        let request = test::TestRequest::get()
+            .uri("/whoami")
+            .cookie(cookie.clone())
+            .to_request();
+        let body = body_text(test::call_service(&app, request).await).await;
+        assert!(
+            body.starts_with("alice "),
+            "logged out after {:?} of reading: {body:?}",
+            started.elapsed()
+        );
+        reads += 1;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // Extended every 2 s or so (half the lifetime), not on every read.
+    let touches = store
+        .operation_counts()
+        .since(&before)
+        .calls(Operation::UpdateItem);
+    assert!(
+        (2..=reads / 2).contains(&touches),
+        "{touches} touches for {reads} reads"
+    );
+}
+
 const WRITERS: usize = 12;
 
 /// Even rounds hold every writer between its change and its write until the
@@ -228,7 +269,7 @@ const WRITERS: usize = 12;
 async fn requests_racing_a_logout_never_bring_the_session_back() {
     let store = store().await;
     let gate = web::Data::new(Gate::new(WRITERS));
-    let app = gated_app(&store, gate.clone()).await;
+    let app = gated_app(&store, gate.clone(), TTL).await;
     let before = store.operation_counts();
     let rounds: u64 = 6;
     for round in 0..rounds {

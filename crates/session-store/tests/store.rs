@@ -240,6 +240,39 @@ async fn update_ttl_writes_at_most_once_per_touch_interval() {
 }
 
 #[tokio::test]
+async fn a_short_lived_session_is_touched_once_half_its_lifetime_has_passed() {
+    // Lifetime 8 s under the default 30 s interval: the touch is due 4 s after
+    // the last write, or a session that is only read would expire in use.
+    let ttl = Ttl::seconds(8);
+    let store = store().await;
+    let key = store.save(state(&[("user", "alice")]), &ttl).await.unwrap();
+    let touch = |age: i64, ttl: Ttl| {
+        let (store, key) = (&store, &key);
+        async move {
+            set_only_item(
+                store,
+                "touched",
+                AttributeValue::N((now() - age).to_string()),
+            )
+            .await;
+            let before = store.operation_counts();
+            store.load(key).await.unwrap().expect("the session");
+            store.update_ttl(key, &ttl).await.unwrap();
+            store.operation_counts().since(&before).writes()
+        }
+    };
+    // Written 2 s ago (a second tick makes it 3): not due.
+    assert_eq!(touch(2, ttl).await, 0);
+    // Written 5 s ago: due, and extended to a whole lifetime from now.
+    assert_eq!(touch(5, ttl).await, 1);
+    let item = &scan(&store).await[0];
+    assert!(number(item, "expires") >= now() + 7, "{item:?}");
+    assert!(number(item, "touched") >= now() - 1, "{item:?}");
+    // Under a lifetime of an hour, 5 s is well within the 30 s interval.
+    assert_eq!(touch(5, Ttl::hours(1)).await, 0);
+}
+
+#[tokio::test]
 async fn delete_is_idempotent() {
     let store = store().await;
     let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
