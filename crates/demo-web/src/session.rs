@@ -57,7 +57,8 @@ impl AppSession {
 
     /// Counts a page view, as the original does on every page: returns the new count.
     pub fn count_view(&self) -> Result<u64, SessionError> {
-        let views = self.0.get::<u64>(VIEWS)?.unwrap_or(0) + 1;
+        // Saturating: the count comes from the table, which others may write.
+        let views = self.0.get::<u64>(VIEWS)?.unwrap_or(0).saturating_add(1);
         self.0.insert(VIEWS, views)?;
         Ok(views)
     }
