@@ -17,14 +17,26 @@ const CSRF: &str = "csrf";
 const CHALLENGE: &str = "challenge";
 
 /// The request's session, with typed accessors.
-pub struct AppSession(Session);
+pub struct AppSession {
+    session: Session,
+    /// The browser says the request comes from a page of this site
+    /// (`Sec-Fetch-Site: same-origin`, a header no page can set).
+    same_origin: bool,
+}
 
 impl FromRequest for AppSession {
     type Error = actix_web::Error;
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(Ok(AppSession(req.get_session())))
+        let same_origin = req
+            .headers()
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"same-origin");
+        std::future::ready(Ok(AppSession {
+            session: req.get_session(),
+            same_origin,
+        }))
     }
 }
 
@@ -42,96 +54,109 @@ pub enum SessionError {
 impl AppSession {
     /// The logged-in user, if any.
     pub fn user(&self) -> Result<Option<String>, SessionError> {
-        Ok(self.0.get(USER)?)
+        Ok(self.session.get(USER)?)
     }
 
     /// Cognito's tokens (stage 2).
     pub fn tokens(&self) -> Result<Option<Tokens>, SessionError> {
-        Ok(self.0.get(TOKENS)?)
+        Ok(self.session.get(TOKENS)?)
     }
 
     /// Replaces the tokens after a refresh.
     pub fn set_tokens(&self, tokens: &Tokens) -> Result<(), SessionError> {
-        Ok(self.0.insert(TOKENS, tokens)?)
+        Ok(self.session.insert(TOKENS, tokens)?)
     }
 
     /// Counts a page view, as the original does on every page: returns the new count.
     pub fn count_view(&self) -> Result<u64, SessionError> {
         // Saturating: the count comes from the table, which others may write.
-        let views = self.0.get::<u64>(VIEWS)?.unwrap_or(0).saturating_add(1);
-        self.0.insert(VIEWS, views)?;
+        let views = self
+            .session
+            .get::<u64>(VIEWS)?
+            .unwrap_or(0)
+            .saturating_add(1);
+        self.session.insert(VIEWS, views)?;
         Ok(views)
     }
 
     /// Page views so far.
     pub fn views(&self) -> Result<u64, SessionError> {
-        Ok(self.0.get(VIEWS)?.unwrap_or(0))
+        Ok(self.session.get(VIEWS)?.unwrap_or(0))
     }
 
     /// Logs `user` in under a new session id (no session fixation).
     pub fn log_in(&self, user: &str, tokens: Option<&Tokens>) -> Result<(), SessionError> {
-        self.0.renew();
+        self.session.renew();
         self.clear_challenge();
-        self.0.insert(USER, user)?;
+        self.session.insert(USER, user)?;
         match tokens {
-            Some(tokens) => self.0.insert(TOKENS, tokens)?,
-            None => _ = self.0.remove(TOKENS),
+            Some(tokens) => self.session.insert(TOKENS, tokens)?,
+            None => _ = self.session.remove(TOKENS),
         }
         // A new CSRF token along with the new id.
-        self.0.insert(CSRF, new_token())?;
+        self.session.insert(CSRF, new_token())?;
         Ok(())
     }
 
     /// Ends the session: the item is deleted and the cookie removed.
     pub fn log_out(&self) {
-        self.0.purge();
+        self.session.purge();
     }
 
     /// Keeps a pending NEW_PASSWORD_REQUIRED challenge (server-side only).
     pub fn set_challenge(&self, challenge: &NewPasswordChallenge) -> Result<(), SessionError> {
-        Ok(self.0.insert(CHALLENGE, challenge)?)
+        Ok(self.session.insert(CHALLENGE, challenge)?)
     }
 
     /// Drops the pending challenge (it can no longer be answered).
     pub fn clear_challenge(&self) {
-        self.0.remove(CHALLENGE);
+        self.session.remove(CHALLENGE);
     }
 
     /// The pending challenge, if any.
     pub fn challenge(&self) -> Result<Option<NewPasswordChallenge>, SessionError> {
-        Ok(self.0.get(CHALLENGE)?)
+        Ok(self.session.get(CHALLENGE)?)
     }
 
     /// The session's CSRF token, created on first use.
     pub fn csrf_token(&self) -> Result<String, SessionError> {
-        if let Some(token) = self.0.get::<String>(CSRF)? {
+        if let Some(token) = self.session.get::<String>(CSRF)? {
             return Ok(token);
         }
         let token = new_token();
-        self.0.insert(CSRF, &token)?;
+        self.session.insert(CSRF, &token)?;
         Ok(token)
     }
 
     /// Refuses a state-changing request whose form does not carry this
     /// session's CSRF token ([`AppError::Csrf`], a 403). Compared in
     /// constant time.
+    ///
+    /// A session without a token is new, typically because the one the
+    /// page was shown in expired while it was open (stage 1's sessions last
+    /// 8 s, less than it takes to type a password). There the browser's
+    /// word that the form is one of this site's pages stands in for the
+    /// token: it holds nothing a forged request could abuse, and a login
+    /// into an attacker's account needs a cross-site request, which the
+    /// browser names as such. Without that word the request is refused.
     pub fn check_csrf(&self, given: &str) -> Result<(), AppError> {
-        let matches = match self.0.get::<String>(CSRF) {
+        let passes = match self.session.get::<String>(CSRF) {
             Ok(Some(expected)) => expected.as_bytes().ct_eq(given.as_bytes()).into(),
-            _ => false,
+            Ok(None) => self.same_origin,
+            Err(_) => false,
         };
-        if matches { Ok(()) } else { Err(AppError::Csrf) }
+        if passes { Ok(()) } else { Err(AppError::Csrf) }
     }
 
     /// The non-secret handle of this session in the store, once stored.
     pub fn handle(&self) -> Option<SessionHandle> {
-        SessionHandle::of(&self.0)
+        SessionHandle::of(&self.session)
     }
 
     /// The session data for the footer, with every token shortened.
     pub fn shown(&self) -> Value {
         let mut shown = Map::new();
-        for (key, raw) in self.0.entries().iter() {
+        for (key, raw) in self.session.entries().iter() {
             let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone()));
             let value = match key.as_str() {
                 TOKENS | CHALLENGE => redact_strings(value),

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::{cognito_settings, settings, spawn_app};
 use demo_web::settings::Stage;
 use test_support::browser::Browser as Chromium;
@@ -51,6 +53,29 @@ async fn stage_1_wrong_password_in_a_browser() {
     window.fill("input[name=password]", "a").await;
     window.click_text("Send").await;
     window.expect_text("h1", "Hello a").await;
+}
+
+#[tokio::test]
+async fn a_page_left_open_past_the_session_lifetime_still_logs_in() {
+    // Stage 1's sessions last 8 s without a request: less than it takes to
+    // read the home page, or to type a name and password. The forms of a
+    // page whose session has expired meanwhile still work.
+    let mut settings = settings(Stage::Store).await;
+    settings.session_ttl = Duration::from_secs(2);
+    let app = spawn_app(settings).await;
+    let window = Chromium::new().await;
+    window.goto(&app.url("/")).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    window.click_text("Quick log in as « a »").await;
+    window.expect_text("h1", "Hello a").await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    window.goto(&app.url("/login")).await;
+    window.expect_text("h1", "Log in").await;
+    window.fill("input[name=username]", "b").await;
+    window.fill("input[name=password]", "b").await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    window.click_text("Send").await;
+    window.expect_text("h1", "Hello b").await;
 }
 
 #[tokio::test]

@@ -141,6 +141,45 @@ async fn state_changes_need_the_sessions_csrf_token() {
 }
 
 #[tokio::test]
+async fn a_form_whose_session_ended_needs_the_browsers_word_that_it_is_ours() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    // A login form left open past the session's lifetime: the browser has
+    // dropped the cookie, and the form's token belongs to no session.
+    let stale = Browser::new().get(&app.url("/login")).await.csrf();
+    let browser = Browser::new();
+    let form = [
+        ("csrf", stale.as_str()),
+        ("username", "a"),
+        ("password", "a"),
+    ];
+    for site in [None, Some("cross-site"), Some("same-site"), Some("none")] {
+        let headers: Vec<_> = site.map(|s| ("sec-fetch-site", s)).into_iter().collect();
+        let page = browser.post_with(&app.url("/login"), &form, &headers).await;
+        assert_eq!(page.status, 403, "Sec-Fetch-Site: {site:?}");
+    }
+    assert!(app.logged_in_items("a").await.is_empty());
+
+    let same_origin = [("sec-fetch-site", "same-origin")];
+    let page = browser
+        .post_with(&app.url("/login"), &form, &same_origin)
+        .await;
+    assert_eq!(page.status, 303);
+    browser
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>a</strong>");
+    // A session that has a token needs it, whatever the browser says.
+    let page = browser
+        .post_with(&app.url("/logout"), &[("csrf", &stale)], &same_origin)
+        .await;
+    assert_eq!(page.status, 403);
+    browser
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>a</strong>");
+}
+
+#[tokio::test]
 async fn quick_login_and_logout_purge_the_session() {
     let app = spawn_app(settings(Stage::Store).await).await;
     let browser = Browser::new();

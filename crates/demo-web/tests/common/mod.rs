@@ -148,7 +148,22 @@ impl Browser {
     }
 
     pub async fn post(&self, url: &str, form: &[(&str, &str)]) -> Page {
-        Self::page(self.http.post(url).form(form).send().await.unwrap()).await
+        self.post_with(url, form, &[]).await
+    }
+
+    /// A POST with extra headers, such as those a browser adds itself.
+    pub async fn post_with(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let request = headers
+            .iter()
+            .fold(self.http.post(url).form(form), |r, (name, value)| {
+                r.header(*name, *value)
+            });
+        Self::page(request.send().await.unwrap()).await
     }
 
     /// The value of the session cookie this browser holds for `app`.
