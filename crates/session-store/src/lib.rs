@@ -22,7 +22,8 @@
 //! # Example
 //!
 //! ```no_run
-//! use actix_session::{Session, SessionMiddleware, config::PersistentSession};
+//! use actix_session::config::{PersistentSession, TtlExtensionPolicy};
+//! use actix_session::{Session, SessionMiddleware};
 //! use actix_web::{App, HttpServer, cookie::{Key, time::Duration}, web};
 //! use session_store::DynamoDbSessionStore;
 //!
@@ -43,7 +44,15 @@
 //!             .wrap(
 //!                 SessionMiddleware::builder(store.clone(), key.clone())
 //!                     .cookie_name("session".into())
-//!                     .session_lifecycle(PersistentSession::default().session_ttl(Duration::hours(1)))
+//!                     .session_lifecycle(
+//!                         PersistentSession::default()
+//!                             .session_ttl(Duration::hours(1))
+//!                             // An hour after the last request, not the last
+//!                             // change (actix-session's default); the store
+//!                             // writes that extension at most once per touch
+//!                             // interval.
+//!                             .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+//!                     )
 //!                     .build(),
 //!             )
 //!             .route("/", web::get().to(index))
