@@ -187,6 +187,32 @@ async fn an_expired_new_password_challenge_leads_back_to_the_login() {
 }
 
 #[tokio::test]
+async fn a_new_password_sent_after_the_session_ended_leads_back_to_the_login() {
+    let (_pool, app, browser) = at_the_new_password_form().await;
+    let csrf = browser.get(&app.url("/new-password")).await.csrf();
+    // The session expires while the user thinks of a password.
+    for item in app.items().await {
+        app.dynamodb
+            .delete_item()
+            .table_name(&app.settings.table_name)
+            .key("id", item["id"].clone())
+            .send()
+            .await
+            .unwrap();
+    }
+    let page = browser
+        .post_with(
+            &app.url("/new-password"),
+            &[("csrf", &csrf), ("password", "cccccc")],
+            &[("sec-fetch-site", "same-origin")],
+        )
+        .await;
+    assert_eq!(page.status, 401, "{}", page.body);
+    page.assert_shows("<form method=\"post\" action=\"/login\">");
+    page.assert_shows("Please sign in again.");
+}
+
+#[tokio::test]
 async fn logout_signs_out_at_cognito() {
     let pool = pool_with_demo_users().await;
     let app = app_with(&pool, |_| {}).await;

@@ -69,7 +69,16 @@ pub async fn submit(
 ) -> Result<HttpResponse, AppError> {
     session.check_csrf(&form.csrf)?;
     let Some(challenge) = session.challenge()? else {
-        return Ok(see_other("/login"));
+        // The session ended while the form was open (or the challenge was
+        // answered already): the password typed cannot be used.
+        return login_failed(
+            &state,
+            &req,
+            &session,
+            "",
+            "This sign-in has ended before the new password was sent. Please sign in again.",
+            StatusCode::UNAUTHORIZED,
+        );
     };
     if form.password.is_empty() {
         return page(
