@@ -27,6 +27,41 @@ struct Case {
     cookie: Cookie,
     body: Vec<u8>,
     form: bool,
+    /// `Sec-Fetch-Site: same-origin`, which lets a form of a session that
+    /// has no CSRF token past the check: the handlers get the bad input.
+    same_origin: bool,
+}
+
+fn cookie() -> impl Strategy<Value = Cookie> {
+    prop_oneof![
+        Just(Cookie::None),
+        "[ -~&&[^;]]{0,200}".prop_map(Cookie::Garbage),
+        (0usize..200, prop::char::range('!', '~'))
+            .prop_map(|(position, with)| Cookie::Tampered { position, with }),
+        (0usize..120).prop_map(Cookie::Truncated),
+        (4usize..40).prop_map(|kb| Cookie::Oversized(kb * 1024)),
+    ]
+}
+
+/// Form bodies that parse, with odd values.
+fn form_body() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "csrf=x&username=%ff%fe&password=%c3%28",
+            "username=a&password=a",
+            "csrf&&&==&",
+            "csrf=x&username=a&password=a",
+            "csrf=x&username=a%00b&password=%00",
+            "csrf=x&username=%E2%80%AE%F0%9F%A6%80&password=%20",
+            "csrf=x&handle=..%2f..&password=",
+            "csrf=x&handle=0123456789abcdef&csrf=y",
+        ])
+        .prop_map(|body| body.as_bytes().to_vec()),
+        // Long, but under the 16 KiB form limit.
+        (1usize..15).prop_map(
+            |kb| format!("csrf=x&password=a&username={}", "u".repeat(kb * 1000)).into_bytes()
+        ),
+    ]
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -43,39 +78,53 @@ fn case() -> impl Strategy<Value = Case> {
         1 => "/[a-z0-9%._~-]{0,64}",
         1 => (1usize..6).prop_map(|n| format!("/{}", "a".repeat(n * 1500))),
     ];
-    let cookie = prop_oneof![
-        Just(Cookie::None),
-        "[ -~&&[^;]]{0,200}".prop_map(Cookie::Garbage),
-        (0usize..200, prop::char::range('!', '~'))
-            .prop_map(|(position, with)| Cookie::Tampered { position, with }),
-        (0usize..120).prop_map(Cookie::Truncated),
-        (4usize..40).prop_map(|kb| Cookie::Oversized(kb * 1024)),
-    ];
     let body = prop_oneof![
         Just(Vec::new()),
         prop::collection::vec(any::<u8>(), 0..512),
-        (0usize..3).prop_map(|i| [
-            "csrf=x&username=%ff%fe&password=%c3%28",
-            "username=a&password=a",
-            "csrf&&&==&"
-        ][i]
-            .as_bytes()
-            .to_vec()),
+        form_body(),
         (1usize..200).prop_map(|kb| format!(
             "csrf=x&username={}&password=a",
             "u".repeat(kb * 1024)
         )
         .into_bytes()),
     ];
-    (method, path, cookie, body, any::<bool>()).prop_map(|(method, path, cookie, body, form)| {
-        Case {
+    let anything = (method, path, cookie(), body, any::<bool>(), any::<bool>()).prop_map(
+        |(method, path, cookie, body, form, same_origin)| Case {
             method,
             path,
             cookie,
             body,
             form,
-        }
-    })
+            same_origin,
+        },
+    );
+    // A form posted to a form's route: from a page of the site whose session
+    // has no token (same origin, no or a broken cookie), it passes the CSRF
+    // check and the handler gets the odd values.
+    let form_post = (
+        prop::sample::select(vec![
+            "/login",
+            "/logout",
+            "/quicklogin/a",
+            "/quicklogin/b",
+            "/quicklogin/%00",
+            "/sessions/revoke",
+            "/sessions/revoke-others",
+            "/new-password",
+        ]),
+        cookie(),
+        form_body(),
+        any::<bool>(),
+    )
+        .prop_map(|(path, cookie, body, same_origin)| Case {
+            method: "POST",
+            path: path.to_owned(),
+            cookie,
+            body,
+            form: true,
+            same_origin,
+        });
+    prop_oneof![2 => anything, 1 => form_post]
 }
 
 fn cookie_header(cookie: &Cookie, real: &str) -> Option<String> {
@@ -120,6 +169,9 @@ async fn generated_bad_input_never_gets_a_5xx() {
             .body(case.body.clone());
         if case.form {
             request = request.header("content-type", "application/x-www-form-urlencoded");
+        }
+        if case.same_origin {
+            request = request.header("sec-fetch-site", "same-origin");
         }
         if let Some(cookie) = cookie_header(&case.cookie, &real) {
             request = request.header("cookie", cookie);
