@@ -249,14 +249,16 @@ async fn a_session_that_is_only_read_does_not_expire_in_use() {
         reads += 1;
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    // Extended every 2 s or so (half the lifetime), not on every read.
+    // Extended once per 2 s at most (half the lifetime), not on every read.
     let touches = store
         .operation_counts()
         .since(&before)
         .calls(Operation::UpdateItem);
+    let most = started.elapsed().as_secs() / 2 + 1;
     assert!(
-        (2..=reads / 2).contains(&touches),
-        "{touches} touches for {reads} reads"
+        (2..=most).contains(&touches) && touches < reads,
+        "{touches} touches for {reads} reads in {:?}",
+        started.elapsed()
     );
 }
 
