@@ -263,11 +263,17 @@ async fn a_short_lived_session_is_touched_once_half_its_lifetime_has_passed() {
     };
     // Written a second ago: not due (for 3 s more).
     assert_eq!(touch(1, ttl).await, 0);
-    // Written 5 s ago: due, and extended to a whole lifetime from now.
+    // Written 5 s ago, so 3 s left: due, and extended to a whole lifetime.
+    set_only_item(
+        &store,
+        "expires",
+        AttributeValue::N((now() + 3).to_string()),
+    )
+    .await;
     assert_eq!(touch(5, ttl).await, 1);
     let item = &scan(&store).await[0];
-    assert!(number(item, "expires") >= now() + 7, "{item:?}");
-    assert!(number(item, "touched") >= now() - 1, "{item:?}");
+    assert!(number(item, "expires") >= now() + 5, "{item:?}");
+    assert!(number(item, "touched") >= now() - 3, "{item:?}");
     // Under a lifetime of an hour, 5 s is well within the 30 s interval.
     assert_eq!(touch(5, Ttl::hours(1)).await, 0);
 }
