@@ -4,7 +4,8 @@ use anyhow::Context;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
     AliasAttributeType, AttributeType, ExplicitAuthFlowsType, MessageActionType,
-    PasswordPolicyType, PreventUserExistenceErrorTypes, UserPoolPolicyType, VerifiedAttributeType,
+    PasswordPolicyType, PreventUserExistenceErrorTypes, UserPoolPolicyType,
+    UsernameConfigurationType, VerifiedAttributeType,
 };
 
 use crate::{DEMO_USERS, Provisioner, failed, is_not_found};
@@ -75,6 +76,13 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
                 .pool_name(&name)
                 .alias_attributes(AliasAttributeType::Email)
                 .auto_verified_attributes(VerifiedAttributeType::Email)
+                // AWS's advice, not its default (which the seed kept): `A` and
+                // `A@a.com` sign in as `a`. It cannot be changed later.
+                .username_configuration(
+                    UsernameConfigurationType::builder()
+                        .case_sensitive(false)
+                        .build()?,
+                )
                 .policies(
                     UserPoolPolicyType::builder()
                         .password_policy(

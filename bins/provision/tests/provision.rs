@@ -128,6 +128,21 @@ async fn all_twice_gives_the_same_ids_and_one_pool() {
         1
     );
 
+    let pool = idp
+        .describe_user_pool()
+        .user_pool_id(ws.value("POOL_ID"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        pool.user_pool()
+            .unwrap()
+            .username_configuration()
+            .map(|c| c.case_sensitive()),
+        Some(false),
+        "`A` and `A@a.com` sign in as `a` (the emulator keeps the setting, Cognito applies it)"
+    );
+
     let client = idp
         .describe_user_pool_client()
         .user_pool_id(ws.value("POOL_ID"))
