@@ -38,6 +38,8 @@ async fn login_errors_are_shown_on_the_form() {
         assert_eq!(page.status, status, "{user}/{password}");
         page.assert_shows(message);
         page.assert_shows("<form method=\"post\" action=\"/login\">");
+        // Phone keyboards capitalize a field's first letter: "A" is not user a.
+        page.assert_shows("autocapitalize=\"none\"");
     }
     browser.get(&app.url("/")).await.assert_shows("Not Logged");
 }
