@@ -474,6 +474,7 @@ async fn the_sessions_page_lists_and_revokes() {
         listing.body
     );
     assert_eq!(listing.body.matches("(this one)").count(), 1);
+    listing.assert_shows("Revoke all other sessions");
     let page = laptop
         .submit(
             &app.url("/sessions"),
@@ -488,6 +489,10 @@ async fn the_sessions_page_lists_and_revokes() {
         .get(&app.url("/"))
         .await
         .assert_shows("Hello <strong>a</strong>");
+    // Only this one is left: nothing else to revoke.
+    let alone = laptop.get(&app.url("/sessions")).await;
+    assert_eq!(alone.body.matches("<tr").count(), 2, "{}", alone.body);
+    alone.assert_lacks("Revoke all other sessions");
 }
 
 #[tokio::test]
