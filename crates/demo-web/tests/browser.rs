@@ -93,6 +93,42 @@ async fn two_browser_profiles_have_two_sessions() {
 }
 
 #[tokio::test]
+async fn every_page_fits_a_phone_screen() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let (phone, laptop) = (Chromium::new().await, Chromium::new().await);
+    phone.resize(390, 844).await;
+    // How far the page is wider than the window: the whole page would scroll sideways.
+    let overflow = async |page: &str| {
+        phone
+            .script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            .await
+            .as_i64()
+            .unwrap_or_else(|| panic!("{page}: a width"))
+    };
+    phone.goto(&app.url("/login")).await;
+    phone.expect_text("h1", "Log in").await;
+    assert_eq!(overflow("/login").await, 0, "/login");
+    laptop.goto(&app.url("/")).await;
+    laptop.click_text("Quick log in as « a »").await;
+    laptop.expect_text("h1", "Hello a").await;
+    phone.goto(&app.url("/")).await;
+    phone.click_text("Quick log in as « a »").await;
+    phone.expect_text("h1", "Hello a").await;
+    assert_eq!(overflow("/").await, 0, "/");
+    phone.click_text("My sessions").await;
+    phone.expect_text("h1", "Sessions of a").await;
+    assert_eq!(
+        phone
+            .script("return document.querySelectorAll('tbody tr').length")
+            .await,
+        2,
+        "the phone's session and the laptop's"
+    );
+    phone.screenshot("stage1-7-sessions-on-a-phone").await;
+    assert_eq!(overflow("/sessions").await, 0, "/sessions");
+}
+
+#[tokio::test]
 async fn stage_2_walk_in_a_browser() {
     let pool = DemoPool::create(&test_support::local_aws().await).await;
     pool.confirmed_user("a", "aaaaaa").await;

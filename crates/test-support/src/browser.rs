@@ -328,6 +328,39 @@ impl Browser {
             .to_owned()
     }
 
+    /// Resizes the window to `width` × `height` CSS pixels (e.g. a phone's 390 × 844).
+    ///
+    /// ```
+    /// # async fn example(browser: test_support::browser::Browser) {
+    /// browser.resize(390, 844).await;
+    /// # }
+    /// ```
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        )
+        .await;
+    }
+
+    /// Runs `script` (a function body) in the page and returns what it returns.
+    ///
+    /// ```
+    /// # async fn example(browser: test_support::browser::Browser) {
+    /// let title = browser.script("return document.title").await;
+    /// assert!(title.as_str().is_some());
+    /// # }
+    /// ```
+    pub async fn script(&self, script: &str) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+        .await
+    }
+
     /// Saves a PNG of the window as `target/screenshots/<name>.png` and returns its path.
     ///
     /// ```
