@@ -114,6 +114,8 @@ impl DynamoDbSessionStoreBuilder {
     }
 
     /// A prefix for item ids, to share a table between apps (default none).
+    /// Each app lists and revokes only its own sessions, whatever its users
+    /// are named.
     ///
     /// ```
     /// # async fn example(sdk_config: aws_config::SdkConfig) {

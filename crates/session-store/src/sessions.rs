@@ -137,6 +137,8 @@ fn time(seconds: i64) -> SystemTime {
 impl DynamoDbSessionStore {
     /// The live sessions of `principal` (the value of the principal field,
     /// e.g. a user name), oldest first. One Query on the principal index.
+    /// Only this store's: in a table shared under other key prefixes,
+    /// another app's sessions of a user of the same name are left out.
     ///
     /// ```no_run
     /// # async fn example(store: session_store::DynamoDbSessionStore) -> Result<(), session_store::StoreError> {
@@ -174,7 +176,7 @@ impl DynamoDbSessionStore {
             let page =
                 result.map_err(|e| StoreError::dynamodb("dynamodb:Query", &settings.table, e))?;
             for raw in page.items() {
-                sessions.push(self.session_info(raw)?);
+                sessions.extend(self.session_info(raw)?);
             }
             // A page holds 1 MB of index entries: one page is the norm.
             match page.last_evaluated_key {
@@ -186,10 +188,13 @@ impl DynamoDbSessionStore {
         Ok(sessions)
     }
 
+    /// The session of an index entry; `None` for another app's, in a table
+    /// shared under other key prefixes (the index holds every app's
+    /// principals, and theirs may be named alike).
     fn session_info(
         &self,
         raw: &HashMap<String, AttributeValue>,
-    ) -> Result<SessionInfo, StoreError> {
+    ) -> Result<Option<SessionInfo>, StoreError> {
         let settings = self.settings();
         let id = match raw.get(&settings.key_attribute) {
             Some(AttributeValue::S(id)) => id,
@@ -200,14 +205,21 @@ impl DynamoDbSessionStore {
                 )));
             }
         };
-        let hash = id.strip_prefix(settings.key_prefix.as_str()).unwrap_or(id);
+        // Ours: our prefix, then a 64-digit hash. Another app's id, its own
+        // prefix then a hash, has that shape only if its prefix is ours.
+        let Some(handle) = id
+            .strip_prefix(settings.key_prefix.as_str())
+            .and_then(|hash| hash.parse::<SessionHandle>().ok())
+        else {
+            return Ok(None);
+        };
         let number = |name| item::number(raw, name).map(Option::unwrap_or_default);
-        Ok(SessionInfo {
-            handle: SessionHandle::from_hash(hash.to_owned()),
+        Ok(Some(SessionInfo {
+            handle,
             created: time(number(CREATED)?),
             last_touched: time(number(TOUCHED)?),
             expires: time(number(EXPIRES)?),
-        })
+        }))
     }
 
     /// Ends the session `handle` if it belongs to `principal`; `false` when

@@ -396,6 +396,56 @@ async fn key_prefix_and_attribute_are_honoured() {
 }
 
 #[tokio::test]
+async fn apps_sharing_a_table_list_and_revoke_only_their_own_sessions() {
+    // Three apps on one table, each with a user named alice: two with a
+    // prefix, one without.
+    let shop = store_with(|b| b.key_prefix("shop#")).await;
+    let aws = test_support::local_aws().await;
+    let on_the_same_table = |prefix: &str| {
+        DynamoDbSessionStore::builder(&aws.config, shop.table())
+            .key_prefix(prefix)
+            .build()
+    };
+    let (admin, plain) = (on_the_same_table("admin#"), on_the_same_table(""));
+    let alice = state(&[("user", "alice")]);
+    let shop_keys = [
+        shop.save(alice.clone(), &TTL).await.unwrap(),
+        shop.save(alice.clone(), &TTL).await.unwrap(),
+    ];
+    let admin_key = admin.save(alice.clone(), &TTL).await.unwrap();
+    let plain_key = plain.save(alice.clone(), &TTL).await.unwrap();
+
+    for (app, store, key, count) in [
+        ("shop", &shop, &shop_keys[0], 2),
+        ("admin", &admin, &admin_key, 1),
+        ("plain", &plain, &plain_key, 1),
+    ] {
+        let listed = store.list_sessions("alice").await.unwrap();
+        assert_eq!(listed.len(), count, "{app}: {listed:?}");
+        let own = handle_of(store, key).await;
+        assert!(listed.iter().any(|s| s.handle == own));
+        // Every listed handle is a real one, that revocation can take.
+        for s in &listed {
+            assert_eq!(
+                s.handle.to_string().parse::<SessionHandle>().ok(),
+                Some(s.handle.clone())
+            );
+        }
+    }
+
+    // "Log out everywhere else" in the shop ends the shop's other session only.
+    let current = handle_of(&shop, &shop_keys[0]).await;
+    assert_eq!(
+        shop.revoke_other_sessions("alice", &current).await.unwrap(),
+        1
+    );
+    assert!(shop.load(&shop_keys[0]).await.unwrap().is_some());
+    assert_eq!(shop.load(&shop_keys[1]).await.unwrap(), None);
+    assert!(admin.load(&admin_key).await.unwrap().is_some());
+    assert!(plain.load(&plain_key).await.unwrap().is_some());
+}
+
+#[tokio::test]
 async fn a_table_keyed_otherwise_is_named_at_start_up() {
     // A table made by another tool (another session library), with its own key.
     let sid_table = store_with(|b| b.key_attribute("sid")).await;
