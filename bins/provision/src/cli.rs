@@ -10,6 +10,20 @@ use crate::{Provisioner, cognito, iam, table};
 
 const USAGE: &str =
     "usage: provision [--settings FILE] [--yes] iam-user|table|cognito|all|status|teardown";
+const HELP: &str = "
+  iam-user  the IAM user the demo runs as: its access key and a policy allowing only
+            the session store's DynamoDB actions on the table
+  table     the session table, with TTL on `expires`
+  cognito   the user pool, its app client, and users a / aaaaaa and b / bbbbbb
+  all       the three above (running it again changes nothing)
+  status    what exists of what the settings name
+  teardown  deletes all of it (asks first)
+
+  --settings FILE  the settings to read, and to write the new ids and the access key
+                   into (default ./settings.sh)
+  -y, --yes        teardown without asking
+  -h, --help       this text
+";
 const SAMPLE: &str = include_str!("../../../settings.sample.sh");
 
 /// A parsed command line.
@@ -22,7 +36,7 @@ const SAMPLE: &str = include_str!("../../../settings.sample.sh");
 /// ```
 #[derive(Debug, PartialEq, Eq)]
 pub struct Command {
-    /// The subcommand.
+    /// The subcommand (`help` for `--help`).
     pub subcommand: String,
     /// The settings file (default `./settings.sh`).
     pub settings: PathBuf,
@@ -49,6 +63,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Command> 
                 None => bail!("--settings needs a file\n{USAGE}"),
             },
             "--yes" | "-y" => yes = true,
+            // Shown whatever else the command line holds.
+            "--help" | "-h" | "help" => {
+                return Ok(Command {
+                    subcommand: "help".to_owned(),
+                    settings,
+                    yes,
+                });
+            }
             "iam-user" | "table" | "cognito" | "all" | "status" | "teardown"
                 if subcommand.is_none() =>
             {
@@ -77,6 +99,12 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Command> 
 /// # Ok(()) }
 /// ```
 pub async fn run(command: Command) -> anyhow::Result<()> {
+    if command.subcommand == "help" {
+        println!(
+            "provision: creates, inspects and deletes what the demo needs on AWS.\n\n{USAGE}\n{HELP}"
+        );
+        return Ok(());
+    }
     let settings = SettingsFile::load(&command.settings, Some(SAMPLE))?;
     let mut p = Provisioner::new(settings).await?;
     match command.subcommand.as_str() {
@@ -137,5 +165,17 @@ mod tests {
         assert!(parse(args(&[])).is_err());
         assert!(parse(args(&["all", "table"])).is_err());
         assert!(parse(args(&["--settings"])).is_err());
+    }
+
+    #[test]
+    fn help_wins_over_everything_else() {
+        for line in [
+            &["--help"][..],
+            &["-h"],
+            &["help"],
+            &["teardown", "--yes", "-h"],
+        ] {
+            assert_eq!(parse(args(line)).unwrap().subcommand, "help", "{line:?}");
+        }
     }
 }

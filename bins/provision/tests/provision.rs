@@ -302,3 +302,22 @@ async fn an_unreachable_endpoint_is_a_one_line_error() {
     );
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
 }
+
+#[tokio::test]
+async fn help_lists_the_subcommands_and_a_wrong_one_gets_the_usage() {
+    let ws = Workspace::new().await;
+    let help = ws.ok(&["--help"]);
+    for subcommand in ["iam-user", "table", "cognito", "all", "status", "teardown"] {
+        assert!(
+            help.contains(&format!("\n  {subcommand} ")),
+            "{subcommand}: {help}"
+        );
+    }
+    let wrong = ws.run(&["everything"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        stderr.contains("\"everything\"") && stderr.contains("usage: provision"),
+        "{stderr}"
+    );
+}

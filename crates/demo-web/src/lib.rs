@@ -35,7 +35,8 @@ pub use startup::Application;
 
 /// The whole `main` of a stage binary: settings from the command line and
 /// environment, then serve. A start-up failure is one line naming what
-/// failed, and exit code 1.
+/// failed, and exit code 1 (2 for an argument not understood; `--help`
+/// prints the usage and exits with 0).
 ///
 /// ```no_run
 /// // The whole of a stage binary.
@@ -53,6 +54,14 @@ async fn serve(stage: Stage) -> std::process::ExitCode {
     logging::init();
     let settings = match Settings::from_args(stage, std::env::args().skip(1)) {
         Ok(settings) => settings,
+        Err(settings::SettingsError::Help(help)) => {
+            print!("{help}");
+            return std::process::ExitCode::SUCCESS;
+        }
+        Err(err @ settings::SettingsError::Usage(_)) => {
+            eprintln!("error: {err}");
+            return std::process::ExitCode::from(2);
+        }
         Err(err) => {
             eprintln!("error: {err}");
             return std::process::ExitCode::FAILURE;

@@ -35,6 +35,46 @@ impl Stage {
         }
     }
 
+    /// The stage's binary.
+    ///
+    /// ```
+    /// assert_eq!(demo_web::Stage::Store.program(), "with-dynamodb-store");
+    /// ```
+    pub fn program(self) -> &'static str {
+        match self {
+            Stage::Store => "with-dynamodb-store",
+            Stage::Cognito => "with-dynamodb-cognito",
+        }
+    }
+
+    /// What `--help` prints.
+    ///
+    /// ```
+    /// let help = demo_web::Stage::Cognito.help();
+    /// assert!(help.contains("usage: with-dynamodb-cognito [--settings FILE] [--port PORT]"));
+    /// ```
+    pub fn help(self) -> String {
+        let what = match self {
+            Stage::Store => {
+                "stage 1 of the demo: sessions in DynamoDB, local users a / a and b / b"
+            }
+            Stage::Cognito => {
+                "stage 2 of the demo: sessions in DynamoDB, users in a Cognito user pool"
+            }
+        };
+        const OPTIONS: &str = "
+  --settings FILE  KEY=VALUE settings (default ./settings.sh; see settings.sample.sh);
+                   environment variables of the same names override them
+  --port PORT      the port to listen on (overrides PORT)
+  -h, --help       this text
+";
+        format!("{}: {what}.\n\n{}\n{OPTIONS}", self.program(), self.usage())
+    }
+
+    fn usage(self) -> String {
+        format!("usage: {} [--settings FILE] [--port PORT]", self.program())
+    }
+
     fn required_keys(self) -> &'static [&'static str] {
         match self {
             Stage::Store => &["AWS_REGION", "TABLE_NAME"],
@@ -195,9 +235,13 @@ pub enum SettingsError {
         /// Why.
         source: std::io::Error,
     },
-    /// A command-line argument that is not understood.
-    #[error("{0}\nusage: [--settings FILE] [--port PORT]")]
+    /// A command-line argument that is not understood (the text ends with
+    /// the usage line).
+    #[error("{0}")]
     Usage(String),
+    /// `--help` or `-h`: not a failure; the text is the help to print.
+    #[error("{0}")]
+    Help(String),
 }
 
 /// Parses `KEY=VALUE` lines: comments, blank lines and `export ` prefixes are
@@ -282,11 +326,15 @@ impl Source {
 impl Settings {
     /// Settings from the command line (`--settings FILE`, default
     /// `./settings.sh`; `--port PORT`), the file and the process environment.
+    /// `--help` is [`SettingsError::Help`].
     ///
     /// ```
     /// use demo_web::{Settings, Stage, settings::SettingsError};
     /// let err = Settings::from_args(Stage::Store, ["--verbose".to_owned()]).unwrap_err();
     /// assert!(matches!(err, SettingsError::Usage(_)), "{err}");
+    /// assert!(err.to_string().ends_with("usage: with-dynamodb-store [--settings FILE] [--port PORT]"));
+    /// let help = Settings::from_args(Stage::Store, ["--help".to_owned()]).unwrap_err();
+    /// assert!(matches!(help, SettingsError::Help(_)));
     /// ```
     pub fn from_args(
         stage: Stage,
@@ -296,14 +344,17 @@ impl Settings {
         let mut port = None;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
+            let usage =
+                |problem: String| SettingsError::Usage(format!("{problem}\n{}", stage.usage()));
             let mut value = |name: &str| {
                 args.next()
-                    .ok_or_else(|| SettingsError::Usage(format!("{name} needs a value")))
+                    .ok_or_else(|| usage(format!("{name} needs a value")))
             };
             match arg.as_str() {
                 "--settings" => file = PathBuf::from(value("--settings")?),
                 "--port" => port = Some(value("--port")?),
-                other => return Err(SettingsError::Usage(format!("unknown argument {other:?}"))),
+                "--help" | "-h" => return Err(SettingsError::Help(stage.help())),
+                other => return Err(usage(format!("unknown argument {other:?}"))),
             }
         }
         let mut settings = Self::load(stage, &file, |key| std::env::var(key).ok())?;

@@ -1,0 +1,33 @@
+//! The binary's command line: `--help`, and an argument it does not know.
+
+use std::process::Command;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_with-dynamodb-store");
+
+#[test]
+fn help_is_the_usage_and_exits_with_0() {
+    let output = Command::new(BINARY).arg("--help").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("with-dynamodb-store: stage 1"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("usage: with-dynamodb-store [--settings FILE] [--port PORT]"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_unknown_argument_is_named_with_the_usage_and_exits_with_2() {
+    for args in [&["--bogus"][..], &["--port"]] {
+        let output = Command::new(BINARY).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(args[0]) && stderr.contains("usage: with-dynamodb-store"),
+            "{stderr}"
+        );
+    }
+}
