@@ -260,17 +260,11 @@ impl Cognito {
         new_password: &str,
         attributes: &[(String, String)],
     ) -> Result<SignIn, AuthError> {
-        let responses = std::iter::once(("NEW_PASSWORD".to_owned(), new_password.to_owned()))
-            .chain(
-                attributes
-                    .iter()
-                    .map(|(name, value)| (format!("userAttributes.{name}"), value.clone())),
-            );
         self.respond_to_challenge(
             ChallengeNameType::NewPasswordRequired,
             &challenge.username,
             Some(challenge.session.clone()),
-            responses,
+            new_password_responses(new_password, attributes),
         )
         .await
     }
@@ -370,6 +364,21 @@ where
     tokio::task::spawn_blocking(compute)
         .await
         .map_err(|e| AuthError::other(format!("SRP computation: {e}")))
+}
+
+/// The answer to NEW_PASSWORD_REQUIRED besides the user name: the password,
+/// and each attribute under Cognito's `userAttributes.` prefix.
+fn new_password_responses(
+    new_password: &str,
+    attributes: &[(String, String)],
+) -> Vec<(String, String)> {
+    std::iter::once(("NEW_PASSWORD".to_owned(), new_password.to_owned()))
+        .chain(
+            attributes
+                .iter()
+                .map(|(name, value)| (format!("userAttributes.{name}"), value.clone())),
+        )
+        .collect()
 }
 
 /// What InitiateAuth and RespondToAuthChallenge answer alike: tokens, or
@@ -480,6 +489,23 @@ mod tests {
             next_step(Answer::default()),
             Err(AuthError::Other { .. })
         ));
+    }
+
+    #[test]
+    fn required_attributes_are_answered_under_their_prefix() {
+        let attributes = [
+            ("name".to_owned(), "Carol".to_owned()),
+            ("custom:team".to_owned(), "ops".to_owned()),
+        ];
+        assert_eq!(
+            new_password_responses("cccccc", &attributes),
+            [
+                ("NEW_PASSWORD", "cccccc"),
+                ("userAttributes.name", "Carol"),
+                ("userAttributes.custom:team", "ops"),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
     }
 
     #[test]

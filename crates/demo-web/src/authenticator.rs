@@ -81,11 +81,13 @@ pub trait Authenticator: Send + Sync + 'static {
     /// The password used by "Quick log in as « user »", for the demo users.
     fn quick_login_password(&self, username: &str) -> Option<&'static str>;
 
-    /// Answers a NEW_PASSWORD_REQUIRED challenge.
+    /// Answers a NEW_PASSWORD_REQUIRED challenge, with the values of its
+    /// required attributes (`(name, value)`).
     async fn answer_new_password(
         &self,
         challenge: &NewPasswordChallenge,
         new_password: &str,
+        attributes: &[(String, String)],
     ) -> Result<LogIn, LoginError>;
 
     /// Checks the credentials of a logged-in session (stage 2: verifies the
@@ -135,6 +137,7 @@ impl Authenticator for LocalUsers {
         &self,
         _: &NewPasswordChallenge,
         _: &str,
+        _: &[(String, String)],
     ) -> Result<LogIn, LoginError> {
         Err(LoginError::Rejected(
             "Local users have no temporary passwords.".into(),
@@ -205,10 +208,11 @@ impl Authenticator for CognitoUsers {
         &self,
         challenge: &NewPasswordChallenge,
         new_password: &str,
+        attributes: &[(String, String)],
     ) -> Result<LogIn, LoginError> {
         let outcome = self
             .cognito
-            .answer_new_password(challenge, new_password, &[])
+            .answer_new_password(challenge, new_password, attributes)
             .await
             .map_err(|err| match err {
                 // Another password may pass; Cognito may come back.

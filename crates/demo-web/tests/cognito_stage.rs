@@ -46,6 +46,34 @@ async fn at_the_new_password_form() -> (DemoPool, TestApp, Browser) {
     (pool, app, browser)
 }
 
+/// Changes the pending challenge kept in the (only) session item, as
+/// Cognito could have sent it.
+async fn edit_challenge(app: &TestApp, edit: impl FnOnce(&mut serde_json::Value)) {
+    let items = app.items().await;
+    assert_eq!(items.len(), 1, "one session");
+    let mut challenge: serde_json::Value = serde_json::from_str(
+        items[0]["state"].as_m().unwrap()["challenge"]
+            .as_s()
+            .unwrap(),
+    )
+    .unwrap();
+    edit(&mut challenge);
+    app.dynamodb
+        .update_item()
+        .table_name(&app.settings.table_name)
+        .key("id", items[0]["id"].clone())
+        .update_expression("SET #s.#c = :c")
+        .expression_attribute_names("#s", "state")
+        .expression_attribute_names("#c", "challenge")
+        .expression_attribute_values(
+            ":c",
+            aws_sdk_dynamodb::types::AttributeValue::S(challenge.to_string()),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
 /// Submits the new-password form.
 async fn choose_password(app: &TestApp, browser: &Browser, password: &str) -> Page {
     let form = app.url("/new-password");
@@ -145,31 +173,53 @@ async fn a_temporary_password_leads_through_choosing_a_new_one() {
 }
 
 #[tokio::test]
+async fn attributes_the_pool_requires_are_asked_for_with_the_new_password() {
+    let (_pool, app, browser) = at_the_new_password_form().await;
+    // Cognito names the required attributes the user lacks in its challenge;
+    // the emulator never does, so the test puts them there.
+    edit_challenge(&app, |challenge| {
+        challenge["required_attributes"] = serde_json::json!(["name", "email"]);
+    })
+    .await;
+    let url = app.url("/new-password");
+    let form = browser.get(&url).await;
+    form.assert_shows(r#"name="attribute.name" type="text""#);
+    form.assert_shows(r#"name="attribute.email" type="email""#);
+
+    let missing = browser
+        .submit(
+            &url,
+            &url,
+            &[("password", "cccccc"), ("attribute.name", "Carol")],
+        )
+        .await;
+    assert_eq!(missing.status, 400, "{}", missing.body);
+    missing.assert_shows("Input missing");
+    missing.assert_shows(r#"value="Carol""#); // kept, not typed again
+
+    let done = browser
+        .submit(
+            &url,
+            &url,
+            &[
+                ("password", "cccccc"),
+                ("attribute.name", "Carol"),
+                ("attribute.email", "c@c.com"),
+            ],
+        )
+        .await;
+    assert_eq!((done.status, done.location()), (303, Some("/")));
+    browser
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>c</strong>");
+}
+
+#[tokio::test]
 async fn an_expired_new_password_challenge_leads_back_to_the_login() {
     let (_pool, app, browser) = at_the_new_password_form().await;
     // Cognito forgets the challenge's session after a few minutes.
-    let items = app.items().await;
-    let mut challenge: serde_json::Value = serde_json::from_str(
-        items[0]["state"].as_m().unwrap()["challenge"]
-            .as_s()
-            .unwrap(),
-    )
-    .unwrap();
-    challenge["session"] = "expired".into();
-    app.dynamodb
-        .update_item()
-        .table_name(&app.settings.table_name)
-        .key("id", items[0]["id"].clone())
-        .update_expression("SET #s.#c = :c")
-        .expression_attribute_names("#s", "state")
-        .expression_attribute_names("#c", "challenge")
-        .expression_attribute_values(
-            ":c",
-            aws_sdk_dynamodb::types::AttributeValue::S(challenge.to_string()),
-        )
-        .send()
-        .await
-        .unwrap();
+    edit_challenge(&app, |challenge| challenge["session"] = "expired".into()).await;
 
     let page = choose_password(&app, &browser, "cccccc").await;
     assert_eq!(page.status, 401, "{}", page.body);

@@ -1,8 +1,11 @@
 //! NEW_PASSWORD_REQUIRED: a user with a temporary password chooses one.
 
+use std::collections::HashMap;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
+use auth::NewPasswordChallenge;
+use serde::{Deserialize, Serialize};
 
 use crate::authenticator::LoginError;
 use crate::errors::AppError;
@@ -17,18 +20,70 @@ pub struct NewPasswordForm {
     csrf: String,
     #[serde(default)]
     password: String,
+    /// `attribute.NAME`: the attributes the pool requires and the user has
+    /// not got yet (Cognito's `requiredAttributes`).
+    #[serde(flatten)]
+    fields: HashMap<String, String>,
+}
+
+/// A required attribute's field on the form.
+#[derive(Serialize)]
+struct AttributeField<'a> {
+    name: &'a str,
+    field: String,
+    input_type: &'static str,
+    value: &'a str,
+}
+
+fn field_name(attribute: &str) -> String {
+    format!("attribute.{attribute}")
+}
+
+/// The challenge's required attributes with the values the form gave, or
+/// `None` while one is empty.
+fn required_values(
+    challenge: &NewPasswordChallenge,
+    fields: &HashMap<String, String>,
+) -> Option<Vec<(String, String)>> {
+    challenge
+        .required_attributes
+        .iter()
+        .map(|name| {
+            let value = fields.get(&field_name(name))?.trim();
+            (!value.is_empty()).then(|| (name.clone(), value.to_owned()))
+        })
+        .collect()
 }
 
 fn page(
     state: &AppState,
     req: &HttpRequest,
     session: &AppSession,
-    username: &str,
+    challenge: &NewPasswordChallenge,
+    typed: &HashMap<String, String>,
     error: Option<&str>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    let attributes: Vec<AttributeField> = challenge
+        .required_attributes
+        .iter()
+        .map(|name| {
+            let field = field_name(name);
+            AttributeField {
+                name,
+                value: typed.get(&field).map_or("", String::as_str),
+                field,
+                input_type: match name.as_str() {
+                    "email" => "email",
+                    "phone_number" => "tel",
+                    _ => "text",
+                },
+            }
+        })
+        .collect();
     let mut context = tera::Context::new();
-    context.insert("username", username);
+    context.insert("username", &challenge.username);
+    context.insert("attributes", &attributes);
     context.insert("error", &error);
     render(
         state,
@@ -52,7 +107,8 @@ pub async fn form(
             &state,
             &req,
             &session,
-            &challenge.username,
+            &challenge,
+            &HashMap::new(),
             None,
             StatusCode::OK,
         ),
@@ -80,30 +136,28 @@ pub async fn submit(
             StatusCode::UNAUTHORIZED,
         );
     };
-    if form.password.is_empty() {
-        return page(
+    let again = |message: &str, status| {
+        page(
             &state,
             &req,
             &session,
-            &challenge.username,
-            Some("Input missing"),
-            StatusCode::BAD_REQUEST,
-        );
-    }
+            &challenge,
+            &form.fields,
+            Some(message),
+            status,
+        )
+    };
+    let attributes = match required_values(&challenge, &form.fields) {
+        Some(attributes) if !form.password.is_empty() => attributes,
+        _ => return again("Input missing", StatusCode::BAD_REQUEST),
+    };
     match state
         .authenticator
-        .answer_new_password(&challenge, &form.password)
+        .answer_new_password(&challenge, &form.password, &attributes)
         .await
     {
         Ok(outcome) => logged_in(&session, outcome),
-        Err(LoginError::Rejected(message)) => page(
-            &state,
-            &req,
-            &session,
-            &challenge.username,
-            Some(&message),
-            StatusCode::BAD_REQUEST,
-        ),
+        Err(LoginError::Rejected(message)) => again(&message, StatusCode::BAD_REQUEST),
         Err(LoginError::StartAgain(message)) => {
             session.clear_challenge();
             login_failed(
@@ -115,13 +169,52 @@ pub async fn submit(
                 StatusCode::UNAUTHORIZED,
             )
         }
-        Err(LoginError::Unavailable(message)) => page(
-            &state,
-            &req,
-            &session,
-            &challenge.username,
-            Some(&message),
-            StatusCode::SERVICE_UNAVAILABLE,
-        ),
+        Err(LoginError::Unavailable(message)) => again(&message, StatusCode::SERVICE_UNAVAILABLE),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_required_attribute_needs_a_value() {
+        let challenge = NewPasswordChallenge {
+            username: "c".into(),
+            session: "s".into(),
+            required_attributes: vec!["name".into(), "custom:team".into()],
+        };
+        let form = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            required_values(
+                &challenge,
+                &form(&[
+                    ("attribute.name", " Carol "),
+                    ("attribute.custom:team", "ops"),
+                    ("attribute.email_verified", "true"),
+                ])
+            ),
+            Some(vec![
+                ("name".into(), "Carol".into()),
+                ("custom:team".into(), "ops".into())
+            ]),
+            "trimmed, and only the required ones"
+        );
+        assert_eq!(
+            required_values(&challenge, &form(&[("attribute.name", "Carol")])),
+            None
+        );
+        assert_eq!(
+            required_values(
+                &challenge,
+                &form(&[("attribute.name", " "), ("attribute.custom:team", "ops")])
+            ),
+            None
+        );
     }
 }
