@@ -287,6 +287,7 @@ fn run(
             .wrap(from_fn(log_requests))
             // Outside the session middleware: fetching them costs no DynamoDB call.
             .service(web::resource("/static/style.css").get(static_files::style))
+            .service(web::resource(["/static/favicon.svg", "/favicon.ico"]).get(static_files::icon))
             .service(web::resource("/metrics").get(crate::metrics::metrics))
             .service(
                 web::scope("")

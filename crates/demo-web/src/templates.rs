@@ -29,6 +29,9 @@ const TEMPLATES: &[(&str, &str)] = &[
 /// The stylesheet of `static/style.css`.
 pub const STYLE_CSS: &str = include_str!("../../../static/style.css");
 
+/// The site's icon, `static/favicon.svg`.
+pub const FAVICON_SVG: &str = include_str!("../../../static/favicon.svg");
+
 /// The compiled templates.
 pub struct Templates(Tera);
 

@@ -93,6 +93,37 @@ async fn two_browser_profiles_have_two_sessions() {
 }
 
 #[tokio::test]
+async fn what_a_browser_fetches_besides_a_page_costs_no_dynamodb_call() {
+    // The stylesheet and the icon a browser asks for on its own stay outside
+    // the session middleware: a first visit stores its session, and reads none.
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let calls = async || {
+        let metrics = reqwest::get(app.url("/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        ["GetItem", "PutItem", "UpdateItem"].map(|operation| {
+            common::metric(
+                &metrics,
+                &format!("dynamodb_operations_total{{operation=\"{operation}\"}}"),
+            )
+        })
+    };
+    let window = Chromium::new().await;
+    window.goto(&app.url("/")).await;
+    window.expect_text("h1", "Not Logged").await;
+    // Let the requests that follow the page (the icon) arrive.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        calls().await,
+        [0.0, 1.0, 0.0],
+        "GetItem, PutItem, UpdateItem"
+    );
+}
+
+#[tokio::test]
 async fn every_page_fits_a_phone_screen() {
     let app = spawn_app(settings(Stage::Store).await).await;
     let (phone, laptop) = (Chromium::new().await, Chromium::new().await);

@@ -318,8 +318,9 @@ async fn every_answer_carries_the_security_headers() {
         .await;
     assert_eq!(refused.status, 403);
     assert_protected(&refused, "a refused form", false);
-    let css = browser.get(&app.url("/static/style.css")).await;
-    assert_protected(&css, "the stylesheet", true);
+    for path in ["/static/style.css", "/favicon.ico"] {
+        assert_protected(&browser.get(&app.url(path)).await, path, true);
+    }
     // Error pages too: see failures_are_pages_without_internals.
 }
 
@@ -590,9 +591,10 @@ async fn a_read_only_request_costs_one_get_item_and_no_write() {
         total("http_request_app_seconds_sum") < total("http_request_duration_seconds_sum"),
         "{last}"
     );
-    // The stylesheet and /metrics need no session: no DynamoDB call.
-    let css = browser.get(&app.url("/static/style.css")).await;
-    assert_eq!(css.status, 200);
+    // The stylesheet, the icon and /metrics need no session: no DynamoDB call.
+    for path in ["/static/style.css", "/static/favicon.svg", "/favicon.ico"] {
+        assert_eq!(browser.get(&app.url(path)).await.status, 200, "{path}");
+    }
     let page = scrape.get(&app.url("/metrics")).await.body;
     for op in ["GetItem", "PutItem", "UpdateItem", "DeleteItem"] {
         assert_eq!(ops(&page, op), ops(&last, op), "{op}");
