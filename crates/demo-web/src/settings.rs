@@ -457,7 +457,7 @@ impl Settings {
                 pool_id: source.required("POOL_ID")?,
                 client_id: source.required("CLIENT_ID")?,
                 client_secret: source.get("CLIENT_SECRET"),
-                region: source.get("COGNITO_REGION"),
+                region: cognito_region(&source)?,
                 password_auth: match source.get("COGNITO_AUTH_FLOW").as_deref() {
                     None | Some("srp") => false,
                     Some("password") => true,
@@ -490,9 +490,47 @@ impl Settings {
     }
 }
 
+/// COGNITO_REGION, which must be the region a pool id starts with: calls
+/// to another region find no pool ("Sign-in failed." at every login).
+fn cognito_region(source: &Source) -> Result<Option<String>, SettingsError> {
+    let region = source.get("COGNITO_REGION");
+    if let (Some(region), Some(pool_id)) = (&region, source.get("POOL_ID"))
+        && let Some((pool_region, _)) = pool_id.split_once('_')
+        && pool_region != region
+    {
+        return Err(SettingsError::Invalid {
+            key: "COGNITO_REGION",
+            value: region.clone(),
+            reason: "POOL_ID names another region (the part before `_`); leave COGNITO_REGION empty to use it",
+        });
+    }
+    Ok(region)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cognito_region_is_the_pools() {
+        let text = "AWS_REGION=eu-west-3\nTABLE_NAME=t\nPOOL_ID=eu-west-1_AbC\nCLIENT_ID=c\n";
+        let err = load(Stage::Cognito, text, &[("COGNITO_REGION", "eu-west-3")]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                SettingsError::Invalid {
+                    key: "COGNITO_REGION",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        for region in [None, Some("eu-west-1")] {
+            let env: Vec<_> = region.map(|r| ("COGNITO_REGION", r)).into_iter().collect();
+            let cognito = load(Stage::Cognito, text, &env).unwrap().cognito.unwrap();
+            assert_eq!(cognito.region.as_deref(), region);
+        }
+    }
 
     fn load(
         stage: Stage,
