@@ -124,7 +124,7 @@ async fn what_a_browser_fetches_besides_a_page_costs_no_dynamodb_call() {
 }
 
 #[tokio::test]
-async fn every_page_fits_a_phone_screen() {
+async fn the_pages_fit_a_phone_screen() {
     let app = spawn_app(settings(Stage::Store).await).await;
     let (phone, laptop) = (Chromium::new().await, Chromium::new().await);
     phone.resize(390, 844).await;
@@ -157,6 +157,14 @@ async fn every_page_fits_a_phone_screen() {
     );
     phone.screenshot("stage1-7-sessions-on-a-phone").await;
     assert_eq!(overflow("/sessions").await, 0, "/sessions");
+    phone.goto(&app.url("/restricted")).await;
+    phone
+        .expect_text(".alert", "You see some secret things !")
+        .await;
+    assert_eq!(overflow("/restricted").await, 0, "/restricted");
+    phone.goto(&app.url("/no/such/page")).await;
+    phone.expect_text("h1", "Not found").await;
+    assert_eq!(overflow("an error page").await, 0, "an error page");
 }
 
 #[tokio::test]
