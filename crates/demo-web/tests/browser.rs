@@ -123,29 +123,32 @@ async fn what_a_browser_fetches_besides_a_page_costs_no_dynamodb_call() {
     );
 }
 
+/// How far the page is wider than the window (the whole page would scroll sideways).
+async fn sideways_overflow(window: &Chromium) -> i64 {
+    window
+        .script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+        )
+        .await
+        .as_i64()
+        .expect("a width")
+}
+
 #[tokio::test]
 async fn the_pages_fit_a_phone_screen() {
     let app = spawn_app(settings(Stage::Store).await).await;
     let (phone, laptop) = (Chromium::new().await, Chromium::new().await);
     phone.resize(390, 844).await;
-    // How far the page is wider than the window: the whole page would scroll sideways.
-    let overflow = async |page: &str| {
-        phone
-            .script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            .await
-            .as_i64()
-            .unwrap_or_else(|| panic!("{page}: a width"))
-    };
     phone.goto(&app.url("/login")).await;
     phone.expect_text("h1", "Log in").await;
-    assert_eq!(overflow("/login").await, 0, "/login");
+    assert_eq!(sideways_overflow(&phone).await, 0, "/login");
     laptop.goto(&app.url("/")).await;
     laptop.click_text("Quick log in as « a »").await;
     laptop.expect_text("h1", "Hello a").await;
     phone.goto(&app.url("/")).await;
     phone.click_text("Quick log in as « a »").await;
     phone.expect_text("h1", "Hello a").await;
-    assert_eq!(overflow("/").await, 0, "/");
+    assert_eq!(sideways_overflow(&phone).await, 0, "/");
     phone.click_text("My sessions").await;
     phone.expect_text("h1", "Sessions of a").await;
     assert_eq!(
@@ -156,15 +159,37 @@ async fn the_pages_fit_a_phone_screen() {
         "the phone's session and the laptop's"
     );
     phone.screenshot("stage1-7-sessions-on-a-phone").await;
-    assert_eq!(overflow("/sessions").await, 0, "/sessions");
+    assert_eq!(sideways_overflow(&phone).await, 0, "/sessions");
     phone.goto(&app.url("/restricted")).await;
     phone
         .expect_text(".alert", "You see some secret things !")
         .await;
-    assert_eq!(overflow("/restricted").await, 0, "/restricted");
+    assert_eq!(sideways_overflow(&phone).await, 0, "/restricted");
     phone.goto(&app.url("/no/such/page")).await;
     phone.expect_text("h1", "Not found").await;
-    assert_eq!(overflow("an error page").await, 0, "an error page");
+    assert_eq!(sideways_overflow(&phone).await, 0, "an error page");
+}
+
+#[tokio::test]
+async fn a_long_user_name_fits_a_phone_screen() {
+    // Cognito user names run to 128 characters, without a space.
+    let name = "alexandra.konstantinopoulou-vanderbilt-of-example-company";
+    let pool = DemoPool::create(&test_support::local_aws().await).await;
+    pool.confirmed_user(name, "secret1").await;
+    let mut s = settings(Stage::Cognito).await;
+    s.cognito = Some(cognito_settings(&pool));
+    let app = spawn_app(s).await;
+    let phone = Chromium::new().await;
+    phone.resize(390, 844).await;
+    phone.goto(&app.url("/login")).await;
+    phone.fill("input[name=username]", name).await;
+    phone.fill("input[name=password]", "secret1").await;
+    phone.click_text("Send").await;
+    phone.expect_text("h1", &format!("Hello {name}")).await;
+    for path in ["/", "/sessions"] {
+        phone.goto(&app.url(path)).await;
+        assert_eq!(sideways_overflow(&phone).await, 0, "{path}");
+    }
 }
 
 #[tokio::test]
