@@ -54,6 +54,12 @@ impl Stage {
     /// assert!(help.contains("usage: with-dynamodb-cognito [--settings FILE] [--port PORT]"));
     /// ```
     pub fn help(self) -> String {
+        const OPTIONS: &str = "
+  --settings FILE  KEY=VALUE settings (default ./settings.sh; see settings.sample.sh);
+                   environment variables of the same names override them
+  --port PORT      the port to listen on (overrides PORT)
+  -h, --help       this text
+";
         let what = match self {
             Stage::Store => {
                 "stage 1 of the demo: sessions in DynamoDB, local users a / a and b / b"
@@ -62,12 +68,6 @@ impl Stage {
                 "stage 2 of the demo: sessions in DynamoDB, users in a Cognito user pool"
             }
         };
-        const OPTIONS: &str = "
-  --settings FILE  KEY=VALUE settings (default ./settings.sh; see settings.sample.sh);
-                   environment variables of the same names override them
-  --port PORT      the port to listen on (overrides PORT)
-  -h, --help       this text
-";
         format!("{}: {what}.\n\n{}\n{OPTIONS}", self.program(), self.usage())
     }
 
@@ -453,24 +453,27 @@ impl Settings {
         );
         let cognito = match stage {
             Stage::Store => None,
-            Stage::Cognito => Some(CognitoSettings {
-                pool_id: source.required("POOL_ID")?,
-                client_id: source.required("CLIENT_ID")?,
-                client_secret: source.get("CLIENT_SECRET"),
-                region: cognito_region(&source)?,
-                password_auth: match source.get("COGNITO_AUTH_FLOW").as_deref() {
-                    None | Some("srp") => false,
-                    Some("password") => true,
-                    Some(other) => {
-                        return Err(SettingsError::Invalid {
-                            key: "COGNITO_AUTH_FLOW",
-                            value: other.to_owned(),
-                            reason: "expected srp or password",
-                        });
-                    }
-                },
-                refresh_margin: seconds("TOKEN_REFRESH_MARGIN", Duration::from_secs(60), any)?,
-            }),
+            Stage::Cognito => {
+                let pool_id = source.required("POOL_ID")?;
+                Some(CognitoSettings {
+                    region: cognito_region(&source, &pool_id)?,
+                    pool_id,
+                    client_id: source.required("CLIENT_ID")?,
+                    client_secret: source.get("CLIENT_SECRET"),
+                    password_auth: match source.get("COGNITO_AUTH_FLOW").as_deref() {
+                        None | Some("srp") => false,
+                        Some("password") => true,
+                        Some(other) => {
+                            return Err(SettingsError::Invalid {
+                                key: "COGNITO_AUTH_FLOW",
+                                value: other.to_owned(),
+                                reason: "expected srp or password",
+                            });
+                        }
+                    },
+                    refresh_margin: seconds("TOKEN_REFRESH_MARGIN", Duration::from_secs(60), any)?,
+                })
+            }
         };
         Ok(Settings {
             stage,
@@ -492,9 +495,9 @@ impl Settings {
 
 /// COGNITO_REGION, which must be the region a pool id starts with: calls
 /// to another region find no pool ("Sign-in failed." at every login).
-fn cognito_region(source: &Source) -> Result<Option<String>, SettingsError> {
+fn cognito_region(source: &Source, pool_id: &str) -> Result<Option<String>, SettingsError> {
     let region = source.get("COGNITO_REGION");
-    if let (Some(region), Some(pool_id)) = (&region, source.get("POOL_ID"))
+    if let Some(region) = &region
         && let Some((pool_region, _)) = pool_id.split_once('_')
         && pool_region != region
     {
