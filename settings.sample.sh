@@ -23,6 +23,10 @@ POOL_ID=
 CLIENT_ID=
 # Secret of the app client, only if it has one.
 CLIENT_SECRET=
+# Stage 2's login: srp (the default; the password itself never goes to
+# Cognito) or password (USER_PASSWORD_AUTH; the only one a local emulator
+# checks, which scripts/demo uses).
+COGNITO_AUTH_FLOW=srp
 # Key signing and encrypting the session cookie: 64 bytes or more, or a
 # shorter passphrase (stretched with a KDF; under 32 bytes, a warning).
 # Empty: a random key at each start, which logs everyone out on restart.

@@ -8,7 +8,7 @@ use actix_session::config::{PersistentSession, TtlExtensionPolicy};
 use actix_web::cookie::{Key, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, FromRequest, Handler, HttpServer, Responder, Route, guard, web};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use session_store::DynamoDbSessionStore;
 
@@ -256,6 +256,19 @@ impl Application {
     }
 }
 
+/// A GET route that answers HEAD too, as HTTP asks of every GET resource
+/// (`curl -I`, uptime checks): actix-web sends HEAD's headers without the body.
+fn get<F, Args>(handler: F) -> Route
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    web::route()
+        .guard(guard::Any(guard::Get()).or(guard::Head()))
+        .to(handler)
+}
+
 fn run(
     listener: TcpListener,
     state: web::Data<AppState>,
@@ -286,28 +299,31 @@ fn run(
             .wrap(from_fn(crate::metrics::track))
             .wrap(from_fn(log_requests))
             // Outside the session middleware: fetching them costs no DynamoDB call.
-            .service(web::resource("/static/style.css").get(static_files::style))
-            .service(web::resource(["/static/favicon.svg", "/favicon.ico"]).get(static_files::icon))
-            .service(web::resource("/metrics").get(crate::metrics::metrics))
+            .service(web::resource("/static/style.css").route(get(static_files::style)))
+            .service(
+                web::resource(["/static/favicon.svg", "/favicon.ico"])
+                    .route(get(static_files::icon)),
+            )
+            .service(web::resource("/metrics").route(get(crate::metrics::metrics)))
             .service(
                 web::scope("")
                     .wrap(sessions)
-                    .service(web::resource("/").get(home::home))
-                    .service(web::resource("/session.json").get(session_json::session_json))
+                    .service(web::resource("/").route(get(home::home)))
+                    .service(web::resource("/session.json").route(get(session_json::session_json)))
                     .service(
                         web::resource("/login")
-                            .get(account::login_form)
+                            .route(get(account::login_form))
                             .post(account::login),
                     )
                     .service(web::resource("/quicklogin/{username}").post(account::quick_login))
                     .service(web::resource("/logout").post(account::logout))
-                    .service(web::resource("/restricted").get(restricted::restricted))
+                    .service(web::resource("/restricted").route(get(restricted::restricted)))
                     .service(
                         web::resource("/new-password")
-                            .get(new_password::form)
+                            .route(get(new_password::form))
                             .post(new_password::submit),
                     )
-                    .service(web::resource("/sessions").get(sessions::list))
+                    .service(web::resource("/sessions").route(get(sessions::list)))
                     .service(web::resource("/sessions/revoke").post(sessions::revoke))
                     .service(
                         web::resource("/sessions/revoke-others").post(sessions::revoke_others),

@@ -80,13 +80,50 @@ async fn a_wrong_method_is_405_naming_the_right_one() {
     for path in ["/", "/restricted", "/sessions", "/session.json", "/metrics"] {
         let page = browser.post(&app.url(path), &[]).await;
         assert_eq!(page.status, 405, "POST {path}");
-        assert_eq!(page.headers["allow"], "GET", "POST {path}");
+        assert_eq!(page.headers["allow"], "GET, HEAD", "POST {path}");
         page.assert_shows("does not take that kind of request");
     }
     let login = browser.http.delete(app.url("/login")).send().await.unwrap();
     assert_eq!(login.status(), 405);
-    assert_eq!(login.headers()["allow"], "GET, POST");
+    assert_eq!(login.headers()["allow"], "GET, HEAD, POST");
     assert_eq!(browser.get(&app.url("/no/such/page")).await.status, 404);
+}
+
+#[tokio::test]
+async fn head_answers_as_get_without_the_body() {
+    // HTTP asks it of every GET resource: `curl -I`, uptime checks.
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "a").await;
+    for path in [
+        "/",
+        "/login",
+        "/restricted",
+        "/sessions",
+        "/session.json",
+        "/metrics",
+        "/static/style.css",
+        "/favicon.ico",
+        "/no/such/page",
+    ] {
+        let get = browser.get(&app.url(path)).await;
+        let head = browser.http.head(app.url(path)).send().await.unwrap();
+        assert_eq!(head.status().as_u16(), get.status, "HEAD {path}");
+        assert_eq!(
+            head.headers()["content-type"],
+            get.headers["content-type"],
+            "HEAD {path}"
+        );
+        assert_eq!(head.bytes().await.unwrap().len(), 0, "HEAD {path}");
+    }
+    // A HEAD changes nothing a GET would not: still logged in.
+    browser
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>a</strong>");
+    let logout = browser.http.head(app.url("/logout")).send().await.unwrap();
+    assert_eq!(logout.status(), 405);
+    assert_eq!(logout.headers()["allow"], "POST");
 }
 
 #[tokio::test]
