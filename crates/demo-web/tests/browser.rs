@@ -160,6 +160,30 @@ async fn the_pages_fit_a_phone_screen() {
     );
     phone.screenshot("stage1-7-sessions-on-a-phone").await;
     assert_eq!(sideways_overflow(&phone).await, 0, "/sessions");
+    // Nor does the table scroll in its box: the laptop's Revoke button is on screen.
+    assert_eq!(
+        phone
+            .script(
+                "const box = document.querySelector('.table-scroll');
+                 const button = document.querySelector('tbody button').getBoundingClientRect();
+                 return [box.scrollWidth - box.clientWidth, button.left >= 0
+                     && button.right <= document.documentElement.clientWidth]"
+            )
+            .await,
+        serde_json::json!([0, true]),
+        "sideways scroll in the table's box, and the Revoke button within the window"
+    );
+    phone.click_text("Revoke").await;
+    phone.goto(&app.url("/sessions")).await;
+    assert_eq!(
+        phone
+            .script("return document.querySelectorAll('tbody tr').length")
+            .await,
+        1,
+        "the phone's session only"
+    );
+    laptop.goto(&app.url("/")).await;
+    laptop.expect_text("h1", "Not Logged").await;
     phone.goto(&app.url("/restricted")).await;
     phone
         .expect_text(".alert", "You see some secret things !")
