@@ -4,6 +4,7 @@
 # bench_start DIR PID URL SECONDS: measure process PID, which serves URL, for
 #   SECONDS per row; rows and perf data go in DIR. Fails when perf cannot
 #   record the process's call stacks.
+# bench_target PID URL: the rows that follow measure process PID instead.
 # bench_run NAME CONNECTIONS WRK-ARGUMENTS...: one row, NAME at CONNECTIONS.
 # bench_print: the table of the rows so far, the app's peak RSS, and the machine
 #   (with what a 2 ms sleep costs it: scripts/bench-machine).
@@ -14,7 +15,8 @@
 source scripts/lib/machine.sh
 
 bench_start() {
-  BENCH_DIR="$1" BENCH_PID="$2" BENCH_URL="$3" BENCH_SECONDS="$4"
+  BENCH_DIR="$1" BENCH_SECONDS="$4"
+  bench_target "$2" "$3"
   BENCH_ROWS="$BENCH_DIR/rows.txt"; : >"$BENCH_ROWS"
   if ! bench_record_stacks 0.2 2>"$BENCH_DIR/perf.log"; then
     echo "perf cannot record the app's call stacks: $(tail -1 "$BENCH_DIR/perf.log")" >&2
@@ -22,6 +24,8 @@ bench_start() {
     exit 1
   fi
 }
+
+bench_target() { BENCH_PID="$1" BENCH_URL="$2"; }
 
 # Call stacks of the app's CPU samples split its time between the AWS SDK and
 # its own code (scripts/bench.d/cpu-split.py). Recorded in a second pass of
