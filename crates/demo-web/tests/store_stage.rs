@@ -512,6 +512,21 @@ async fn the_sessions_page_lists_and_revokes() {
         listing.body
     );
     assert_eq!(listing.body.matches("(this one)").count(), 1);
+    // A screen reader says which session a Revoke button ends: the other one.
+    let labels: Vec<_> = listing
+        .body
+        .split("aria-label=\"Revoke session ")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let [other] = labels[..] else {
+        panic!("one labelled Revoke button: {labels:?}")
+    };
+    assert!(
+        listing.body.contains(&format!("<code>{other}</code></td>")),
+        "{other} is the phone's session: {}",
+        listing.body
+    );
     listing.assert_shows("Revoke all other sessions");
     let page = laptop
         .submit(
