@@ -45,6 +45,18 @@ async fn stage_1_wrong_password_in_a_browser() {
     window.goto(&app.url("/")).await;
     window.click_text("Log in").await;
     window.expect_text("h1", "Log in").await;
+    // Empty fields: the browser asks for them and sends nothing.
+    window.click_text("Send").await;
+    assert_eq!(
+        window
+            .script(
+                "return [document.querySelector('input[name=username]').validity.valueMissing,
+                         document.querySelectorAll('#error').length]"
+            )
+            .await,
+        serde_json::json!([true, 0]),
+        "the username reported missing, and no answer from the server"
+    );
     window.fill("input[name=username]", "a").await;
     window.fill("input[name=password]", "wrong").await;
     window.click_text("Send").await;
@@ -264,6 +276,16 @@ async fn stage_2_walk_in_a_browser() {
     window.click_text("Send").await;
     window.expect_text("h1", "Choose a new password").await;
     window.screenshot("stage2-4-new-password").await;
+    assert_eq!(
+        window
+            .script(
+                "return [...document.querySelectorAll('form input:not([type=hidden])')]
+                    .every(input => input.required)"
+            )
+            .await,
+        true,
+        "every field of the new-password form is required"
+    );
     window.fill("input[name=password]", "cccccc").await;
     window.click_text("Set password and log in").await;
     window.expect_text("h1", "Hello c").await;

@@ -185,6 +185,13 @@ async fn attributes_the_pool_requires_are_asked_for_with_the_new_password() {
     let form = browser.get(&url).await;
     form.assert_shows(r#"name="attribute.name" type="text""#);
     form.assert_shows(r#"name="attribute.email" type="email""#);
+    // The browser asks for each before sending (the server checks all the same).
+    assert_eq!(
+        form.body.matches(r#"value="" required>"#).count(),
+        2,
+        "{}",
+        form.body
+    );
 
     let missing = browser
         .submit(
