@@ -17,16 +17,19 @@ async fn stage_1_walk_in_a_browser() {
     window.goto(&app.url("/")).await;
     window.expect_text("h1", "Not Logged").await;
     window.screenshot("stage1-1-home").await;
+    assert_controls_in_one_box(&window, "/").await;
 
     window.click_text("Quick log in as « a »").await;
     window.expect_text("h1", "Hello a").await;
     window.screenshot("stage1-2-logged-in").await;
+    assert_controls_in_one_box(&window, "/, logged in").await;
 
     window.click_text("Go to /restricted").await;
     window
         .expect_text(".alert", "You see some secret things !")
         .await;
     window.screenshot("stage1-3-restricted").await;
+    assert_controls_in_one_box(&window, "/restricted").await;
 
     window.click_text("Log out").await;
     window.expect_text("h1", "Not Logged").await;
@@ -132,6 +135,23 @@ async fn what_a_browser_fetches_besides_a_page_costs_no_dynamodb_call() {
         calls().await,
         [0.0, 1.0, 0.0],
         "GetItem, PutItem, UpdateItem"
+    );
+}
+
+/// Asserts that the page's buttons and forms sit together in the `.actions`
+/// box, as the template writes them, not scattered by the HTML parser.
+async fn assert_controls_in_one_box(window: &Chromium, page: &str) {
+    let outside = window
+        .script(
+            "return [...document.querySelectorAll('main form, main a.button')]
+                .filter(control => !control.parentElement.classList.contains('actions'))
+                .map(control => control.textContent.trim())",
+        )
+        .await;
+    assert_eq!(
+        outside,
+        serde_json::json!([]),
+        "controls outside .actions on {page}"
     );
 }
 
