@@ -6,11 +6,17 @@
 
 WAITRESS_VERSION=3.0.2
 
+# A port of 127.0.0.1 that is free now (needs the project's .venv).
+free_port() {
+  local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  "$root/.venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 emulator_start() {
   local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
   "$root/scripts/install-moto"
   local port
-  port="$("$root/.venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  port="$(free_port)"
   local log="${EMULATOR_LOG:-$root/target/moto.log}"
   mkdir -p "$(dirname "$log")"
   # Repeatable pool/client ids across restarts of the emulator.

@@ -5,13 +5,14 @@
 # (under WRAPPER, e.g. valgrind, when given) with its settings and log in DIR.
 # Sets STAGE1_PID, STAGE1_URL and STAGE1_COOKIE (the logged-in session's
 # "session=..." header value); stops the app and the emulator on exit.
+# wait_serving NAME PID URL LOG: see below; also for other servers of a bench.
 
 stage1_start() {
   local dir="$1"; shift
   cargo build --release --locked -p with-dynamodb-store -p provision
   mkdir -p "$dir"
   local port
-  port="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  port="$(free_port)"
   cat >"$dir/settings.sh" <<SETTINGS
 AWS_REGION=us-east-1
 TABLE_NAME=bench-sessions
@@ -28,18 +29,24 @@ SETTINGS
   STAGE1_PID=$!
   trap stage1_stop EXIT
   STAGE1_URL="http://127.0.0.1:$port"
-  local deadline=$((SECONDS + 120))
-  until curl -sf -o /dev/null "$STAGE1_URL/static/style.css"; do
-    if ! kill -0 "$STAGE1_PID" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-      echo "stage 1 did not start; its log:" >&2; cat "$dir/server.log" >&2; exit 1
-    fi
-    sleep 0.2
-  done
+  wait_serving "stage 1" "$STAGE1_PID" "$STAGE1_URL/static/style.css" "$dir/server.log"
   local jar="$dir/cookies.txt" csrf
   rm -f "$jar"
   csrf="$(curl -s -c "$jar" -b "$jar" "$STAGE1_URL/" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)"
   curl -s -o /dev/null -c "$jar" -b "$jar" -d "csrf=$csrf" "$STAGE1_URL/quicklogin/a"
   STAGE1_COOKIE="session=$(awk '$6 == "session" {print $7}' "$jar")"
+}
+
+# wait_serving NAME PID URL LOG: waits up to 120 s for URL to answer 2xx;
+# exits with LOG shown when process PID dies or the time is up.
+wait_serving() {
+  local name="$1" pid="$2" url="$3" log="$4" deadline=$((SECONDS + 120))
+  until curl -sf -o /dev/null "$url"; do
+    if ! kill -0 "$pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+      echo "$name did not start; its log:" >&2; cat "$log" >&2; exit 1
+    fi
+    sleep 0.2
+  done
 }
 
 stage1_stop() {
