@@ -48,6 +48,11 @@ async fn stage_1_wrong_password_in_a_browser() {
     window.goto(&app.url("/")).await;
     window.click_text("Log in").await;
     window.expect_text("h1", "Log in").await;
+    assert_eq!(
+        focused(&window).await,
+        "username",
+        "a fresh form starts at its first field"
+    );
     // Empty fields: the browser asks for them and sends nothing.
     window.click_text("Send").await;
     assert_eq!(
@@ -65,9 +70,22 @@ async fn stage_1_wrong_password_in_a_browser() {
     window.click_text("Send").await;
     window.expect_text("#error", "Invalid password").await;
     window.screenshot("stage1-5-wrong-password").await;
+    assert_eq!(
+        focused(&window).await,
+        "password",
+        "the name is kept, so the form starts at the password"
+    );
     window.fill("input[name=password]", "a").await;
     window.click_text("Send").await;
     window.expect_text("h1", "Hello a").await;
+}
+
+/// The name of the form field that has the keyboard focus.
+async fn focused(window: &Chromium) -> String {
+    let name = window
+        .script("return document.activeElement.getAttribute('name')")
+        .await;
+    name.as_str().unwrap_or_default().to_owned()
 }
 
 #[tokio::test]
@@ -306,6 +324,7 @@ async fn stage_2_walk_in_a_browser() {
         true,
         "every field of the new-password form is required"
     );
+    assert_eq!(focused(&window).await, "password");
     window.fill("input[name=password]", "cccccc").await;
     window.click_text("Set password and log in").await;
     window.expect_text("h1", "Hello c").await;
