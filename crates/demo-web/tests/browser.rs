@@ -16,6 +16,7 @@ async fn stage_1_walk_in_a_browser() {
     let window = Chromium::new().await;
     window.goto(&app.url("/")).await;
     window.expect_text("h1", "Not Logged").await;
+    assert_eq!(title(&window).await, "Stage 1: sessions in DynamoDB");
     window.screenshot("stage1-1-home").await;
     assert_controls_in_one_box(&window, "/").await;
 
@@ -29,6 +30,11 @@ async fn stage_1_walk_in_a_browser() {
         .expect_text(".alert", "You see some secret things !")
         .await;
     window.screenshot("stage1-3-restricted").await;
+    assert_eq!(
+        title(&window).await,
+        "Restricted area · Stage 1: sessions in DynamoDB",
+        "each page's title names it, for tabs, history and screen readers"
+    );
     assert_controls_in_one_box(&window, "/restricted").await;
 
     window.click_text("Log out").await;
@@ -52,6 +58,10 @@ async fn stage_1_wrong_password_in_a_browser() {
         focused(&window).await,
         "username",
         "a fresh form starts at its first field"
+    );
+    assert_eq!(
+        title(&window).await,
+        "Log in · Stage 1: sessions in DynamoDB"
     );
     // Empty fields: the browser asks for them and sends nothing.
     window.click_text("Send").await;
@@ -78,6 +88,12 @@ async fn stage_1_wrong_password_in_a_browser() {
     window.fill("input[name=password]", "a").await;
     window.click_text("Send").await;
     window.expect_text("h1", "Hello a").await;
+}
+
+/// The page's title, as a tab shows it.
+async fn title(window: &Chromium) -> String {
+    let title = window.script("return document.title").await;
+    title.as_str().unwrap_or_default().to_owned()
 }
 
 /// The name of the form field that has the keyboard focus.
@@ -302,6 +318,10 @@ async fn stage_2_walk_in_a_browser() {
     window.expect_text("h1", "Sessions of a").await;
     assert!(window.text("table").await.contains("(this one)"));
     window.screenshot("stage2-3-sessions").await;
+    assert_eq!(
+        title(&window).await,
+        "Your sessions · Stage 2: sessions in DynamoDB, users in Cognito"
+    );
     window.click_text("Go to /").await;
     window.click_text("Log out").await;
     window.expect_text("h1", "Not Logged").await;
@@ -325,6 +345,7 @@ async fn stage_2_walk_in_a_browser() {
         "every field of the new-password form is required"
     );
     assert_eq!(focused(&window).await, "password");
+    assert!(title(&window).await.starts_with("Choose a new password · "));
     window.fill("input[name=password]", "cccccc").await;
     window.click_text("Set password and log in").await;
     window.expect_text("h1", "Hello c").await;
