@@ -17,6 +17,10 @@ use crate::startup::AppState;
 const SESSION_STORE_DOWN: &str =
     "The session store (DynamoDB) cannot be reached right now. Please try again in a moment.";
 
+/// How long a 503 page asks clients to wait before trying again, in
+/// seconds: "a moment", as the page says.
+const RETRY_AFTER_SECONDS: &str = "5";
+
 /// A handler's failure.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -135,12 +139,17 @@ fn render_page(
             state.templates.render("error.html", &context).ok()
         })
         .unwrap_or_else(|| format!("{} {}\n{message}\n", status.as_u16(), title(status)));
-    HttpResponse::build(status)
-        .insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        ))
-        .body(body)
+    let mut page = HttpResponse::build(status);
+    page.insert_header((
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    ));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        // An outage is temporary: crawlers and clients that honour it come
+        // back later instead of taking the page for gone.
+        page.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+    }
+    page.body(body)
 }
 
 /// Middleware: renders the error page of any 4xx/5xx answer that is not a

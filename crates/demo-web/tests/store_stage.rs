@@ -395,6 +395,7 @@ async fn failures_are_pages_without_internals() {
         .unwrap();
     let down = browser.get(&app.url("/")).await;
     assert_eq!(down.status, 503);
+    assert_eq!(down.headers["retry-after"], "5");
     // Raised inside the session middleware, and protected all the same.
     assert_protected(&down, "the 503 page", false);
     down.assert_shows("The session store (DynamoDB) cannot be reached");
@@ -420,6 +421,7 @@ async fn unavailable_within_the_timeout(browser: &Browser, url: &str) -> common:
         started.elapsed()
     );
     assert_eq!(page.status, 503);
+    assert_eq!(page.headers["retry-after"], "5", "an outage is temporary");
     page
 }
 
