@@ -36,6 +36,20 @@ SESSION_SECRET=
 AWS_ENDPOINT_URL=
 # Port of the demo web server.
 PORT=3000
+# Address to listen on; empty: 127.0.0.1 (0.0.0.0 for every interface).
+HOST=
 # Send the session cookie only over HTTPS (true). Set false only for plain
 # http on localhost, as scripts/demo does.
 COOKIE_SECURE=true
+# Seconds a session lives after its last request; empty: the seed's 8 in
+# stage 1, 150 in stage 2.
+SESSION_TTL=
+# Seconds: an unchanged session's expiry is written at most this often
+# (and at least every half SESSION_TTL while it is in use); empty: 30.
+TOUCH_INTERVAL=
+# Seconds a DynamoDB call may take before the request gets the 503 page;
+# empty: 3.
+DYNAMODB_TIMEOUT=
+# Stage 2: how many seconds before the access token expires it is
+# refreshed; empty: 60.
+TOKEN_REFRESH_MARGIN=

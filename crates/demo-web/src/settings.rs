@@ -244,6 +244,55 @@ pub enum SettingsError {
     Help(String),
 }
 
+/// Every key a settings file may hold: what the binaries read, and what
+/// `provision` writes there for the record (`AWS_ID`, `USER_NAME`,
+/// `POOL_NAME`). `settings.sample.sh` lists each of them.
+const KEYS: &[&str] = &[
+    "AWS_ID",
+    "USER_NAME",
+    "ACCESS_KEY_ID",
+    "SECRET_ACCESS_KEY",
+    "AWS_REGION",
+    "TABLE_NAME",
+    "COGNITO_REGION",
+    "POOL_NAME",
+    "POOL_ID",
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "COGNITO_AUTH_FLOW",
+    "SESSION_SECRET",
+    "AWS_ENDPOINT_URL",
+    "PORT",
+    "HOST",
+    "COOKIE_SECURE",
+    "SESSION_TTL",
+    "TOUCH_INTERVAL",
+    "DYNAMODB_TIMEOUT",
+    "TOKEN_REFRESH_MARGIN",
+];
+
+/// The keys of a settings file that nothing here reads, sorted, each with
+/// the known key it probably misspells. A typo in an optional setting would
+/// otherwise go unnoticed, its default silently in force.
+fn unknown_keys(values: &HashMap<String, String>) -> Vec<(String, Option<&'static str>)> {
+    let mut unknown: Vec<_> = values
+        .keys()
+        .filter(|key| !KEYS.contains(&key.as_str()))
+        .map(|key| {
+            let upper = key.to_ascii_uppercase();
+            let meant = KEYS
+                .iter()
+                .map(|known| (strsim::levenshtein(&upper, known), *known))
+                .filter(|(distance, _)| *distance <= 2)
+                .min()
+                .map(|(_, known)| known);
+            (key.clone(), meant)
+        })
+        .collect();
+    unknown.sort();
+    unknown
+}
+
 /// Parses `KEY=VALUE` lines: comments, blank lines and `export ` prefixes are
 /// skipped, and one level of matching quotes is removed.
 ///
@@ -397,6 +446,15 @@ impl Settings {
                 });
             }
         };
+        for (key, meant) in unknown_keys(&values) {
+            let file = file.display();
+            match meant {
+                Some(meant) => {
+                    tracing::warn!(%file, "unknown setting {key} ignored: did you mean {meant}?")
+                }
+                None => tracing::warn!(%file, "unknown setting {key} ignored"),
+            }
+        }
         let source = Source {
             file: file.to_owned(),
             values,
@@ -532,6 +590,86 @@ mod tests {
             let env: Vec<_> = region.map(|r| ("COGNITO_REGION", r)).into_iter().collect();
             let cognito = load(Stage::Cognito, text, &env).unwrap().cognito.unwrap();
             assert_eq!(cognito.region.as_deref(), region);
+        }
+    }
+
+    #[test]
+    fn the_sample_lists_every_key_and_only_those() {
+        let sample = parse_settings_file(include_str!("../../../settings.sample.sh"));
+        let mut in_sample: Vec<&str> = sample.keys().map(String::as_str).collect();
+        in_sample.sort_unstable();
+        let mut known = KEYS.to_vec();
+        known.sort_unstable();
+        assert_eq!(in_sample, known);
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_the_key_they_misspell() {
+        let values = parse_settings_file(
+            "SESION_TTL=60\nTABLENAME=t\nsession_secret=x\nAWS_PROFILE=p\nPORT=1\nHOST=h\n",
+        );
+        assert_eq!(
+            unknown_keys(&values),
+            [
+                ("AWS_PROFILE".to_owned(), None),
+                ("SESION_TTL".to_owned(), Some("SESSION_TTL")),
+                ("TABLENAME".to_owned(), Some("TABLE_NAME")),
+                ("session_secret".to_owned(), Some("SESSION_SECRET")),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_draws_a_warning_and_changes_nothing() {
+        let log = Log::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(log.clone())
+            .with_ansi(false)
+            .finish();
+        let settings = tracing::subscriber::with_default(subscriber, || {
+            load(
+                Stage::Store,
+                "AWS_REGION=r\nTABLE_NAME=t\nSESION_TTL=60\n",
+                &[],
+            )
+        })
+        .unwrap();
+        assert_eq!(settings.session_ttl, Stage::Store.default_session_ttl());
+        let log = log.text();
+        assert!(
+            log.contains("WARN")
+                && log.contains("unknown setting SESION_TTL ignored: did you mean SESSION_TTL?")
+                && log.contains("settings.sh"),
+            "{log}"
+        );
+    }
+
+    /// A log written to memory.
+    #[derive(Clone, Default)]
+    struct Log(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Log {
+        fn text(&self) -> String {
+            String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+        }
+    }
+
+    impl std::io::Write for Log {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Log {
+        type Writer = Log;
+
+        fn make_writer(&'a self) -> Log {
+            self.clone()
         }
     }
 
