@@ -293,6 +293,13 @@ fn unknown_keys(values: &HashMap<String, String>) -> Vec<(String, Option<&'stati
     unknown
 }
 
+/// Whether `text` is written as a key is (a shell variable's name).
+fn is_key(text: &str) -> bool {
+    text.len() <= 64
+        && text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// Parses `KEY=VALUE` lines: comments, blank lines and `export ` prefixes are
 /// skipped, and one level of matching quotes is removed.
 ///
@@ -449,6 +456,9 @@ impl Settings {
         for (key, meant) in unknown_keys(&values) {
             let file = file.display();
             match meant {
+                // What precedes `=` on a garbled line may be part of a value,
+                // a secret perhaps: it is not logged.
+                _ if !is_key(&key) => tracing::warn!(%file, "a line that is not KEY=VALUE ignored"),
                 Some(meant) => {
                     tracing::warn!(%file, "unknown setting {key} ignored: did you mean {meant}?")
                 }
@@ -627,11 +637,8 @@ mod tests {
             .with_ansi(false)
             .finish();
         let settings = tracing::subscriber::with_default(subscriber, || {
-            load(
-                Stage::Store,
-                "AWS_REGION=r\nTABLE_NAME=t\nSESION_TTL=60\n",
-                &[],
-            )
+            let text = "AWS_REGION=r\nTABLE_NAME=t\nSESION_TTL=60\nSESSION_SECRET: hunter2=x\n";
+            load(Stage::Store, text, &[])
         })
         .unwrap();
         assert_eq!(settings.session_ttl, Stage::Store.default_session_ttl());
@@ -641,6 +648,10 @@ mod tests {
                 && log.contains("unknown setting SESION_TTL ignored: did you mean SESSION_TTL?")
                 && log.contains("settings.sh"),
             "{log}"
+        );
+        assert!(
+            log.contains("a line that is not KEY=VALUE ignored") && !log.contains("hunter2"),
+            "a garbled line is not logged: {log}"
         );
     }
 
