@@ -139,17 +139,26 @@ fn render_page(
             state.templates.render("error.html", &context).ok()
         })
         .unwrap_or_else(|| format!("{} {}\n{message}\n", status.as_u16(), title(status)));
-    let mut page = HttpResponse::build(status);
-    page.insert_header((
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    ));
+    let mut page = HttpResponse::build(status)
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        ))
+        .body(body);
+    retry_later(status, page.headers_mut());
+    page
+}
+
+/// A 503 asks to be retried: an outage is temporary, and crawlers and
+/// clients that honour `Retry-After` come back instead of taking the page
+/// for gone.
+fn retry_later(status: StatusCode, headers: &mut header::HeaderMap) {
     if status == StatusCode::SERVICE_UNAVAILABLE {
-        // An outage is temporary: crawlers and clients that honour it come
-        // back later instead of taking the page for gone.
-        page.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+        headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        );
     }
-    page.body(body)
 }
 
 /// Middleware: renders the error page of any 4xx/5xx answer that is not a
@@ -181,7 +190,13 @@ pub async fn error_pages(
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    if !(status.is_client_error() || status.is_server_error()) || is_page {
+    if !(status.is_client_error() || status.is_server_error()) {
+        return Ok(response);
+    }
+    if is_page {
+        // A handler's own page, e.g. the login form saying Cognito is down.
+        let mut response = response;
+        retry_later(status, response.headers_mut());
         return Ok(response);
     }
     let message = response

@@ -399,6 +399,7 @@ async fn an_unreachable_cognito_is_said_on_the_login_page() {
     outage.refuse(COGNITO);
     let page = app.log_in(&Browser::new(), "b", "bbbbbb").await;
     assert_eq!(page.status, 503);
+    assert_eq!(page.headers["retry-after"], "5");
     page.assert_shows("The sign-in service is unavailable, please try again later.");
     page.assert_shows("<form method=\"post\" action=\"/login\">"); // the login page, not a crash
     // A logged-in user is still served (tokens are verified locally).
