@@ -455,14 +455,14 @@ impl Settings {
         };
         for (key, meant) in unknown_keys(&values) {
             let file = file.display();
-            match meant {
+            if !is_key(&key) {
                 // What precedes `=` on a garbled line may be part of a value,
                 // a secret perhaps: it is not logged.
-                _ if !is_key(&key) => tracing::warn!(%file, "a line that is not KEY=VALUE ignored"),
-                Some(meant) => {
-                    tracing::warn!(%file, "unknown setting {key} ignored: did you mean {meant}?")
-                }
-                None => tracing::warn!(%file, "unknown setting {key} ignored"),
+                tracing::warn!(%file, "a line that is not KEY=VALUE ignored");
+            } else if let Some(meant) = meant {
+                tracing::warn!(%file, "unknown setting {key} ignored: did you mean {meant}?");
+            } else {
+                tracing::warn!(%file, "unknown setting {key} ignored");
             }
         }
         let source = Source {
