@@ -133,14 +133,25 @@ impl Browser {
         Self { jar, http }
     }
 
+    /// Every HTML page a test receives is checked to be valid HTML: a
+    /// template's mistake (a form inside a `<p>`, a stray end tag) is a
+    /// failure of whichever test first meets it.
     async fn page(response: reqwest::Response) -> Page {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        Page {
+        let page = Page {
             status,
             headers,
             body: response.text().await.unwrap(),
+        };
+        let is_html = page
+            .headers
+            .get("content-type")
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+        if is_html {
+            assert_valid_html(&page.body);
         }
+        page
     }
 
     pub async fn get(&self, url: &str) -> Page {
@@ -347,4 +358,11 @@ pub fn metric(page: &str, series: &str) -> f64 {
         .find(|line| line.starts_with(series) && line[series.len()..].starts_with(' '))
         .and_then(|line| line.rsplit(' ').next()?.parse().ok())
         .unwrap_or(0.0)
+}
+
+/// Panics, printing the page, unless it parses as HTML without an error.
+#[track_caller]
+pub fn assert_valid_html(html: &str) {
+    let errors = scraper::Html::parse_document(html).errors;
+    assert!(errors.is_empty(), "not valid HTML: {errors:?}\n{html}");
 }
