@@ -347,6 +347,7 @@ async fn stage_2_walk_in_a_browser() {
     assert_eq!(focused(&window).await, "password");
     assert!(title(&window).await.starts_with("Choose a new password · "));
     window.fill("input[name=password]", "cccccc").await;
+    window.fill("input[name=password_again]", "cccccc").await;
     window.click_text("Set password and log in").await;
     window.expect_text("h1", "Hello c").await;
     window.screenshot("stage2-5-new-password-done").await;

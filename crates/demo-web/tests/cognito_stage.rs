@@ -74,12 +74,25 @@ async fn edit_challenge(app: &TestApp, edit: impl FnOnce(&mut serde_json::Value)
         .unwrap();
 }
 
-/// Submits the new-password form.
+/// Submits the new-password form, the password typed twice.
 async fn choose_password(app: &TestApp, browser: &Browser, password: &str) -> Page {
     let form = app.url("/new-password");
     browser
-        .submit(&form, &form, &[("password", password)])
+        .submit(
+            &form,
+            &form,
+            &[("password", password), ("password_again", password)],
+        )
         .await
+}
+
+/// The challenge answers the app has sent Cognito.
+async fn challenge_answers(app: &TestApp) -> f64 {
+    let metrics = Browser::new().get(&app.url("/metrics")).await.body;
+    common::metric(
+        &metrics,
+        "cognito_calls_total{operation=\"RespondToAuthChallenge\"}",
+    )
 }
 
 async fn pool_with_demo_users() -> DemoPool {
@@ -155,6 +168,23 @@ async fn a_temporary_password_leads_through_choosing_a_new_one() {
     let form = browser.get(&app.url("/new-password")).await;
     form.assert_shows("Choose a new password");
     form.assert_shows("<strong>c</strong>");
+    form.assert_shows(r#"name="password_again" type="password""#);
+    // Typed twice, differently: refused before Cognito sees it.
+    let url = app.url("/new-password");
+    let differ = browser
+        .submit(
+            &url,
+            &url,
+            &[("password", "cccccc"), ("password_again", "cccccx")],
+        )
+        .await;
+    assert_eq!(differ.status, 400, "{}", differ.body);
+    differ.assert_shows("The two passwords differ.");
+    let once = browser.submit(&url, &url, &[("password", "cccccc")]).await;
+    assert_eq!(once.status, 400, "{}", once.body);
+    once.assert_shows("Input missing");
+    assert_eq!(challenge_answers(&app).await, 0.0);
+
     let weak = choose_password(&app, &browser, "ab").await;
     assert_eq!(
         weak.status, 400,
@@ -197,7 +227,11 @@ async fn attributes_the_pool_requires_are_asked_for_with_the_new_password() {
         .submit(
             &url,
             &url,
-            &[("password", "cccccc"), ("attribute.name", "Carol")],
+            &[
+                ("password", "cccccc"),
+                ("password_again", "cccccc"),
+                ("attribute.name", "Carol"),
+            ],
         )
         .await;
     assert_eq!(missing.status, 400, "{}", missing.body);
@@ -210,6 +244,7 @@ async fn attributes_the_pool_requires_are_asked_for_with_the_new_password() {
             &url,
             &[
                 ("password", "cccccc"),
+                ("password_again", "cccccc"),
                 ("attribute.name", "Carol"),
                 ("attribute.email", "c@c.com"),
             ],
@@ -260,7 +295,11 @@ async fn a_new_password_sent_after_the_session_ended_leads_back_to_the_login() {
     let page = browser
         .post_with(
             &app.url("/new-password"),
-            &[("csrf", &csrf), ("password", "cccccc")],
+            &[
+                ("csrf", &csrf),
+                ("password", "cccccc"),
+                ("password_again", "cccccc"),
+            ],
             &[("sec-fetch-site", "same-origin")],
         )
         .await;

@@ -20,6 +20,10 @@ pub struct NewPasswordForm {
     csrf: String,
     #[serde(default)]
     password: String,
+    /// The password typed a second time: a typo in a password the user
+    /// never typed before would leave them unable to sign in.
+    #[serde(default)]
+    password_again: String,
     /// `attribute.NAME`: the attributes the pool requires and the user has
     /// not got yet (Cognito's `requiredAttributes`).
     #[serde(flatten)]
@@ -148,9 +152,14 @@ pub async fn submit(
         )
     };
     let attributes = match required_values(&challenge, &form.fields) {
-        Some(attributes) if !form.password.is_empty() => attributes,
+        Some(attributes) if !form.password.is_empty() && !form.password_again.is_empty() => {
+            attributes
+        }
         _ => return again("Input missing", StatusCode::BAD_REQUEST),
     };
+    if form.password != form.password_again {
+        return again("The two passwords differ.", StatusCode::BAD_REQUEST);
+    }
     match state
         .authenticator
         .answer_new_password(&challenge, &form.password, &attributes)
