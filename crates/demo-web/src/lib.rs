@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 
 mod authenticator;
+mod device;
 mod errors;
 pub mod logging;
 mod metrics;

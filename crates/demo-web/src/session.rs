@@ -15,6 +15,9 @@ const VIEWS: &str = "views";
 const TOKENS: &str = "tokens";
 const CSRF: &str = "csrf";
 const CHALLENGE: &str = "challenge";
+/// The device the user logged in from; the store lists it with the session
+/// (its label field).
+pub(crate) const DEVICE: &str = "device";
 
 /// The request's session, with typed accessors.
 pub struct AppSession {
@@ -22,6 +25,8 @@ pub struct AppSession {
     /// The browser says the request comes from a page of this site
     /// (`Sec-Fetch-Site: same-origin`, a header no page can set).
     same_origin: bool,
+    /// The request's `User-Agent`, parsed only when the user logs in.
+    user_agent: Option<actix_web::http::header::HeaderValue>,
 }
 
 impl FromRequest for AppSession {
@@ -36,6 +41,10 @@ impl FromRequest for AppSession {
         std::future::ready(Ok(AppSession {
             session: req.get_session(),
             same_origin,
+            user_agent: req
+                .headers()
+                .get(actix_web::http::header::USER_AGENT)
+                .cloned(),
         }))
     }
 }
@@ -92,6 +101,15 @@ impl AppSession {
         match tokens {
             Some(tokens) => self.session.insert(TOKENS, tokens)?,
             None => _ = self.session.remove(TOKENS),
+        }
+        let device = self
+            .user_agent
+            .as_ref()
+            .and_then(|agent| agent.to_str().ok())
+            .and_then(crate::device::describe);
+        match device {
+            Some(device) => self.session.insert(DEVICE, device)?,
+            None => _ = self.session.remove(DEVICE),
         }
         // A new CSRF token along with the new id.
         self.session.insert(CSRF, new_token())?;

@@ -185,6 +185,7 @@ impl Application {
         let store = DynamoDbSessionStore::builder(&aws, &settings.table_name)
             .touch_interval(settings.touch_interval)
             .operation_timeout(settings.dynamodb_timeout)
+            .label_field(Some(crate::session::DEVICE))
             .build();
         store.ensure_table().await?;
         let (authenticator, stage_title): (Arc<dyn Authenticator>, _) =

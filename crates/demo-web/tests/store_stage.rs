@@ -491,7 +491,14 @@ async fn start_up_without_dynamodb_names_the_failed_call() {
 #[tokio::test]
 async fn the_sessions_page_lists_and_revokes() {
     let app = spawn_app(settings(Stage::Store).await).await;
-    let (laptop, phone) = (Browser::new(), Browser::new());
+    let (laptop, phone) = (
+        Browser::with_user_agent(
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
+             Chrome/156.0.0.0 Safari/537.36",
+        ),
+        // A client that does not name itself (no User-Agent).
+        Browser::new(),
+    );
     assert_eq!(
         laptop.get(&app.url("/sessions")).await.location(),
         Some("/login")
@@ -514,6 +521,9 @@ async fn the_sessions_page_lists_and_revokes() {
         listing.body
     );
     assert_eq!(listing.body.matches("(this one)").count(), 1);
+    // Each session says where it was opened.
+    listing.assert_shows(r#"<td data-label="Device">Chrome on Linux</td>"#);
+    listing.assert_shows(r#"<td data-label="Device">Unknown device</td>"#);
     // A screen reader says which session a Revoke button ends: the other one.
     let labels: Vec<_> = listing
         .body

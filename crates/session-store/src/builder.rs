@@ -40,6 +40,7 @@ pub(crate) struct Settings {
     pub(crate) key_attribute: String,
     pub(crate) key_prefix: String,
     pub(crate) principal_field: Option<String>,
+    pub(crate) label_field: Option<String>,
     pub(crate) touch_interval: Duration,
     pub(crate) consistent_reads: bool,
     pub(crate) billing_mode: BillingMode,
@@ -85,6 +86,7 @@ impl DynamoDbSessionStoreBuilder {
                 key_attribute: "id".to_owned(),
                 key_prefix: String::new(),
                 principal_field: Some("user".to_owned()),
+                label_field: Some("device".to_owned()),
                 touch_interval: Duration::from_secs(30),
                 consistent_reads: true,
                 billing_mode: BillingMode::OnDemand,
@@ -147,6 +149,25 @@ impl DynamoDbSessionStoreBuilder {
     /// ```
     pub fn principal_field(mut self, field: Option<&str>) -> Self {
         self.settings.principal_field = field.map(str::to_owned);
+        self
+    }
+
+    /// The session field whose value is written to the `label` attribute,
+    /// which [`DynamoDbSessionStore::list_sessions`] returns with each
+    /// session, for its owner to tell their sessions apart (default
+    /// `device`; `None` writes no label). Keep it short and free of secrets:
+    /// it is copied into the principal index.
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// // At login the app keeps e.g. "Firefox on Linux" under "browser".
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .label_field(Some("browser"))
+    ///     .build();
+    /// # }
+    /// ```
+    pub fn label_field(mut self, field: Option<&str>) -> Self {
+        self.settings.label_field = field.map(str::to_owned);
         self
     }
 

@@ -6,6 +6,7 @@
 //! | `expires`   | N    | epoch seconds; DynamoDB's TTL deletes the item later   |
 //! | `state`     | M    | the session state, field -> JSON text (as actix-session keeps it) |
 //! | `principal` | S    | the value of the principal field (e.g. `user`), when set; indexed |
+//! | `label`     | S    | the value of the label field (e.g. `device`), when set; in the index |
 //! | `created`   | N    | epoch seconds of the first save                        |
 //! | `touched`   | N    | epoch seconds of the last write                        |
 //!
@@ -24,6 +25,7 @@ use crate::StoreError;
 pub(crate) const EXPIRES: &str = "expires";
 pub(crate) const STATE: &str = "state";
 pub(crate) const PRINCIPAL: &str = "principal";
+pub(crate) const LABEL: &str = "label";
 pub(crate) const CREATED: &str = "created";
 pub(crate) const TOUCHED: &str = "touched";
 /// The global secondary index on [`PRINCIPAL`].
@@ -104,9 +106,10 @@ pub(crate) fn number(
     }
 }
 
-/// The principal named by `field` in `state`: actix-session keeps values as
-/// JSON, so `"\"alice\""` is `alice`; a non-string value is used as written.
-pub(crate) fn principal(state: &State, field: Option<&str>) -> Option<String> {
+/// The text of `field` in `state` (a principal, a label): actix-session
+/// keeps values as JSON, so `"\"alice\""` is `alice`; a non-string value is
+/// used as written, and an empty one or `null` is none.
+pub(crate) fn text(state: &State, field: Option<&str>) -> Option<String> {
     let raw = state.get(field?)?;
     let value = match serde_json::from_str::<serde_json::Value>(raw) {
         Ok(serde_json::Value::String(s)) => s,
@@ -138,6 +141,14 @@ pub(crate) fn state_value(state: &State) -> AttributeValue {
     )
 }
 
+/// The attributes copied out of a session's state into its item, to be
+/// found (`principal`) and shown (`label`) by the principal index.
+#[derive(Debug, Default)]
+pub(crate) struct Listing {
+    pub(crate) principal: Option<String>,
+    pub(crate) label: Option<String>,
+}
+
 /// An upper estimate of the DynamoDB size of an item holding `state`, after
 /// DynamoDB's rules: names and strings count their UTF-8 bytes, a number at
 /// most 21 bytes, a map 3 bytes plus 1 per element.
@@ -145,7 +156,7 @@ pub(crate) fn estimated_size(
     key_attribute: &str,
     id: &str,
     state: &State,
-    principal: Option<&str>,
+    listing: &Listing,
 ) -> usize {
     const NUMBER: usize = 21;
     let state_size = 3 + state
@@ -161,7 +172,11 @@ pub(crate) fn estimated_size(
         + CREATED.len()
         + TOUCHED.len()
         + 3 * NUMBER
-        + principal.map_or(0, |p| PRINCIPAL.len() + p.len())
+        + listing
+            .principal
+            .as_ref()
+            .map_or(0, |p| PRINCIPAL.len() + p.len())
+        + listing.label.as_ref().map_or(0, |l| LABEL.len() + l.len())
 }
 
 #[cfg(test)]
@@ -177,15 +192,17 @@ mod tests {
     }
 
     #[test]
-    fn principal_reads_json_strings() {
+    fn text_reads_json_strings() {
         let mut state = State::new();
         state.insert("user".into(), "\"alice\"".into());
-        assert_eq!(principal(&state, Some("user")).as_deref(), Some("alice"));
-        assert_eq!(principal(&state, None), None);
+        assert_eq!(text(&state, Some("user")).as_deref(), Some("alice"));
+        assert_eq!(text(&state, None), None);
         state.insert("user".into(), "null".into());
-        assert_eq!(principal(&state, Some("user")), None);
+        assert_eq!(text(&state, Some("user")), None);
+        state.insert("user".into(), "\"\"".into());
+        assert_eq!(text(&state, Some("user")), None);
         state.insert("user".into(), "42".into());
-        assert_eq!(principal(&state, Some("user")).as_deref(), Some("42"));
+        assert_eq!(text(&state, Some("user")).as_deref(), Some("42"));
     }
 
     #[test]
@@ -214,14 +231,20 @@ mod tests {
     #[test]
     fn size_grows_with_state_and_skips_the_handle() {
         let mut state = State::new();
-        let empty = estimated_size("id", "x", &state, None);
+        let none = Listing::default();
+        let empty = estimated_size("id", "x", &state, &none);
         state.insert("k".into(), "v".repeat(1000));
-        assert!(estimated_size("id", "x", &state, None) >= empty + 1000);
+        assert!(estimated_size("id", "x", &state, &none) >= empty + 1000);
         let mut with_handle = state.clone();
         with_handle.insert(HANDLE_FIELD.into(), "\"h\"".into());
         assert_eq!(
-            estimated_size("id", "x", &state, None),
-            estimated_size("id", "x", &with_handle, None)
+            estimated_size("id", "x", &state, &none),
+            estimated_size("id", "x", &with_handle, &none)
         );
+        let listed = Listing {
+            principal: Some("p".repeat(100)),
+            label: Some("l".repeat(100)),
+        };
+        assert!(estimated_size("id", "x", &state, &listed) >= empty + 1200);
     }
 }

@@ -12,8 +12,9 @@
 //!   without a second read.
 //! - Item ids are hashes of the cookie's key: reading the table does not let
 //!   anyone take a session over (the state itself is stored as is).
-//! - Per-user sessions: list a user's sessions and revoke one or all others
-//!   (an index on the session's principal field; one Query, no Scan).
+//! - Per-user sessions: list a user's sessions, each with its label (such as
+//!   the device it was opened on), and revoke one or all others (an index on
+//!   the session's principal field; one Query, no Scan).
 //! - Every call is bounded by an operation timeout, and counted
 //!   ([`DynamoDbSessionStore::operation_counts`]).
 //! - One connection pool per thread ([`per_thread_http`]): a call on one
@@ -69,7 +70,8 @@
 //! Hash key `id` (S, configurable, with an optional prefix), `expires` (N,
 //! epoch seconds, DynamoDB's TTL attribute), `state` (M of S: the session
 //! fields as actix-session keeps them, JSON text), `created` and `touched` (N),
-//! and `principal` (S) with the global secondary index `principal-index`.
+//! `principal` (S) with the global secondary index `principal-index`, and
+//! `label` (S), which that index holds for listing.
 //!
 //! The IAM actions the store needs: `dynamodb:GetItem`, `PutItem`,
 //! `UpdateItem`, `DeleteItem`, `Query` (on the index), and for

@@ -11,7 +11,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::item::{self, CREATED, EXPIRES, HANDLE_FIELD, PRINCIPAL, PRINCIPAL_INDEX, TOUCHED};
+use crate::item::{
+    self, CREATED, EXPIRES, HANDLE_FIELD, LABEL, PRINCIPAL, PRINCIPAL_INDEX, TOUCHED,
+};
 use crate::metrics::Operation;
 use crate::store::now;
 use crate::{DynamoDbSessionStore, StoreError};
@@ -114,7 +116,8 @@ impl FromStr for SessionHandle {
 /// use std::time::SystemTime;
 /// for info in store.list_sessions("alice").await? {
 ///     let idle = SystemTime::now().duration_since(info.last_touched).unwrap_or_default();
-///     println!("{}: idle for {} s", info.handle, idle.as_secs());
+///     let device = info.label.as_deref().unwrap_or("unknown device");
+///     println!("{} ({device}): idle for {} s", info.handle, idle.as_secs());
 /// }
 /// # Ok(()) }
 /// ```
@@ -128,6 +131,9 @@ pub struct SessionInfo {
     pub last_touched: SystemTime,
     /// When it expires unless used.
     pub expires: SystemTime,
+    /// The session's label (the value of the label field, e.g. the device
+    /// it was opened on), if it has one.
+    pub label: Option<String>,
 }
 
 fn time(seconds: i64) -> SystemTime {
@@ -219,6 +225,10 @@ impl DynamoDbSessionStore {
             created: time(number(CREATED)?),
             last_touched: time(number(TOUCHED)?),
             expires: time(number(EXPIRES)?),
+            label: match raw.get(LABEL) {
+                Some(AttributeValue::S(label)) => Some(label.clone()),
+                _ => None,
+            },
         }))
     }
 

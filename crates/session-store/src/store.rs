@@ -8,7 +8,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::builder::Settings;
 use crate::item::{
-    self, CREATED, EXPIRES, HANDLE_FIELD, PRINCIPAL, STATE, State, StoredSession, TOUCHED,
+    self, CREATED, EXPIRES, HANDLE_FIELD, LABEL, Listing, PRINCIPAL, STATE, State, StoredSession,
+    TOUCHED,
 };
 use crate::metrics::{Counters, Operation, OperationCounts, Outcome};
 use crate::recent::RecentLoads;
@@ -142,20 +143,24 @@ impl DynamoDbSessionStore {
         self.id_of_hash(&item::key_hash(key.as_ref()))
     }
 
+    /// What `state` puts in the principal index.
+    fn listing(&self, state: &State) -> Listing {
+        let settings = &self.inner.settings;
+        Listing {
+            principal: item::text(state, settings.principal_field.as_deref()),
+            label: item::text(state, settings.label_field.as_deref()),
+        }
+    }
+
     /// Refuses, before any call, an item DynamoDB would refuse.
-    fn check_item(
-        &self,
-        id: &str,
-        state: &State,
-        principal: Option<&str>,
-    ) -> Result<(), StoreError> {
-        if let Some(p) = principal
+    fn check_item(&self, id: &str, state: &State, listing: &Listing) -> Result<(), StoreError> {
+        if let Some(p) = &listing.principal
             && !item::can_be_principal(p)
         {
             return Err(StoreError::PrincipalTooLong { bytes: p.len() });
         }
         let settings = &self.inner.settings;
-        let bytes = item::estimated_size(&settings.key_attribute, id, state, principal);
+        let bytes = item::estimated_size(&settings.key_attribute, id, state, listing);
         if bytes > settings.max_item_bytes {
             return Err(StoreError::TooLarge {
                 bytes,
@@ -220,8 +225,8 @@ impl DynamoDbSessionStore {
         let settings = &self.inner.settings;
         let key = (settings.key_generator)();
         let id = self.id_of(&key);
-        let principal = item::principal(state, settings.principal_field.as_deref());
-        self.check_item(&id, state, principal.as_deref())?;
+        let listing = self.listing(state);
+        self.check_item(&id, state, &listing)?;
         let now = now();
         let result = self
             .call(
@@ -235,7 +240,8 @@ impl DynamoDbSessionStore {
                     .item(EXPIRES, item::expires_at(now, ttl))
                     .item(CREATED, AttributeValue::N(now.to_string()))
                     .item(TOUCHED, AttributeValue::N(now.to_string()))
-                    .set_item_principal(principal)
+                    .set_optional(PRINCIPAL, listing.principal)
+                    .set_optional(LABEL, listing.label)
                     .condition_expression("attribute_not_exists(#k)")
                     .expression_attribute_names("#k", &settings.key_attribute)
                     .send(),
@@ -260,15 +266,15 @@ fn touch_window(touch_interval: std::time::Duration, ttl: &CookieDuration) -> i6
         .min(ttl.whole_seconds() / 2)
 }
 
-/// Adds the optional principal attribute to a PutItem.
-trait SetPrincipal {
-    fn set_item_principal(self, principal: Option<String>) -> Self;
+/// Adds an optional string attribute to a PutItem.
+trait SetOptional {
+    fn set_optional(self, name: &str, value: Option<String>) -> Self;
 }
 
-impl SetPrincipal for aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder {
-    fn set_item_principal(self, principal: Option<String>) -> Self {
-        match principal {
-            Some(p) => self.item(PRINCIPAL, AttributeValue::S(p)),
+impl SetOptional for aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder {
+    fn set_optional(self, name: &str, value: Option<String>) -> Self {
+        match value {
+            Some(v) => self.item(name, AttributeValue::S(v)),
             None => self,
         }
     }
@@ -339,8 +345,8 @@ impl SessionStore for DynamoDbSessionStore {
         let settings = &self.inner.settings;
         let id = self.id_of(&session_key);
         self.inner.recent.forget(&id);
-        let principal = item::principal(&session_state, settings.principal_field.as_deref());
-        self.check_item(&id, &session_state, principal.as_deref())
+        let listing = self.listing(&session_state);
+        self.check_item(&id, &session_state, &listing)
             .map_err(|e| UpdateError::Other(e.into()))?;
         let now = now();
         let mut request = self
@@ -355,15 +361,31 @@ impl SessionStore for DynamoDbSessionStore {
             .expression_attribute_names("#e", EXPIRES)
             .expression_attribute_names("#t", TOUCHED)
             .expression_attribute_names("#p", PRINCIPAL)
+            .expression_attribute_names("#l", LABEL)
             .expression_attribute_values(":s", item::state_value(&session_state))
             .expression_attribute_values(":e", item::expires_at(now, ttl))
             .expression_attribute_values(":now", AttributeValue::N(now.to_string()));
-        request = match principal {
-            Some(p) => request
-                .update_expression("SET #s = :s, #e = :e, #t = :now, #p = :p")
-                .expression_attribute_values(":p", AttributeValue::S(p)),
-            None => request.update_expression("SET #s = :s, #e = :e, #t = :now REMOVE #p"),
-        };
+        // A field the state no longer has leaves the item too: a logged-out
+        // session must drop out of its user's list.
+        let mut set = String::from("SET #s = :s, #e = :e, #t = :now");
+        let mut remove = Vec::new();
+        for (name, placeholder, value) in
+            [("#p", ":p", listing.principal), ("#l", ":l", listing.label)]
+        {
+            match value {
+                Some(v) => {
+                    set.push_str(&format!(", {name} = {placeholder}"));
+                    request =
+                        request.expression_attribute_values(placeholder, AttributeValue::S(v));
+                }
+                None => remove.push(name),
+            }
+        }
+        if !remove.is_empty() {
+            set.push_str(" REMOVE ");
+            set.push_str(&remove.join(", "));
+        }
+        request = request.update_expression(set);
         let result = self.call(Operation::UpdateItem, request.send()).await;
         match result {
             Ok(_) => Ok(session_key),

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::{
     TableDescription, TableStatus, TimeToLiveSpecification, TimeToLiveStatus,
 };
 
-use crate::item::{CREATED, EXPIRES, PRINCIPAL, PRINCIPAL_INDEX, TOUCHED};
+use crate::item::{CREATED, EXPIRES, LABEL, PRINCIPAL, PRINCIPAL_INDEX, TOUCHED};
 use crate::{BillingMode, DynamoDbSessionStore, StoreError};
 
 const POLL: Duration = Duration::from_millis(250);
@@ -23,6 +23,8 @@ const POLL: Duration = Duration::from_millis(250);
 /// }
 /// if !report.principal_index {
 ///     eprintln!("no principal index: list_sessions will fail");
+/// } else if !report.labels_listed {
+///     eprintln!("an index from before labels: sessions are listed without them");
 /// }
 /// # Ok(()) }
 /// ```
@@ -35,6 +37,11 @@ pub struct TableReport {
     pub ttl_enabled: bool,
     /// The principal index exists (needed for per-user sessions).
     pub principal_index: bool,
+    /// The principal index holds the sessions' labels, so that
+    /// [`DynamoDbSessionStore::list_sessions`] returns them. An index made
+    /// by a version of this crate from before labels does not; a projection
+    /// cannot be changed, so such an index must be dropped and made again.
+    pub labels_listed: bool,
 }
 
 impl DynamoDbSessionStore {
@@ -75,14 +82,27 @@ impl DynamoDbSessionStore {
             self.wait_until_active().await?
         };
         self.check_key_schema(&description)?;
-        let principal_index = description
+        let index = description
             .global_secondary_indexes()
             .iter()
-            .any(|index| index.index_name() == Some(PRINCIPAL_INDEX));
+            .find(|index| index.index_name() == Some(PRINCIPAL_INDEX));
+        let principal_index = index.is_some();
+        let labels_listed = index
+            .and_then(|index| index.projection())
+            .is_some_and(|projection| {
+                projection.projection_type() == Some(&ProjectionType::All)
+                    || projection.non_key_attributes().iter().any(|a| a == LABEL)
+            });
         if !principal_index && settings.principal_field.is_some() {
             tracing::warn!(
                 table = %settings.table,
                 "table has no index {PRINCIPAL_INDEX}: listing a user's sessions will fail"
+            );
+        } else if principal_index && !labels_listed && settings.label_field.is_some() {
+            tracing::warn!(
+                table = %settings.table,
+                "index {PRINCIPAL_INDEX} does not hold {LABEL:?} (it was made before labels): \
+                 sessions are listed without their labels until it is made again"
             );
         }
         let ttl_enabled = settings.enable_ttl && self.enable_ttl().await;
@@ -90,6 +110,7 @@ impl DynamoDbSessionStore {
             created,
             ttl_enabled,
             principal_index,
+            labels_listed,
         })
     }
 
@@ -181,6 +202,7 @@ impl DynamoDbSessionStore {
                                 .non_key_attributes(CREATED)
                                 .non_key_attributes(TOUCHED)
                                 .non_key_attributes(EXPIRES)
+                                .non_key_attributes(LABEL)
                                 .build(),
                         )
                         .set_provisioned_throughput(throughput)

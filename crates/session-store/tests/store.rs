@@ -320,6 +320,7 @@ async fn ensure_table_twice_creates_once_and_turns_ttl_on() {
     assert!(!report.created);
     assert!(report.ttl_enabled);
     assert!(report.principal_index);
+    assert!(report.labels_listed);
     let ttl = store
         .client()
         .describe_time_to_live()
@@ -560,6 +561,138 @@ async fn per_user_sessions_list_and_revoke() {
     assert_eq!(store.load(&alice_3).await.unwrap(), None);
     assert!(store.load(&bob).await.unwrap().is_some());
     assert!(store.load(&anonymous).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn listed_sessions_carry_their_labels() {
+    let store = store().await;
+    let phone = store
+        .save(
+            state(&[("user", "alice"), ("device", "Firefox on Android")]),
+            &TTL,
+        )
+        .await
+        .unwrap();
+    let laptop = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    let (phone_handle, laptop_handle) = (
+        handle_of(&store, &phone).await,
+        handle_of(&store, &laptop).await,
+    );
+    let labels = || async {
+        let listed = store.list_sessions("alice").await.unwrap();
+        let label_of = |handle: &SessionHandle| {
+            listed
+                .iter()
+                .find(|s| &s.handle == handle)
+                .expect("listed")
+                .label
+                .clone()
+        };
+        (label_of(&phone_handle), label_of(&laptop_handle))
+    };
+    assert_eq!(labels().await, (Some("Firefox on Android".into()), None));
+
+    // A label given later is listed; one the state drops leaves the item.
+    store
+        .update(
+            copy(&laptop),
+            state(&[("user", "alice"), ("device", "Chrome on Linux")]),
+            &TTL,
+        )
+        .await
+        .unwrap();
+    store
+        .update(copy(&phone), state(&[("user", "alice")]), &TTL)
+        .await
+        .unwrap();
+    assert_eq!(labels().await, (None, Some("Chrome on Linux".into())));
+    let labelled = scan(&store)
+        .await
+        .iter()
+        .filter(|item| item.contains_key("label"))
+        .count();
+    assert_eq!(labelled, 1);
+
+    // Another field, or none.
+    let browser = store_with(|b| b.label_field(Some("browser"))).await;
+    browser
+        .save(
+            state(&[("user", "bob"), ("browser", "Safari on iOS")]),
+            &TTL,
+        )
+        .await
+        .unwrap();
+    let listed = browser.list_sessions("bob").await.unwrap();
+    assert_eq!(listed[0].label.as_deref(), Some("Safari on iOS"));
+    let unlabelled = store_with(|b| b.label_field(None)).await;
+    unlabelled
+        .save(state(&[("user", "bob"), ("device", "Safari on iOS")]), &TTL)
+        .await
+        .unwrap();
+    assert_eq!(
+        unlabelled.list_sessions("bob").await.unwrap()[0].label,
+        None
+    );
+    assert!(!scan(&unlabelled).await[0].contains_key("label"));
+}
+
+#[tokio::test]
+async fn an_index_made_before_labels_is_reported() {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+        Projection, ProjectionType, ScalarAttributeType,
+    };
+    let aws = test_support::local_aws().await;
+    let table = test_support::unique_name("old-index");
+    let hash = |name: &str| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(KeyType::Hash)
+            .build()
+            .unwrap()
+    };
+    let string = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .unwrap()
+    };
+    // The index as this crate made it before labels.
+    let index = GlobalSecondaryIndex::builder()
+        .index_name("principal-index")
+        .key_schema(hash("principal"))
+        .projection(
+            Projection::builder()
+                .projection_type(ProjectionType::Include)
+                .non_key_attributes("created")
+                .non_key_attributes("touched")
+                .non_key_attributes("expires")
+                .build(),
+        )
+        .build()
+        .unwrap();
+    aws_sdk_dynamodb::Client::new(&aws.config)
+        .create_table()
+        .table_name(&table)
+        .key_schema(hash("id"))
+        .attribute_definitions(string("id"))
+        .attribute_definitions(string("principal"))
+        .global_secondary_indexes(index)
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+    let store = DynamoDbSessionStore::builder(&aws.config, &table).build();
+    let report = store.ensure_table().await.unwrap();
+    assert!(report.principal_index);
+    assert!(!report.labels_listed);
+    // Sessions are stored and listed all the same.
+    store
+        .save(state(&[("user", "alice"), ("device", "x")]), &TTL)
+        .await
+        .unwrap();
+    assert_eq!(store.list_sessions("alice").await.unwrap().len(), 1);
 }
 
 #[tokio::test]

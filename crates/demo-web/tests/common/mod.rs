@@ -123,8 +123,17 @@ impl Default for Browser {
 
 impl Browser {
     pub fn new() -> Self {
+        Self::built(reqwest::Client::builder())
+    }
+
+    /// A browser that names itself in a `User-Agent` header, as real ones do.
+    pub fn with_user_agent(user_agent: &str) -> Self {
+        Self::built(reqwest::Client::builder().user_agent(user_agent))
+    }
+
+    fn built(builder: reqwest::ClientBuilder) -> Self {
         let jar = Arc::new(Jar::default());
-        let http = reqwest::Client::builder()
+        let http = builder
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(15))
