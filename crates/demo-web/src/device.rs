@@ -18,11 +18,23 @@ pub fn describe(user_agent: &str) -> Option<String> {
     };
     let parsed = PARSER.parse(agent)?;
     let known = |value: &str| value != woothee::woothee::VALUE_UNKNOWN && !value.is_empty();
-    match (known(parsed.name), known(parsed.os)) {
-        (true, true) => Some(format!("{} on {}", parsed.name, parsed.os)),
-        (true, false) => Some(parsed.name.to_owned()),
-        (false, true) => Some(parsed.os.to_owned()),
+    let (name, os) = (current_name(parsed.name), current_name(parsed.os));
+    match (known(name), known(os)) {
+        (true, true) => Some(format!("{name} on {os}")),
+        (true, false) => Some(name.to_owned()),
+        (false, true) => Some(os.to_owned()),
         (false, false) => None,
+    }
+}
+
+/// A name as its maker spells it today. A `User-Agent` cannot tell Windows 11
+/// from 10: both send "Windows NT 10.0".
+fn current_name(name: &str) -> &str {
+    match name {
+        "Mac OSX" => "macOS",
+        "Windows 10" | "Windows UNKNOWN Ver" => "Windows",
+        "SamsungBrowser" => "Samsung Internet",
+        other => other,
     }
 }
 
@@ -47,6 +59,17 @@ mod tests {
                  (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1",
                 Some("Safari on iPhone"),
             ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 \
+                 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+                Some("Safari on macOS"),
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like \
+                 Gecko) Chrome/156.0.0.0 Safari/537.36 Edg/156.0.0.0",
+                Some("Edge on Windows"),
+            ),
+            ("curl/8.14.1", Some("HTTP Library")),
             ("", None),
             ("-", None),
             ("x".repeat(100_000).as_str(), None),
