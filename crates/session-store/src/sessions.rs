@@ -122,6 +122,7 @@ impl FromStr for SessionHandle {
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SessionInfo {
     /// Names the session for [`DynamoDbSessionStore::revoke_session`].
     pub handle: SessionHandle,
