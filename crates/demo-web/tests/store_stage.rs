@@ -492,12 +492,11 @@ async fn start_up_without_dynamodb_names_the_failed_call() {
 async fn the_sessions_page_lists_and_revokes() {
     let app = spawn_app(settings(Stage::Store).await).await;
     let (laptop, phone) = (
-        Browser::with_user_agent(
-            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
-             Chrome/156.0.0.0 Safari/537.36",
-        ),
         // A client that does not name itself (no User-Agent).
         Browser::new(),
+        Browser::with_user_agent(
+            "Mozilla/5.0 (Android 14; Mobile; rv:140.0) Gecko/140.0 Firefox/140.0",
+        ),
     );
     assert_eq!(
         laptop.get(&app.url("/sessions")).await.location(),
@@ -522,7 +521,7 @@ async fn the_sessions_page_lists_and_revokes() {
     );
     assert_eq!(listing.body.matches("(this one)").count(), 1);
     // Each session says where it was opened.
-    listing.assert_shows(r#"<td data-label="Device">Chrome on Linux</td>"#);
+    listing.assert_shows(r#"<td data-label="Device">Firefox on Android</td>"#);
     listing.assert_shows(r#"<td data-label="Device">Unknown device</td>"#);
     // A screen reader says which session a Revoke button ends: the other one.
     let labels: Vec<_> = listing
@@ -531,9 +530,12 @@ async fn the_sessions_page_lists_and_revokes() {
         .skip(1)
         .filter_map(|rest| rest.split('"').next())
         .collect();
-    let [other] = labels[..] else {
+    let [label] = labels[..] else {
         panic!("one labelled Revoke button: {labels:?}")
     };
+    let other = label
+        .strip_suffix(" (Firefox on Android)")
+        .unwrap_or_else(|| panic!("the label names the phone: {label}"));
     assert!(
         listing.body.contains(&format!("<code>{other}</code></td>")),
         "{other} is the phone's session: {}",
