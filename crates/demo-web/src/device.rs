@@ -7,12 +7,12 @@ static PARSER: LazyLock<woothee::parser::Parser> = LazyLock::new(woothee::parser
 
 /// Longer `User-Agent` headers are cut before parsing: the names that matter
 /// come first, and a header of kilobytes should not cost a login more.
-const MAX_AGENT_BYTES: usize = 512;
+const MAX_AGENT_CHARS: usize = 512;
 
 /// "Browser on system" from a `User-Agent` header; `None` when it names
 /// neither (a script, an empty header).
 pub fn describe(user_agent: &str) -> Option<String> {
-    let agent = match user_agent.char_indices().nth(MAX_AGENT_BYTES) {
+    let agent = match user_agent.char_indices().nth(MAX_AGENT_CHARS) {
         Some((end, _)) => &user_agent[..end],
         None => user_agent,
     };
