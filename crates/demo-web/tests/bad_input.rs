@@ -1,6 +1,6 @@
 //! Generated bad input against stage 1: malformed, tampered, truncated and
 //! oversized cookies; huge and invalid-UTF-8 form fields; odd methods and
-//! paths. Every answer is a 4xx or a normal page, never a 5xx, and the
+//! paths; odd `User-Agent` headers, which a login names its device by. Every answer is a 4xx or a normal page, never a 5xx, and the
 //! server is healthy afterwards.
 
 mod common;
@@ -30,6 +30,19 @@ struct Case {
     /// `Sec-Fetch-Site: same-origin`, which lets a form of a session that
     /// has no CSRF token past the check: the handlers get the bad input.
     same_origin: bool,
+    user_agent: Option<Vec<u8>>,
+}
+
+/// `User-Agent` values: text of every printable kind, kilobytes of it, and
+/// bytes that are not ASCII (allowed in a header, not valid as a string).
+fn user_agent() -> impl Strategy<Value = Option<Vec<u8>>> {
+    prop_oneof![
+        Just(None),
+        "[ -~]{0,300}".prop_map(|s| Some(s.into_bytes())),
+        (1usize..12)
+            .prop_map(|kb| Some(format!("Mozilla/5.0 ({})", "x".repeat(kb * 1024)).into_bytes())),
+        prop::collection::vec(0x80u8..=0xff, 1..64).prop_map(Some),
+    ]
 }
 
 fn cookie() -> impl Strategy<Value = Cookie> {
@@ -88,16 +101,26 @@ fn case() -> impl Strategy<Value = Case> {
         )
         .into_bytes()),
     ];
-    let anything = (method, path, cookie(), body, any::<bool>(), any::<bool>()).prop_map(
-        |(method, path, cookie, body, form, same_origin)| Case {
-            method,
-            path,
-            cookie,
-            body,
-            form,
-            same_origin,
-        },
-    );
+    let anything = (
+        method,
+        path,
+        cookie(),
+        body,
+        any::<bool>(),
+        any::<bool>(),
+        user_agent(),
+    )
+        .prop_map(
+            |(method, path, cookie, body, form, same_origin, user_agent)| Case {
+                method,
+                path,
+                cookie,
+                body,
+                form,
+                same_origin,
+                user_agent,
+            },
+        );
     // A form posted to a form's route: from a page of the site whose session
     // has no token (same origin, no or a broken cookie), it passes the CSRF
     // check and the handler gets the odd values.
@@ -115,14 +138,16 @@ fn case() -> impl Strategy<Value = Case> {
         cookie(),
         form_body(),
         any::<bool>(),
+        user_agent(),
     )
-        .prop_map(|(path, cookie, body, same_origin)| Case {
+        .prop_map(|(path, cookie, body, same_origin, user_agent)| Case {
             method: "POST",
             path: path.to_owned(),
             cookie,
             body,
             form: true,
             same_origin,
+            user_agent,
         });
     prop_oneof![2 => anything, 1 => form_post]
 }
@@ -163,6 +188,7 @@ async fn generated_bad_input_never_gets_a_5xx() {
         .build()
         .unwrap();
     let mut statuses = std::collections::BTreeMap::new();
+    let mut logins_with_odd_agents = 0;
     for case in &cases {
         let mut request = http
             .request(case.method.parse().unwrap(), app.url(&case.path))
@@ -176,6 +202,10 @@ async fn generated_bad_input_never_gets_a_5xx() {
         if let Some(cookie) = cookie_header(&case.cookie, &real) {
             request = request.header("cookie", cookie);
         }
+        if let Some(agent) = &case.user_agent {
+            let value = reqwest::header::HeaderValue::from_bytes(agent).unwrap();
+            request = request.header("user-agent", value);
+        }
         let status = match request.send().await {
             Ok(response) => response.status().as_u16(),
             // The server may close the connection on a request it refuses to read.
@@ -184,13 +214,22 @@ async fn generated_bad_input_never_gets_a_5xx() {
         };
         assert!(status < 500, "{case:?} got {status}");
         *statuses.entry(status).or_insert(0) += 1;
+        if status == 303 && case.path.starts_with("/quicklogin/") && case.user_agent.is_some() {
+            logins_with_odd_agents += 1;
+        }
     }
-    println!("statuses: {statuses:?}");
+    println!(
+        "statuses: {statuses:?}; quick logins with an odd User-Agent: {logins_with_odd_agents}"
+    );
     assert!(
         statuses.keys().filter(|s| **s >= 400).count() >= 3,
         "the cases reach several refusals: {statuses:?}"
     );
     assert!(statuses.contains_key(&200), "{statuses:?}");
+    assert!(
+        logins_with_odd_agents >= 5,
+        "logins name their device from odd agents: {logins_with_odd_agents}"
+    );
 
     // Healthy afterwards, and the real session is intact.
     let home = browser.get(&app.url("/")).await;
