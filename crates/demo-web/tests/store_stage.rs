@@ -4,7 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Browser, Outage, settings, spawn_app};
+use common::{Browser, Outage, Page, settings, spawn_app};
 use demo_web::settings::Stage;
 
 #[tokio::test]
@@ -500,7 +500,7 @@ async fn the_sessions_page_lists_and_revokes() {
     );
     assert_eq!(
         laptop.get(&app.url("/sessions")).await.location(),
-        Some("/login")
+        Some("/login?next=/sessions")
     );
     app.log_in(&laptop, "a", "a").await;
     app.log_in(&phone, "a", "a").await;
@@ -560,6 +560,62 @@ async fn the_sessions_page_lists_and_revokes() {
     let alone = laptop.get(&app.url("/sessions")).await;
     assert_eq!(alone.body.matches("<tr").count(), 2, "{}", alone.body);
     alone.assert_lacks("Revoke all other sessions");
+}
+
+/// The action of the page's form that posts to `/login`, as a browser reads it.
+fn login_action(page: &Page) -> String {
+    let html = scraper::Html::parse_document(&page.body);
+    let form = scraper::Selector::parse("form[method=post]").unwrap();
+    html.select(&form)
+        .filter_map(|f| f.value().attr("action"))
+        .find(|action| action.starts_with("/login"))
+        .unwrap_or_else(|| panic!("a login form: {}", page.body))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_login_returns_to_the_page_that_sent_the_user_there() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    let bounced = browser.get(&app.url("/sessions")).await;
+    assert_eq!(bounced.location(), Some("/login?next=/sessions"));
+    let form_url = app.url("/login?next=/sessions");
+    let action = login_action(&browser.get(&form_url).await);
+    assert_eq!(action, "/login?next=/sessions");
+
+    // A failed attempt keeps the way back.
+    let wrong = browser
+        .submit(
+            &form_url,
+            &app.url(&action),
+            &[("username", "a"), ("password", "b")],
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!(login_action(&wrong), "/login?next=/sessions");
+    let done = browser
+        .submit(
+            &form_url,
+            &app.url(&action),
+            &[("username", "a"), ("password", "a")],
+        )
+        .await;
+    assert_eq!(done.location(), Some("/sessions"));
+
+    // Never to another site, however the way back is spelled.
+    for next in [
+        "//evil.example",
+        "/%5Cevil.example",
+        "https://evil.example/",
+    ] {
+        let other = Browser::new();
+        let url = app.url(&format!("/login?next={next}"));
+        assert_eq!(login_action(&other.get(&url).await), "/login", "{next}");
+        let page = other
+            .submit(&url, &url, &[("username", "a"), ("password", "a")])
+            .await;
+        assert_eq!(page.location(), Some("/"), "{next}");
+    }
 }
 
 #[tokio::test]

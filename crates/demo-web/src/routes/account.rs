@@ -21,6 +21,45 @@ pub struct LoginForm {
     password: String,
 }
 
+/// The page a login returns to, from `?next=`: a path of this site only.
+#[derive(Deserialize)]
+struct ReturnTo {
+    next: String,
+}
+
+/// Where a successful login from this request goes: the `next` of its
+/// query if that is a path of this site (`None`: to `/`).
+fn return_to(req: &HttpRequest) -> Option<String> {
+    let next = web::Query::<ReturnTo>::from_query(req.query_string())
+        .ok()?
+        .into_inner()
+        .next;
+    is_local_path(&next).then_some(next)
+}
+
+/// A path on this site, safe in a `Location` header: `//host`, `/\host`
+/// (which browsers read as `//host`) and full URLs lead elsewhere, and
+/// anything but visible ASCII could break the header.
+fn is_local_path(path: &str) -> bool {
+    path.len() <= 256
+        && path.starts_with('/')
+        && !path.starts_with("//")
+        && path.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+}
+
+/// The login page, its form returning where the request's `next` says.
+fn login_page(
+    state: &AppState,
+    req: &HttpRequest,
+    session: &AppSession,
+    user: Option<&str>,
+    mut context: tera::Context,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    context.insert("next", &return_to(req));
+    render(state, req, session, user, "login.html", context, status)
+}
+
 /// `GET /login`: the form.
 pub async fn login_form(
     state: web::Data<AppState>,
@@ -28,12 +67,11 @@ pub async fn login_form(
     session: AppSession,
 ) -> Result<HttpResponse, AppError> {
     let user = current_user(&state, &session).await?;
-    render(
+    login_page(
         &state,
         &req,
         &session,
         user.as_deref(),
-        "login.html",
         tera::Context::new(),
         StatusCode::OK,
     )
@@ -91,7 +129,10 @@ async fn attempt(
     password: &str,
 ) -> Result<HttpResponse, AppError> {
     let (message, status) = match state.authenticator.log_in(username, password).await {
-        Ok(outcome) => return logged_in(session, outcome),
+        Ok(outcome) => {
+            let to = return_to(req);
+            return logged_in(session, outcome, to.as_deref().unwrap_or("/"));
+        }
         Err(LoginError::Rejected(message) | LoginError::StartAgain(message)) => {
             (message, StatusCode::UNAUTHORIZED)
         }
@@ -100,12 +141,17 @@ async fn attempt(
     login_failed(state, req, session, username, &message, status)
 }
 
-/// After a successful check: log in (new session id) or ask for a new password.
-pub(crate) fn logged_in(session: &AppSession, outcome: LogIn) -> Result<HttpResponse, AppError> {
+/// After a successful check: log in (new session id) and go `to`, or ask
+/// for a new password.
+pub(crate) fn logged_in(
+    session: &AppSession,
+    outcome: LogIn,
+    to: &str,
+) -> Result<HttpResponse, AppError> {
     match outcome {
         LogIn::User { user, tokens } => {
             session.log_in(&user, tokens.as_ref())?;
-            Ok(see_other("/"))
+            Ok(see_other(to))
         }
         LogIn::NewPasswordRequired(challenge) => {
             session.set_challenge(&challenge)?;
@@ -126,7 +172,7 @@ pub(crate) fn login_failed(
     let mut context = tera::Context::new();
     context.insert("error", message);
     context.insert("username", username);
-    render(state, req, session, None, "login.html", context, status)
+    login_page(state, req, session, None, context, status)
 }
 
 /// `POST /logout`: signs out at the identity provider, deletes the session
@@ -151,4 +197,29 @@ pub async fn logout(
     }
     session.log_out();
     Ok(see_other("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn a_login_returns_only_to_a_path_of_this_site() {
+        for path in ["/", "/sessions", "/restricted?x=1"] {
+            assert!(is_local_path(path), "{path}");
+        }
+        for path in [
+            "",
+            "sessions",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example/",
+            "/a b",
+            "/a\r\nSet-Cookie: x=y",
+            "/é",
+            &format!("/{}", "a".repeat(256)),
+        ] {
+            assert!(!is_local_path(path), "{path:?}");
+        }
+    }
 }

@@ -165,7 +165,7 @@ pub async fn submit(
         .answer_new_password(&challenge, &form.password, &attributes)
         .await
     {
-        Ok(outcome) => logged_in(&session, outcome),
+        Ok(outcome) => logged_in(&session, outcome, "/"),
         Err(LoginError::Rejected(message)) => again(&message, StatusCode::BAD_REQUEST),
         Err(LoginError::StartAgain(message)) => {
             session.clear_challenge();

@@ -13,6 +13,10 @@ use crate::routes::CsrfForm;
 use crate::session::AppSession;
 use crate::startup::AppState;
 
+/// Logged out (a session of 8 s ends while its page is open): log in,
+/// then come back here.
+const LOGIN: &str = "/login?next=/sessions";
+
 #[derive(Serialize)]
 struct Row {
     handle: String,
@@ -40,7 +44,7 @@ pub async fn list(
     session: AppSession,
 ) -> Result<HttpResponse, AppError> {
     let Some(user) = current_user(&state, &session).await? else {
-        return Ok(see_other("/login"));
+        return Ok(see_other(LOGIN));
     };
     let current = session.handle();
     let rows: Vec<Row> = state
@@ -86,7 +90,7 @@ pub async fn revoke(
 ) -> Result<HttpResponse, AppError> {
     session.check_csrf(&form.csrf)?;
     let Some(user) = current_user(&state, &session).await? else {
-        return Ok(see_other("/login"));
+        return Ok(see_other(LOGIN));
     };
     let handle: SessionHandle = form
         .handle
@@ -104,7 +108,7 @@ pub async fn revoke_others(
 ) -> Result<HttpResponse, AppError> {
     session.check_csrf(&form.csrf)?;
     let Some(user) = current_user(&state, &session).await? else {
-        return Ok(see_other("/login"));
+        return Ok(see_other(LOGIN));
     };
     let current = session
         .handle()
