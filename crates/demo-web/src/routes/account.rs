@@ -21,7 +21,8 @@ pub struct LoginForm {
     password: String,
 }
 
-/// The page a login returns to, from `?next=`: a path of this site only.
+/// The query of a login's way back, `?next=PATH`, as sent: [`return_to`]
+/// checks it.
 #[derive(Deserialize)]
 struct ReturnTo {
     next: String,
