@@ -69,6 +69,8 @@ pub fn render(
     context.insert("user", &user);
     context.insert("csrf", &session.csrf_token()?);
     context.insert("stage_title", state.stage_title);
+    // Where a login from this page comes back to (`?next=`, see routes::account).
+    context.insert("here", req.path());
     context.insert("cookies", &shown_cookies(req));
     context.insert(
         "session_data",

@@ -45,6 +45,11 @@ async fn stage_1_walk_in_a_browser() {
         .expect_text(".alert", "This is a restricted area")
         .await;
     window.screenshot("stage1-4-restricted-logged-out").await;
+    // A login from here comes back here.
+    window.click_text("Quick log in as « a »").await;
+    window
+        .expect_text(".alert", "You see some secret things !")
+        .await;
 }
 
 #[tokio::test]

@@ -573,6 +573,16 @@ fn login_action(page: &Page) -> String {
         .to_owned()
 }
 
+/// The targets of a page's "Log in" link and quick-login forms, in order.
+fn account_links(page: &Page) -> Vec<String> {
+    let html = scraper::Html::parse_document(&page.body);
+    let links = scraper::Selector::parse(".actions a[href^='/login'], .actions form").unwrap();
+    html.select(&links)
+        .filter_map(|e| e.value().attr("href").or(e.value().attr("action")))
+        .map(str::to_owned)
+        .collect()
+}
+
 #[tokio::test]
 async fn a_login_returns_to_the_page_that_sent_the_user_there() {
     let app = spawn_app(settings(Stage::Store).await).await;
@@ -601,6 +611,31 @@ async fn a_login_returns_to_the_page_that_sent_the_user_there() {
         )
         .await;
     assert_eq!(done.location(), Some("/sessions"));
+
+    // From /restricted, both ways of logging in come back to it; from /, to /.
+    let other = Browser::new();
+    let restricted = other.get(&app.url("/restricted")).await;
+    assert_eq!(
+        account_links(&restricted),
+        [
+            "/login?next=/restricted",
+            "/quicklogin/a?next=/restricted",
+            "/quicklogin/b?next=/restricted"
+        ]
+    );
+    let home = other.get(&app.url("/")).await;
+    assert_eq!(
+        account_links(&home),
+        ["/login", "/quicklogin/a", "/quicklogin/b"]
+    );
+    let quick = other
+        .submit(
+            &app.url("/restricted"),
+            &app.url("/quicklogin/a?next=/restricted"),
+            &[],
+        )
+        .await;
+    assert_eq!(quick.location(), Some("/restricted"));
 
     // Never to another site, however the way back is spelled.
     for next in [
