@@ -203,6 +203,58 @@ async fn a_temporary_password_leads_through_choosing_a_new_one() {
 }
 
 #[tokio::test]
+async fn a_new_password_login_returns_to_the_page_that_sent_the_user_there() {
+    let pool = pool_with_demo_users().await;
+    pool.invite_user("c", "temporary").await;
+    let app = app_with(&pool, |c| c.password_auth = true).await;
+    let browser = Browser::new();
+    // The way back holds a query of its own, `/restricted?x=1&y=2`.
+    let login = app.url("/login?next=%2Frestricted%3Fx%3D1%26y%3D2");
+    let asked = browser
+        .submit(
+            &login,
+            &login,
+            &[("username", "c"), ("password", "temporary")],
+        )
+        .await;
+    let form_path = "/new-password?next=/restricted%3Fx%3D1%26y%3D2";
+    assert_eq!(asked.location(), Some(form_path));
+    let form_url = app.url(form_path);
+    assert_eq!(
+        browser.get(&form_url).await.form_action("/new-password"),
+        form_path
+    );
+    // A failed answer keeps it too.
+    let weak = browser
+        .submit(
+            &form_url,
+            &form_url,
+            &[("password", "ab"), ("password_again", "ab")],
+        )
+        .await;
+    assert_eq!(weak.status, 400);
+    assert_eq!(weak.form_action("/new-password"), form_path);
+    let done = browser
+        .submit(
+            &form_url,
+            &form_url,
+            &[("password", "cccccc"), ("password_again", "cccccc")],
+        )
+        .await;
+    assert_eq!(done.location(), Some("/restricted?x=1&y=2"));
+    browser
+        .get(&app.url("/restricted"))
+        .await
+        .assert_shows("You see some secret things !");
+    // With the challenge answered, the form's address leads to the login,
+    // which still returns there.
+    assert_eq!(
+        browser.get(&form_url).await.location(),
+        Some("/login?next=/restricted%3Fx%3D1%26y%3D2")
+    );
+}
+
+#[tokio::test]
 async fn attributes_the_pool_requires_are_asked_for_with_the_new_password() {
     let (_pool, app, browser) = at_the_new_password_form().await;
     // Cognito names the required attributes the user lacks in its challenge;

@@ -562,17 +562,6 @@ async fn the_sessions_page_lists_and_revokes() {
     alone.assert_lacks("Revoke all other sessions");
 }
 
-/// The action of the page's form that posts to `/login`, as a browser reads it.
-fn login_action(page: &Page) -> String {
-    let html = scraper::Html::parse_document(&page.body);
-    let form = scraper::Selector::parse("form[method=post]").unwrap();
-    html.select(&form)
-        .filter_map(|f| f.value().attr("action"))
-        .find(|action| action.starts_with("/login"))
-        .unwrap_or_else(|| panic!("a login form: {}", page.body))
-        .to_owned()
-}
-
 /// The targets of a page's "Log in" link and quick-login forms, in order.
 fn account_links(page: &Page) -> Vec<String> {
     let html = scraper::Html::parse_document(&page.body);
@@ -590,7 +579,7 @@ async fn a_login_returns_to_the_page_that_sent_the_user_there() {
     let bounced = browser.get(&app.url("/sessions")).await;
     assert_eq!(bounced.location(), Some("/login?next=/sessions"));
     let form_url = app.url("/login?next=/sessions");
-    let action = login_action(&browser.get(&form_url).await);
+    let action = browser.get(&form_url).await.form_action("/login");
     assert_eq!(action, "/login?next=/sessions");
 
     // A failed attempt keeps the way back.
@@ -602,7 +591,7 @@ async fn a_login_returns_to_the_page_that_sent_the_user_there() {
         )
         .await;
     assert_eq!(wrong.status, 401);
-    assert_eq!(login_action(&wrong), "/login?next=/sessions");
+    assert_eq!(wrong.form_action("/login"), "/login?next=/sessions");
     let done = browser
         .submit(
             &form_url,
@@ -645,7 +634,11 @@ async fn a_login_returns_to_the_page_that_sent_the_user_there() {
     ] {
         let other = Browser::new();
         let url = app.url(&format!("/login?next={next}"));
-        assert_eq!(login_action(&other.get(&url).await), "/login", "{next}");
+        assert_eq!(
+            other.get(&url).await.form_action("/login"),
+            "/login",
+            "{next}"
+        );
         let page = other
             .submit(&url, &url, &[("username", "a"), ("password", "a")])
             .await;

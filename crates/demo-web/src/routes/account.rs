@@ -2,6 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
 use crate::authenticator::{LogIn, LogOutScope, LoginError};
@@ -30,12 +31,28 @@ struct ReturnTo {
 
 /// Where a successful login from this request goes: the `next` of its
 /// query if that is a path of this site (`None`: to `/`).
-fn return_to(req: &HttpRequest) -> Option<String> {
+pub(crate) fn return_to(req: &HttpRequest) -> Option<String> {
     let next = web::Query::<ReturnTo>::from_query(req.query_string())
         .ok()?
         .into_inner()
         .next;
     is_local_path(&next).then_some(next)
+}
+
+/// `path`, asking it to return to `to` after the login (nothing to add for
+/// `/`, where a login goes anyway).
+pub(crate) fn returning(path: &str, to: Option<&str>) -> String {
+    // Everything but unreserved characters and `/`: `to` may hold a query.
+    const NEXT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    match to {
+        Some(to) if to != "/" => format!("{path}?next={}", utf8_percent_encode(to, NEXT)),
+        _ => path.to_owned(),
+    }
 }
 
 /// A path on this site, safe in a `Location` header: `//host`, `/\host`
@@ -130,10 +147,7 @@ async fn attempt(
     password: &str,
 ) -> Result<HttpResponse, AppError> {
     let (message, status) = match state.authenticator.log_in(username, password).await {
-        Ok(outcome) => {
-            let to = return_to(req);
-            return logged_in(session, outcome, to.as_deref().unwrap_or("/"));
-        }
+        Ok(outcome) => return logged_in(req, session, outcome),
         Err(LoginError::Rejected(message) | LoginError::StartAgain(message)) => {
             (message, StatusCode::UNAUTHORIZED)
         }
@@ -142,21 +156,22 @@ async fn attempt(
     login_failed(state, req, session, username, &message, status)
 }
 
-/// After a successful check: log in (new session id) and go `to`, or ask
-/// for a new password.
+/// After a successful check: log in (new session id) and go where the
+/// request's `next` says, or ask for a new password first.
 pub(crate) fn logged_in(
+    req: &HttpRequest,
     session: &AppSession,
     outcome: LogIn,
-    to: &str,
 ) -> Result<HttpResponse, AppError> {
+    let to = return_to(req);
     match outcome {
         LogIn::User { user, tokens } => {
             session.log_in(&user, tokens.as_ref())?;
-            Ok(see_other(to))
+            Ok(see_other(to.as_deref().unwrap_or("/")))
         }
         LogIn::NewPasswordRequired(challenge) => {
             session.set_challenge(&challenge)?;
-            Ok(see_other("/new-password"))
+            Ok(see_other(&returning("/new-password", to.as_deref())))
         }
     }
 }
@@ -202,7 +217,21 @@ pub async fn logout(
 
 #[cfg(test)]
 mod tests {
-    use super::is_local_path;
+    use super::{is_local_path, returning};
+
+    #[test]
+    fn the_way_back_survives_its_own_query() {
+        assert_eq!(returning("/new-password", None), "/new-password");
+        assert_eq!(returning("/new-password", Some("/")), "/new-password");
+        assert_eq!(
+            returning("/new-password", Some("/sessions")),
+            "/new-password?next=/sessions"
+        );
+        assert_eq!(
+            returning("/login", Some("/restricted?x=1&y=50%#top")),
+            "/login?next=/restricted%3Fx%3D1%26y%3D50%25%23top"
+        );
+    }
 
     #[test]
     fn a_login_returns_only_to_a_path_of_this_site() {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::authenticator::LoginError;
 use crate::errors::AppError;
 use crate::page::{render, see_other};
-use crate::routes::account::{logged_in, login_failed};
+use crate::routes::account::{logged_in, login_failed, return_to, returning};
 use crate::session::AppSession;
 use crate::startup::AppState;
 
@@ -89,6 +89,7 @@ fn page(
     context.insert("username", &challenge.username);
     context.insert("attributes", &attributes);
     context.insert("error", &error);
+    context.insert("next", &return_to(req));
     render(
         state,
         req,
@@ -116,11 +117,12 @@ pub async fn form(
             None,
             StatusCode::OK,
         ),
-        None => Ok(see_other("/login")),
+        None => Ok(see_other(&returning("/login", return_to(&req).as_deref()))),
     }
 }
 
-/// `POST /new-password`: answers the challenge; logs in on success.
+/// `POST /new-password`: answers the challenge; on success logs in and
+/// goes where the login was to go.
 pub async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -165,7 +167,7 @@ pub async fn submit(
         .answer_new_password(&challenge, &form.password, &attributes)
         .await
     {
-        Ok(outcome) => logged_in(&session, outcome, "/"),
+        Ok(outcome) => logged_in(&req, &session, outcome),
         Err(LoginError::Rejected(message)) => again(&message, StatusCode::BAD_REQUEST),
         Err(LoginError::StartAgain(message)) => {
             session.clear_challenge();

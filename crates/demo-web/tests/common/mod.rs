@@ -107,6 +107,19 @@ impl Page {
         );
     }
 
+    /// The action of the page's first POST form whose action starts with
+    /// `path`, as a browser reads it (the HTML's escapes undone).
+    #[track_caller]
+    pub fn form_action(&self, path: &str) -> String {
+        let html = scraper::Html::parse_document(&self.body);
+        let form = scraper::Selector::parse("form[method=post]").unwrap();
+        html.select(&form)
+            .filter_map(|f| f.value().attr("action"))
+            .find(|action| action.starts_with(path))
+            .unwrap_or_else(|| panic!("a form posting to {path}: {}", self.body))
+            .to_owned()
+    }
+
     /// The CSRF token of the page's forms.
     pub fn csrf(&self) -> String {
         test_support::csrf_of(&self.body)
