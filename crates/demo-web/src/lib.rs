@@ -24,6 +24,7 @@ pub mod logging;
 mod metrics;
 mod page;
 mod request_log;
+mod return_to;
 mod routes;
 mod security_headers;
 mod session;

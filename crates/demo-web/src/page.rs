@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::authenticator::{Check, LoginError};
 use crate::errors::AppError;
+use crate::return_to;
 use crate::session::AppSession;
 use crate::startup::AppState;
 
@@ -69,8 +70,11 @@ pub fn render(
     context.insert("user", &user);
     context.insert("csrf", &session.csrf_token()?);
     context.insert("stage_title", state.stage_title);
-    // Where a login from this page comes back to (`?next=`, see routes::account).
-    context.insert("here", req.path());
+    // A login from this page comes back to it; the pages of a login pass
+    // on where that login returns instead.
+    if !context.contains_key("back") {
+        context.insert("back", &return_to::query(Some(req.path())));
+    }
     context.insert("cookies", &shown_cookies(req));
     context.insert(
         "session_data",

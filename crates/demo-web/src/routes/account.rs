@@ -2,12 +2,12 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
 use crate::authenticator::{LogIn, LogOutScope, LoginError};
 use crate::errors::AppError;
 use crate::page::{current_user, render, see_other};
+use crate::return_to;
 use crate::routes::CsrfForm;
 use crate::session::AppSession;
 use crate::startup::AppState;
@@ -22,49 +22,6 @@ pub struct LoginForm {
     password: String,
 }
 
-/// The query of a login's way back, `?next=PATH`, as sent: [`return_to`]
-/// checks it.
-#[derive(Deserialize)]
-struct ReturnTo {
-    next: String,
-}
-
-/// Where a successful login from this request goes: the `next` of its
-/// query if that is a path of this site (`None`: to `/`).
-pub(crate) fn return_to(req: &HttpRequest) -> Option<String> {
-    let next = web::Query::<ReturnTo>::from_query(req.query_string())
-        .ok()?
-        .into_inner()
-        .next;
-    is_local_path(&next).then_some(next)
-}
-
-/// `path`, asking it to return to `to` after the login (nothing to add for
-/// `/`, where a login goes anyway).
-pub(crate) fn returning(path: &str, to: Option<&str>) -> String {
-    // Everything but unreserved characters and `/`: `to` may hold a query.
-    const NEXT: &AsciiSet = &NON_ALPHANUMERIC
-        .remove(b'/')
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
-    match to {
-        Some(to) if to != "/" => format!("{path}?next={}", utf8_percent_encode(to, NEXT)),
-        _ => path.to_owned(),
-    }
-}
-
-/// A path on this site, safe in a `Location` header: `//host`, `/\host`
-/// (which browsers read as `//host`) and full URLs lead elsewhere, and
-/// anything but visible ASCII could break the header.
-fn is_local_path(path: &str) -> bool {
-    path.len() <= 256
-        && path.starts_with('/')
-        && !path.starts_with("//")
-        && path.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
-}
-
 /// The login page, its form returning where the request's `next` says.
 fn login_page(
     state: &AppState,
@@ -74,7 +31,7 @@ fn login_page(
     mut context: tera::Context,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    context.insert("next", &return_to(req));
+    context.insert("back", &return_to::passed_on(req));
     render(state, req, session, user, "login.html", context, status)
 }
 
@@ -163,15 +120,16 @@ pub(crate) fn logged_in(
     session: &AppSession,
     outcome: LogIn,
 ) -> Result<HttpResponse, AppError> {
-    let to = return_to(req);
     match outcome {
         LogIn::User { user, tokens } => {
             session.log_in(&user, tokens.as_ref())?;
+            let to = return_to::requested(req);
             Ok(see_other(to.as_deref().unwrap_or("/")))
         }
         LogIn::NewPasswordRequired(challenge) => {
             session.set_challenge(&challenge)?;
-            Ok(see_other(&returning("/new-password", to.as_deref())))
+            let form = format!("/new-password{}", return_to::passed_on(req));
+            Ok(see_other(&form))
         }
     }
 }
@@ -213,43 +171,4 @@ pub async fn logout(
     }
     session.log_out();
     Ok(see_other("/"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{is_local_path, returning};
-
-    #[test]
-    fn the_way_back_survives_its_own_query() {
-        assert_eq!(returning("/new-password", None), "/new-password");
-        assert_eq!(returning("/new-password", Some("/")), "/new-password");
-        assert_eq!(
-            returning("/new-password", Some("/sessions")),
-            "/new-password?next=/sessions"
-        );
-        assert_eq!(
-            returning("/login", Some("/restricted?x=1&y=50%#top")),
-            "/login?next=/restricted%3Fx%3D1%26y%3D50%25%23top"
-        );
-    }
-
-    #[test]
-    fn a_login_returns_only_to_a_path_of_this_site() {
-        for path in ["/", "/sessions", "/restricted?x=1"] {
-            assert!(is_local_path(path), "{path}");
-        }
-        for path in [
-            "",
-            "sessions",
-            "//evil.example",
-            "/\\evil.example",
-            "https://evil.example/",
-            "/a b",
-            "/a\r\nSet-Cookie: x=y",
-            "/é",
-            &format!("/{}", "a".repeat(256)),
-        ] {
-            assert!(!is_local_path(path), "{path:?}");
-        }
-    }
 }

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::authenticator::LoginError;
 use crate::errors::AppError;
 use crate::page::{render, see_other};
-use crate::routes::account::{logged_in, login_failed, return_to, returning};
+use crate::return_to;
+use crate::routes::account::{logged_in, login_failed};
 use crate::session::AppSession;
 use crate::startup::AppState;
 
@@ -89,7 +90,7 @@ fn page(
     context.insert("username", &challenge.username);
     context.insert("attributes", &attributes);
     context.insert("error", &error);
-    context.insert("next", &return_to(req));
+    context.insert("back", &return_to::passed_on(req));
     render(
         state,
         req,
@@ -117,7 +118,7 @@ pub async fn form(
             None,
             StatusCode::OK,
         ),
-        None => Ok(see_other(&returning("/login", return_to(&req).as_deref()))),
+        None => Ok(see_other(&format!("/login{}", return_to::passed_on(&req)))),
     }
 }
 
