@@ -34,12 +34,18 @@ async fn app_behind_outage(
     (spawn_app(s).await, outage)
 }
 
-/// An app whose user `c` has a temporary password, and a browser that
-/// signed in with it: it is asked for a new password.
-async fn at_the_new_password_form() -> (DemoPool, TestApp, Browser) {
+/// An app whose user `c` has a temporary password.
+async fn app_with_invited_user() -> (DemoPool, TestApp) {
     let pool = pool_with_demo_users().await;
     pool.invite_user("c", "temporary").await;
     let app = app_with(&pool, |c| c.password_auth = true).await;
+    (pool, app)
+}
+
+/// As [`app_with_invited_user`], and a browser that signed in as `c`: it
+/// is asked for a new password.
+async fn at_the_new_password_form() -> (DemoPool, TestApp, Browser) {
+    let (pool, app) = app_with_invited_user().await;
     let browser = Browser::new();
     let page = app.log_in(&browser, "c", "temporary").await;
     assert_eq!((page.status, page.location()), (303, Some("/new-password")));
@@ -74,13 +80,12 @@ async fn edit_challenge(app: &TestApp, edit: impl FnOnce(&mut serde_json::Value)
         .unwrap();
 }
 
-/// Submits the new-password form, the password typed twice.
-async fn choose_password(app: &TestApp, browser: &Browser, password: &str) -> Page {
-    let form = app.url("/new-password");
+/// Submits the new-password form at `form`, the password typed twice.
+async fn choose_password(browser: &Browser, form: &str, password: &str) -> Page {
     browser
         .submit(
-            &form,
-            &form,
+            form,
+            form,
             &[("password", password), ("password_again", password)],
         )
         .await
@@ -185,13 +190,13 @@ async fn a_temporary_password_leads_through_choosing_a_new_one() {
     once.assert_shows("Input missing");
     assert_eq!(challenge_answers(&app).await, 0.0);
 
-    let weak = choose_password(&app, &browser, "ab").await;
+    let weak = choose_password(&browser, &app.url("/new-password"), "ab").await;
     assert_eq!(
         weak.status, 400,
         "the pool's policy refuses it: {}",
         weak.body
     );
-    let done = choose_password(&app, &browser, "cccccc").await;
+    let done = choose_password(&browser, &app.url("/new-password"), "cccccc").await;
     assert_eq!((done.status, done.location()), (303, Some("/")));
     browser
         .get(&app.url("/"))
@@ -204,9 +209,7 @@ async fn a_temporary_password_leads_through_choosing_a_new_one() {
 
 #[tokio::test]
 async fn a_new_password_login_returns_to_the_page_that_sent_the_user_there() {
-    let pool = pool_with_demo_users().await;
-    pool.invite_user("c", "temporary").await;
-    let app = app_with(&pool, |c| c.password_auth = true).await;
+    let (_pool, app) = app_with_invited_user().await;
     let browser = Browser::new();
     // The way back holds a query of its own, `/restricted?x=1&y=2`.
     let login = app.url("/login?next=%2Frestricted%3Fx%3D1%26y%3D2");
@@ -225,22 +228,10 @@ async fn a_new_password_login_returns_to_the_page_that_sent_the_user_there() {
         form_path
     );
     // A failed answer keeps it too.
-    let weak = browser
-        .submit(
-            &form_url,
-            &form_url,
-            &[("password", "ab"), ("password_again", "ab")],
-        )
-        .await;
+    let weak = choose_password(&browser, &form_url, "ab").await;
     assert_eq!(weak.status, 400);
     assert_eq!(weak.form_action("/new-password"), form_path);
-    let done = browser
-        .submit(
-            &form_url,
-            &form_url,
-            &[("password", "cccccc"), ("password_again", "cccccc")],
-        )
-        .await;
+    let done = choose_password(&browser, &form_url, "cccccc").await;
     assert_eq!(done.location(), Some("/restricted?x=1&y=2"));
     browser
         .get(&app.url("/restricted"))
@@ -315,7 +306,7 @@ async fn an_expired_new_password_challenge_leads_back_to_the_login() {
     // Cognito forgets the challenge's session after a few minutes.
     edit_challenge(&app, |challenge| challenge["session"] = "expired".into()).await;
 
-    let page = choose_password(&app, &browser, "cccccc").await;
+    let page = choose_password(&browser, &app.url("/new-password"), "cccccc").await;
     assert_eq!(page.status, 401, "{}", page.body);
     page.assert_shows("<form method=\"post\" action=\"/login\">");
     assert_eq!(
@@ -326,7 +317,7 @@ async fn an_expired_new_password_challenge_leads_back_to_the_login() {
     // Signing in again starts a new challenge, which goes through.
     let page = app.log_in(&browser, "c", "temporary").await;
     assert_eq!(page.location(), Some("/new-password"));
-    let done = choose_password(&app, &browser, "cccccc").await;
+    let done = choose_password(&browser, &app.url("/new-password"), "cccccc").await;
     assert_eq!(done.location(), Some("/"));
 }
 
