@@ -3,19 +3,21 @@
 use std::io::BufRead;
 use std::path::PathBuf;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 
 use crate::settings_file::SettingsFile;
 use crate::{Provisioner, cognito, iam, table};
 
-const USAGE: &str =
-    "usage: provision [--settings FILE] [--yes] iam-user|table|cognito|all|status|teardown";
+const USAGE: &str = "usage: provision [--settings FILE] [--yes] iam-user|table|cognito|all|invite USER|status|teardown";
 const HELP: &str = "
   iam-user  the IAM user the demo runs as: its access key and a policy allowing only
             the session store's DynamoDB actions on the table
   table     the session table, with TTL on `expires`
   cognito   the user pool, its app client, and users a / aaaaaa and b / bbbbbb
   all       the three above (running it again changes nothing)
+  invite USER
+            a user of the pool with a temporary password, as an administrator makes
+            one: its first login on stage 2 asks for a new password
   status    what exists of what the settings name
   teardown  deletes all of it (asks first)
 
@@ -38,6 +40,8 @@ const SAMPLE: &str = include_str!("../../../settings.sample.sh");
 pub struct Command {
     /// The subcommand (`help` for `--help`).
     pub subcommand: String,
+    /// The user of `invite USER`.
+    pub user: Option<String>,
     /// The settings file (default `./settings.sh`).
     pub settings: PathBuf,
     /// Skip teardown's confirmation.
@@ -55,6 +59,7 @@ pub struct Command {
 /// ```
 pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Command> {
     let (mut subcommand, mut settings, mut yes) = (None, PathBuf::from("settings.sh"), false);
+    let mut user = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -67,6 +72,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Command> 
             "--help" | "-h" | "help" => {
                 return Ok(Command {
                     subcommand: "help".to_owned(),
+                    user: None,
                     settings,
                     yes,
                 });
@@ -76,12 +82,19 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Command> 
             {
                 subcommand = Some(arg)
             }
+            "invite" if subcommand.is_none() => match args.next() {
+                Some(name) if !name.starts_with('-') => {
+                    (subcommand, user) = (Some(arg), Some(name));
+                }
+                _ => bail!("invite needs a user name\n{USAGE}"),
+            },
             other => bail!("unexpected argument {other:?}\n{USAGE}"),
         }
     }
     match subcommand {
         Some(subcommand) => Ok(Command {
             subcommand,
+            user,
             settings,
             yes,
         }),
@@ -111,6 +124,13 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         "iam-user" => iam::ensure(&mut p).await,
         "table" => table::ensure(&p).await,
         "cognito" => cognito::ensure(&mut p).await,
+        "invite" => {
+            let user = command
+                .user
+                .as_deref()
+                .context("invite needs a user name")?;
+            cognito::invite(&p, user).await
+        }
         "all" => {
             iam::ensure(&mut p).await?;
             table::ensure(&p).await?;
@@ -165,6 +185,14 @@ mod tests {
         assert!(parse(args(&[])).is_err());
         assert!(parse(args(&["all", "table"])).is_err());
         assert!(parse(args(&["--settings"])).is_err());
+        let invite = parse(args(&["invite", "c", "--settings", "x.sh"])).unwrap();
+        assert_eq!(
+            (invite.subcommand.as_str(), invite.user.as_deref()),
+            ("invite", Some("c"))
+        );
+        assert!(parse(args(&["invite"])).is_err());
+        assert!(parse(args(&["invite", "--yes"])).is_err());
+        assert!(parse(args(&["all", "invite", "c"])).is_err());
     }
 
     #[test]

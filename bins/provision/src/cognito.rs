@@ -1,12 +1,14 @@
-//! The demo's user pool (the seed's 2-cognito.sh): pool, app client, users a and b.
+//! The demo's user pool (the seed's 2-cognito.sh): pool, app client, users a
+//! and b; and invited users, who choose their password at their first login.
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
     AliasAttributeType, AttributeType, ExplicitAuthFlowsType, MessageActionType,
     PasswordPolicyType, PreventUserExistenceErrorTypes, UserPoolPolicyType,
     UsernameConfigurationType, VerifiedAttributeType,
 };
+use rand::Rng;
 
 use crate::{DEMO_USERS, Provisioner, failed, is_not_found};
 
@@ -182,6 +184,35 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
     p.settings.set("POOL_ID", &pool);
     p.settings.set("CLIENT_ID", &client);
     p.settings.save()
+}
+
+/// Creates `user` with a temporary password, printed once: the user's first
+/// login answers NEW_PASSWORD_REQUIRED (Cognito sends nothing: the
+/// administrator passes the password on).
+pub async fn invite(p: &Provisioner, user: &str) -> anyhow::Result<()> {
+    let idp = Client::new(&p.cognito_aws);
+    let name = p.required("POOL_NAME")?;
+    let pool = find_pool(&idp, &name)
+        .await?
+        .with_context(|| format!("no user pool {name}: run `provision cognito` first"))?;
+    if user_exists(&idp, &pool, user).await? {
+        bail!("the pool {name} has a user {user} already");
+    }
+    // Lowercase letters, as the demo pool's policy asks; 56 bits.
+    let temporary: String = (0..12)
+        .map(|_| char::from(rand::rng().random_range(b'a'..=b'z')))
+        .collect();
+    idp.admin_create_user()
+        .user_pool_id(&pool)
+        .username(user)
+        .temporary_password(&temporary)
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .map_err(|e| failed("cognito-idp:AdminCreateUser", e))?;
+    println!("cognito: invited user {user} with the temporary password {temporary}");
+    println!("  Its first login on stage 2 asks for a password of the user's own.");
+    Ok(())
 }
 
 /// Pool, client and users: present or missing.

@@ -288,6 +288,43 @@ async fn the_settings_file_keeps_comments_unknown_keys_and_mode_0600() {
 }
 
 #[tokio::test]
+async fn an_invited_user_chooses_a_password_at_the_first_login() {
+    let ws = Workspace::new().await;
+    let no_pool = ws.run(&["invite", "c"]);
+    assert_eq!(no_pool.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&no_pool.stderr);
+    assert!(stderr.contains("run `provision cognito` first"), "{stderr}");
+
+    ws.ok(&["cognito"]);
+    let invited = ws.ok(&["invite", "c"]);
+    let temporary = invited
+        .split("temporary password ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("the password is printed: {invited}"));
+    assert_eq!(temporary.len(), 12, "{temporary}");
+    let cognito =
+        auth::Cognito::builder(&ws.aws().await, ws.value("POOL_ID"), ws.value("CLIENT_ID"))
+            .auth_flow(auth::AuthFlow::Password)
+            .build();
+    let asked = async |password: &str| {
+        matches!(
+            cognito.sign_in("c", password).await,
+            Ok(auth::SignIn::NewPasswordRequired(_))
+        )
+    };
+    assert!(asked(temporary).await, "c is asked for a password");
+    assert!(!asked("wrong!").await);
+
+    // Inviting again changes nothing: the first password stands.
+    let again = ws.run(&["invite", "c"]);
+    assert_eq!(again.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("has a user c already"), "{stderr}");
+    assert!(asked(temporary).await);
+}
+
+#[tokio::test]
 async fn an_unreachable_endpoint_is_a_one_line_error() {
     let ws = Workspace {
         endpoint: "http://127.0.0.1:9".into(),
@@ -307,7 +344,9 @@ async fn an_unreachable_endpoint_is_a_one_line_error() {
 async fn help_lists_the_subcommands_and_a_wrong_one_gets_the_usage() {
     let ws = Workspace::new().await;
     let help = ws.ok(&["--help"]);
-    for subcommand in ["iam-user", "table", "cognito", "all", "status", "teardown"] {
+    for subcommand in [
+        "iam-user", "table", "cognito", "all", "invite", "status", "teardown",
+    ] {
         assert!(
             help.contains(&format!("\n  {subcommand} ")),
             "{subcommand}: {help}"
