@@ -51,6 +51,44 @@ async fn trace_logs_hold_no_secret() {
 }
 
 #[tokio::test]
+async fn each_request_is_one_line_without_its_query() {
+    let backend = Backend::new(test_support::endpoint());
+    let app = Instance::start_logging(&backend, "info");
+    let browser = Client::new(&app.base);
+    // Anonymous on /restricted: 401.
+    let (status, _) = browser.get("/restricted?next=private").await.unwrap();
+    assert_eq!(status, 401);
+    assert_eq!(browser.get("/nowhere").await.unwrap().0, 404);
+    app.assert_healthy();
+
+    let log = app.log();
+    let lines: Vec<&str> = log
+        .lines()
+        .filter_map(|l| l.split_once("demo_web::request_log: request "))
+        .map(|(_, fields)| fields)
+        .collect();
+    // Before them, the start-up's readiness probe of the stylesheet.
+    assert!(lines.len() >= 2, "{log}");
+    let ours = &lines[lines.len() - 2..];
+    assert!(
+        ours[0].starts_with("method=GET path=/restricted status=401 elapsed_ms=")
+            && ours[1].starts_with("method=GET path=/nowhere status=404 elapsed_ms="),
+        "{log}"
+    );
+    for line in lines {
+        let (_, ms) = line
+            .rsplit_once(" elapsed_ms=")
+            .unwrap_or_else(|| panic!("{line}"));
+        let (whole, micros) = ms.split_once('.').unwrap_or_else(|| panic!("{line}"));
+        assert!(
+            whole.parse::<u64>().is_ok() && micros.len() == 3 && micros.parse::<u16>().is_ok(),
+            "milliseconds to the microsecond: {line}"
+        );
+    }
+    assert!(!log.contains("private"), "{log}");
+}
+
+#[tokio::test]
 async fn a_short_session_secret_draws_a_warning() {
     let backend = Backend {
         secret: "correct horse".into(),
