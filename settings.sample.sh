@@ -1,6 +1,7 @@
 # Settings of the demo binaries and of `provision`. Copy to settings.sh
-# (git-ignored: it holds a secret) and fill in. KEY=VALUE lines; environment
-# variables of the same name override these values.
+# (git-ignored: it holds a secret) and fill in. KEY=VALUE lines, quoted and
+# commented as in the shell; environment variables of the same name override
+# these values.
 
 # AWS account id (written by `provision iam-user`).
 AWS_ID=

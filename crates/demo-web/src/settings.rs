@@ -301,11 +301,12 @@ fn is_key(text: &str) -> bool {
 }
 
 /// Parses `KEY=VALUE` lines: comments, blank lines and `export ` prefixes are
-/// skipped, and one level of matching quotes is removed.
+/// skipped, one level of matching quotes is removed, and a comment after the
+/// value (`PORT=3000  # the demo's`) is dropped, as the shell drops it.
 ///
 /// ```
 /// let values = demo_web::settings::parse_settings_file(
-///     "# written by the setup scripts\nexport TABLE_NAME='sessions'\nPORT=3000\n",
+///     "# written by the setup scripts\nexport TABLE_NAME='sessions'\nPORT=3000 # default\n",
 /// );
 /// assert_eq!(values["TABLE_NAME"], "sessions");
 /// assert_eq!(values["PORT"], "3000");
@@ -317,14 +318,35 @@ pub fn parse_settings_file(text: &str) -> HashMap<String, String> {
         .filter_map(|line| {
             let line = line.strip_prefix("export ").unwrap_or(line);
             let (key, value) = line.split_once('=')?;
-            let value = value.trim();
-            let unquoted = [('"', '"'), ('\'', '\'')]
-                .iter()
-                .find_map(|(open, close)| value.strip_prefix(*open)?.strip_suffix(*close))
-                .unwrap_or(value);
-            Some((key.trim().to_owned(), unquoted.to_owned()))
+            Some((key.trim().to_owned(), setting_value(value).to_owned()))
         })
         .collect()
+}
+
+/// The value of a `KEY=value` line, from the text after its `=`.
+///
+/// A `#` starts a comment only after whitespace, as in the shell: a secret's
+/// `#` stays in it (`abc#def`), a note after it does not (`abc # mine`), where
+/// it would otherwise have become part of the secret without a word.
+fn setting_value(text: &str) -> &str {
+    let text = text.trim();
+    let is_comment = |rest: &str| {
+        rest.is_empty()
+            || rest.starts_with(char::is_whitespace) && rest.trim_start().starts_with('#')
+    };
+    for quote in ['"', '\''] {
+        if let Some(quoted) = text.strip_prefix(quote)
+            && let Some((inner, rest)) = quoted.split_once(quote)
+            && is_comment(rest)
+        {
+            return inner;
+        }
+    }
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| c.is_whitespace() && text[i..].trim_start().starts_with('#'))
+        .map_or(text.len(), |(i, _)| i);
+    &text[..end]
 }
 
 /// Looks a key up in the environment.
@@ -709,6 +731,27 @@ mod tests {
         assert_eq!(values["EMPTY"], "");
         assert_eq!(values["TABLE_NAME"], "t");
         assert_eq!(values.len(), 4);
+    }
+
+    #[test]
+    fn a_comment_after_a_value_is_not_part_of_it() {
+        let values = parse_settings_file(concat!(
+            "SESSION_SECRET=abc#def # made with openssl\n",
+            "PORT=3000\t# the default\n",
+            "TABLE_NAME='my table' # quoted: spaces kept\n",
+            "POOL_NAME=\"a # b\"\n",
+            "HOST=#\n",
+            "CLIENT_ID='unclosed # x\n",
+            "AWS_REGION=\n",
+        ));
+        assert_eq!(values["SESSION_SECRET"], "abc#def");
+        assert_eq!(values["PORT"], "3000");
+        assert_eq!(values["TABLE_NAME"], "my table");
+        assert_eq!(values["POOL_NAME"], "a # b");
+        assert_eq!(values["HOST"], "#");
+        // Not valid shell either: kept up to the comment, for the error to name.
+        assert_eq!(values["CLIENT_ID"], "'unclosed");
+        assert_eq!(values["AWS_REGION"], "");
     }
 
     #[test]
