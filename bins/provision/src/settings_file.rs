@@ -37,17 +37,19 @@ impl SettingsFile {
             .filter(|v| !v.is_empty())
     }
 
-    /// Sets `key` on its existing line, or appends a line.
+    /// Sets `key` on its existing line, keeping a comment after the old
+    /// value, or appends a line.
     pub fn set(&mut self, key: &str, value: &str) {
-        let line = format!("{key}={value}");
-        let existing = self.lines.iter_mut().find(|l| {
-            let l = l.trim_start();
-            let l = l.strip_prefix("export ").unwrap_or(l);
-            l.split_once('=').is_some_and(|(k, _)| k.trim() == key)
+        let existing = self.lines.iter_mut().find_map(|line| {
+            let text = line.trim_start();
+            let text = text.strip_prefix("export ").unwrap_or(text);
+            let (k, old) = text.split_once('=')?;
+            let comment = demo_web::settings::split_setting_value(old).1.to_owned();
+            (k.trim() == key).then_some((line, comment))
         });
         match existing {
-            Some(existing) => *existing = line,
-            None => self.lines.push(line),
+            Some((line, comment)) => *line = format!("{key}={value}{comment}"),
+            None => self.lines.push(format!("{key}={value}")),
         }
     }
 
@@ -97,17 +99,18 @@ mod tests {
         let path = dir.path().join("settings.sh");
         std::fs::write(
             &path,
-            "# Project\nAWS_REGION=eu-west-3\n\n# mine\nMY_KEY=kept\nPOOL_ID=\n",
+            "# Project\nAWS_REGION=eu-west-3\n\n# mine\nMY_KEY=kept\nPOOL_ID=\nUSER_NAME=old  # from provision\n",
         )
         .unwrap();
         let mut file = SettingsFile::load(&path, None).unwrap();
         file.set("POOL_ID", "eu-west-1_x");
         file.set("CLIENT_ID", "abc");
+        file.set("USER_NAME", "new");
         file.save().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
             text,
-            "# Project\nAWS_REGION=eu-west-3\n\n# mine\nMY_KEY=kept\nPOOL_ID=eu-west-1_x\nCLIENT_ID=abc\n"
+            "# Project\nAWS_REGION=eu-west-3\n\n# mine\nMY_KEY=kept\nPOOL_ID=eu-west-1_x\nUSER_NAME=new  # from provision\nCLIENT_ID=abc\n"
         );
         #[cfg(unix)]
         {

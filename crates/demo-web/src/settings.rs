@@ -318,35 +318,46 @@ pub fn parse_settings_file(text: &str) -> HashMap<String, String> {
         .filter_map(|line| {
             let line = line.strip_prefix("export ").unwrap_or(line);
             let (key, value) = line.split_once('=')?;
-            Some((key.trim().to_owned(), setting_value(value).to_owned()))
+            Some((
+                key.trim().to_owned(),
+                split_setting_value(value).0.to_owned(),
+            ))
         })
         .collect()
 }
 
-/// The value of a `KEY=value` line, from the text after its `=`.
+/// Splits the text after a line's `=` into its value (unquoted) and the
+/// comment after it, with the blank before it (empty when there is none).
 ///
 /// A `#` starts a comment only after whitespace, as in the shell: a secret's
 /// `#` stays in it (`abc#def`), a note after it does not (`abc # mine`), where
 /// it would otherwise have become part of the secret without a word.
-fn setting_value(text: &str) -> &str {
+///
+/// ```
+/// use demo_web::settings::split_setting_value;
+/// assert_eq!(split_setting_value("abc#def  # mine"), ("abc#def", "  # mine"));
+/// assert_eq!(split_setting_value("'a # b'"), ("a # b", ""));
+/// ```
+pub fn split_setting_value(text: &str) -> (&str, &str) {
     let text = text.trim();
-    let is_comment = |rest: &str| {
-        rest.is_empty()
-            || rest.starts_with(char::is_whitespace) && rest.trim_start().starts_with('#')
+    let comment_at = |at: usize| {
+        let rest = &text[at..];
+        rest.starts_with(char::is_whitespace) && rest.trim_start().starts_with('#')
     };
     for quote in ['"', '\''] {
         if let Some(quoted) = text.strip_prefix(quote)
-            && let Some((inner, rest)) = quoted.split_once(quote)
-            && is_comment(rest)
+            && let Some(close) = quoted.find(quote)
         {
-            return inner;
+            let after = 1 + close + 1;
+            if after == text.len() || comment_at(after) {
+                return (&quoted[..close], &text[after..]);
+            }
         }
     }
-    let end = text
-        .char_indices()
-        .find(|&(i, c)| c.is_whitespace() && text[i..].trim_start().starts_with('#'))
-        .map_or(text.len(), |(i, _)| i);
-    &text[..end]
+    let end = (0..text.len())
+        .find(|&at| text.is_char_boundary(at) && comment_at(at))
+        .unwrap_or(text.len());
+    (&text[..end], &text[end..])
 }
 
 /// Looks a key up in the environment.
