@@ -34,8 +34,8 @@ fn start(https: &TlsProxy, pool: &DemoPool, trust: bool) -> Result<(String, Proc
         env.push(("SSL_CERT_FILE", https.ca_file().display().to_string()));
     }
     let env: Vec<(String, String)> = env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-    // A settings file that does not exist: everything comes from `env`.
-    let args = ["--settings", "/nonexistent/settings.sh"].map(String::from);
+    // An empty settings file: everything comes from `env`.
+    let args = ["--settings", "/dev/null"].map(String::from);
     let process = Process::start(
         env!("CARGO_BIN_EXE_with-dynamodb-cognito").as_ref(),
         &args,

@@ -201,21 +201,28 @@ impl std::fmt::Debug for Settings {
 /// ```
 /// use std::path::Path;
 /// use demo_web::{Settings, Stage};
-/// let err = Settings::load(Stage::Store, Path::new("settings.sh"), |_| None).unwrap_err();
+/// let err = Settings::load(Stage::Store, Path::new("no-such-settings.sh"), |_| None).unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
-///     "missing setting AWS_REGION: set it in settings.sh or in the environment"
+///     "missing setting AWS_REGION: set it in no-such-settings.sh \
+///      (not found: copy settings.sample.sh) or in the environment"
 /// );
 /// ```
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     /// A required key has no value.
-    #[error("missing setting {key}: set it in {file} or in the environment")]
+    #[error(
+        "missing setting {key}: set it in {file}{} or in the environment",
+        if *.file_found { "" } else { " (not found: copy settings.sample.sh)" }
+    )]
     Missing {
         /// The key.
         key: &'static str,
         /// The settings file looked in.
         file: String,
+        /// Whether that file exists: a first run without one is told where
+        /// to start.
+        file_found: bool,
     },
     /// A value that does not parse.
     #[error("setting {key}={value:?} is not valid: {reason}")]
@@ -366,6 +373,7 @@ type EnvLookup = Box<dyn Fn(&str) -> Option<String>>;
 /// Where settings come from: a file's values and an environment lookup.
 struct Source {
     file: PathBuf,
+    file_found: bool,
     values: HashMap<String, String>,
     env: EnvLookup,
 }
@@ -378,10 +386,15 @@ impl Source {
     }
 
     fn required(&self, key: &'static str) -> Result<String, SettingsError> {
-        self.get(key).ok_or_else(|| SettingsError::Missing {
+        self.get(key).ok_or_else(|| self.missing(key))
+    }
+
+    fn missing(&self, key: &'static str) -> SettingsError {
+        SettingsError::Missing {
             key,
             file: self.file.display().to_string(),
-        })
+            file_found: self.file_found,
+        }
     }
 
     fn parsed<T: std::str::FromStr>(
@@ -429,7 +442,7 @@ impl Settings {
         stage: Stage,
         args: impl IntoIterator<Item = String>,
     ) -> Result<Self, SettingsError> {
-        let mut file = PathBuf::from("settings.sh");
+        let mut file = None;
         let mut port = None;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -440,19 +453,36 @@ impl Settings {
                     .ok_or_else(|| usage(format!("{name} needs a value")))
             };
             match arg.as_str() {
-                "--settings" => file = PathBuf::from(value("--settings")?),
+                "--settings" => file = Some(PathBuf::from(value("--settings")?)),
                 "--port" => port = Some(value("--port")?),
                 "--help" | "-h" => return Err(SettingsError::Help(stage.help())),
                 other => return Err(usage(format!("unknown argument {other:?}"))),
             }
         }
+        let port = port
+            .map(|port| {
+                port.parse().map_err(|_| SettingsError::Invalid {
+                    key: "PORT",
+                    value: port,
+                    reason: "expected a port number",
+                })
+            })
+            .transpose()?;
+        // Without the default file, the environment may hold every setting;
+        // a file named on the command line must be there.
+        if let Some(file) = &file
+            && let Err(source) = std::fs::metadata(file)
+            && source.kind() == std::io::ErrorKind::NotFound
+        {
+            return Err(SettingsError::Unreadable {
+                file: file.display().to_string(),
+                source,
+            });
+        }
+        let file = file.unwrap_or_else(|| PathBuf::from("settings.sh"));
         let mut settings = Self::load(stage, &file, |key| std::env::var(key).ok())?;
         if let Some(port) = port {
-            settings.port = port.parse().map_err(|_| SettingsError::Invalid {
-                key: "PORT",
-                value: port,
-                reason: "expected a port number",
-            })?;
+            settings.port = port;
         }
         Ok(settings)
     }
@@ -476,9 +506,9 @@ impl Settings {
         file: &Path,
         env: impl Fn(&str) -> Option<String> + 'static,
     ) -> Result<Self, SettingsError> {
-        let values = match std::fs::read_to_string(file) {
-            Ok(text) => parse_settings_file(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
+        let (values, file_found) = match std::fs::read_to_string(file) {
+            Ok(text) => (parse_settings_file(&text), true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (HashMap::new(), false),
             Err(source) => {
                 return Err(SettingsError::Unreadable {
                     file: file.display().to_string(),
@@ -500,6 +530,7 @@ impl Settings {
         }
         let source = Source {
             file: file.to_owned(),
+            file_found,
             values,
             env: Box::new(env),
         };
@@ -509,18 +540,8 @@ impl Settings {
         let credentials = match (source.get("ACCESS_KEY_ID"), source.get("SECRET_ACCESS_KEY")) {
             (Some(id), Some(secret)) => Some((id, secret)),
             (None, None) => None,
-            (Some(_), None) => {
-                return Err(SettingsError::Missing {
-                    key: "SECRET_ACCESS_KEY",
-                    file: file.display().to_string(),
-                });
-            }
-            (None, Some(_)) => {
-                return Err(SettingsError::Missing {
-                    key: "ACCESS_KEY_ID",
-                    file: file.display().to_string(),
-                });
-            }
+            (Some(_), None) => return Err(source.missing("SECRET_ACCESS_KEY")),
+            (None, Some(_)) => return Err(source.missing("ACCESS_KEY_ID")),
         };
         // Durations end at the longest a browser keeps a cookie (400 days,
         // RFC 6265bis): beyond it, times overflow or mean nothing.
@@ -730,6 +751,42 @@ mod tests {
             .map(|(k, v)| ((*k).into(), (*v).into()))
             .collect();
         Settings::load(stage, &file, move |k| env.get(k).cloned())
+    }
+
+    #[test]
+    fn a_settings_file_named_on_the_command_line_must_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("settings.sh");
+        let args = ["--settings".to_owned(), missing.display().to_string()];
+        let err = Settings::from_args(Stage::Store, args).unwrap_err();
+        assert!(matches!(err, SettingsError::Unreadable { .. }), "{err}");
+        assert!(
+            err.to_string().contains(&*missing.to_string_lossy()),
+            "{err}"
+        );
+        // The file exists but lacks a required key: the message does not
+        // send the reader to the sample.
+        std::fs::write(&missing, "TABLE_NAME=t\n").unwrap();
+        let err = Settings::load(Stage::Store, &missing, |_| None).unwrap_err();
+        assert!(matches!(
+            err,
+            SettingsError::Missing {
+                key: "AWS_REGION",
+                file_found: true,
+                ..
+            }
+        ));
+        assert!(!err.to_string().contains("settings.sample.sh"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_port_argument_is_named_before_any_setting_is_read() {
+        let args = ["--settings", "/nonexistent/settings.sh", "--port", "abc"].map(str::to_owned);
+        let err = Settings::from_args(Stage::Store, args).unwrap_err();
+        assert!(
+            matches!(err, SettingsError::Invalid { key: "PORT", .. }),
+            "{err}"
+        );
     }
 
     #[test]

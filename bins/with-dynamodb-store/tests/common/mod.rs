@@ -67,8 +67,8 @@ impl Instance {
             ("RUST_BACKTRACE", "1"),
         ]
         .map(|(k, v)| (k.to_owned(), v.to_owned()));
-        // A settings file that does not exist: everything comes from `env`.
-        let args = ["--settings", "/nonexistent/settings.sh"].map(String::from);
+        // An empty settings file: everything comes from `env`.
+        let args = ["--settings", "/dev/null"].map(String::from);
         let process = Process::start(
             env!("CARGO_BIN_EXE_with-dynamodb-store").as_ref(),
             &args,
