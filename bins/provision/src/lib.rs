@@ -50,8 +50,10 @@ impl Provisioner {
             }
             loader.load()
         };
+        let aws = load(region).await;
+        ensure_credentials(&aws).await?;
         Ok(Self {
-            aws: load(region).await,
+            aws,
             cognito_aws: load(cognito_region).await,
             settings,
         })
@@ -70,24 +72,30 @@ impl Provisioner {
     }
 }
 
+/// Fails, saying where credentials come from, when the standard chain finds
+/// none: otherwise the first call would fail with the chain's error inside a
+/// "dispatch failure".
+async fn ensure_credentials(aws: &SdkConfig) -> anyhow::Result<()> {
+    use aws_sdk_iam::config::ProvideCredentials;
+    let provider = aws
+        .credentials_provider()
+        .context("no AWS credentials provider")?;
+    provider.provide_credentials().await.context(
+        "no AWS credentials: provision runs as an administrator of the account \
+         (AWS_PROFILE, `aws sso login`, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)",
+    )?;
+    Ok(())
+}
+
 /// Names the failed call and the service's answer in one line.
 pub(crate) fn failed<E>(action: &str, err: aws_sdk_iam::error::SdkError<E>) -> anyhow::Error
 where
     E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    use aws_sdk_iam::error::SdkError;
-    let detail = match &err {
-        SdkError::ServiceError(e) => format!(
-            "{}: {}",
-            e.err().code().unwrap_or("error"),
-            e.err().message().unwrap_or_default()
-        ),
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-            "endpoint unreachable".to_owned()
-        }
-        other => other.to_string(),
-    };
-    anyhow::anyhow!("{action} failed: {detail}")
+    anyhow::anyhow!(
+        "{action} failed: {}",
+        session_store::describe_sdk_error(&err)
+    )
 }
 
 /// Whether an SDK error is the service saying "no such thing".

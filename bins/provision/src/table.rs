@@ -38,10 +38,7 @@ pub async fn status(p: &Provisioner) -> anyhow::Result<Vec<(String, bool)>> {
             false
         }
         Err(e) => {
-            return Err(anyhow::anyhow!(
-                "dynamodb:DescribeTable failed: {}",
-                aws_sdk_dynamodb::error::DisplayErrorContext(e)
-            ));
+            return Err(crate::failed("dynamodb:DescribeTable", e));
         }
     };
     Ok(vec![(format!("DynamoDB table {table}"), exists)])
@@ -57,10 +54,7 @@ pub async fn teardown(p: &Provisioner) -> anyhow::Result<()> {
             if e.as_service_error()
                 .is_some_and(|s| s.is_resource_not_found_exception()) => {}
         Err(e) => {
-            return Err(anyhow::anyhow!(
-                "dynamodb:DeleteTable failed: {}",
-                aws_sdk_dynamodb::error::DisplayErrorContext(e)
-            ));
+            return Err(crate::failed("dynamodb:DeleteTable", e));
         }
     }
     Ok(())

@@ -31,16 +31,20 @@ impl Workspace {
         self.dir.path().join("settings.sh")
     }
 
-    fn run(&self, args: &[&str]) -> Output {
-        std::process::Command::new(env!("CARGO_BIN_EXE_provision"))
+    fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_provision"));
+        command
             .args(args)
             .current_dir(self.dir.path())
             .env("AWS_ENDPOINT_URL", &self.endpoint)
             .env("AWS_ACCESS_KEY_ID", "admin")
             .env("AWS_SECRET_ACCESS_KEY", "admin")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .unwrap()
+            .env_remove("AWS_PROFILE");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -338,6 +342,41 @@ async fn an_unreachable_endpoint_is_a_one_line_error() {
         "{stderr}"
     );
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
+
+#[tokio::test]
+async fn without_credentials_it_says_where_they_come_from_and_calls_nothing() {
+    let ws = Workspace::new().await;
+    let mut command = ws.command(&["all"]);
+    for key in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ] {
+        command.env_remove(key);
+    }
+    let empty = ws.dir.path().join("empty");
+    std::fs::write(&empty, "").unwrap();
+    let output = command
+        .env("AWS_CONFIG_FILE", &empty)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &empty)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The SDK's list of the providers it tried follows.
+    assert!(
+        stderr.starts_with("error: no AWS credentials: ")
+            && stderr.lines().next().unwrap().contains("AWS_PROFILE"),
+        "{stderr}"
+    );
+    // Nothing was created: the settings file has no id written into it.
+    assert_eq!(ws.value("POOL_ID"), "");
+    assert_eq!(ws.value("ACCESS_KEY_ID"), "");
 }
 
 #[tokio::test]

@@ -104,15 +104,24 @@ impl StoreError {
         Self::DynamoDb {
             action,
             table: table.to_owned(),
-            message: describe(&err),
+            message: describe_sdk_error(&err),
             source: Box::new(err),
         }
     }
 }
 
 /// A one-line description of an SDK error: the service's code and message,
-/// or the kind of transport failure (timeout, connection refused, ...).
-pub(crate) fn describe<E>(err: &aws_sdk_dynamodb::error::SdkError<E>) -> String
+/// or the kind of transport failure (timeout, connection refused, ...). The
+/// store's errors carry it; it describes the errors of any AWS SDK client.
+///
+/// ```
+/// use aws_sdk_dynamodb::error::SdkError;
+/// use aws_sdk_dynamodb::operation::get_item::GetItemError;
+///
+/// let err: SdkError<GetItemError> = SdkError::timeout_error("no answer");
+/// assert_eq!(session_store::describe_sdk_error(&err), "timed out");
+/// ```
+pub fn describe_sdk_error<E>(err: &aws_sdk_dynamodb::error::SdkError<E>) -> String
 where
     E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
 {

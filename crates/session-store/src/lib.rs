@@ -118,7 +118,7 @@ mod store;
 mod table;
 
 pub use builder::{BillingMode, DYNAMODB_MAX_ITEM_BYTES, DynamoDbSessionStoreBuilder};
-pub use error::StoreError;
+pub use error::{StoreError, describe_sdk_error};
 pub use item::HANDLE_FIELD;
 pub use metrics::{Operation, OperationCounts};
 pub use sessions::{InvalidHandle, SessionHandle, SessionInfo};

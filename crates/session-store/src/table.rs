@@ -289,7 +289,7 @@ impl DynamoDbSessionStore {
                 warn(
                     "dynamodb:DescribeTimeToLive",
                     &e,
-                    crate::error::describe(&e),
+                    crate::describe_sdk_error(&e),
                 );
                 return false;
             }
@@ -313,7 +313,11 @@ impl DynamoDbSessionStore {
                 true
             }
             Err(e) => {
-                warn("dynamodb:UpdateTimeToLive", &e, crate::error::describe(&e));
+                warn(
+                    "dynamodb:UpdateTimeToLive",
+                    &e,
+                    crate::describe_sdk_error(&e),
+                );
                 false
             }
         }
