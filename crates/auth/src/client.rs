@@ -150,7 +150,12 @@ impl Cognito {
         }
         let answer = request.send().await;
         self.counters.record("RespondToAuthChallenge", &answer);
-        next_step(answer.map_err(|e| AuthError::from_sdk(e, false))?)
+        next_step(answer.map_err(|e| match AuthError::from_sdk(e, false) {
+            // The same client began this sign-in: what is not found now is
+            // the challenge's session (the emulator's answer to one it forgot).
+            AuthError::Misconfigured { .. } => AuthError::ChallengeExpired,
+            other => other,
+        })?)
     }
 
     /// Signs `username` in with `password`, by SRP unless configured otherwise.

@@ -54,7 +54,15 @@ pub enum AuthError {
         /// Cognito's challenge name.
         challenge: String,
     },
-    /// Anything else (a misconfigured pool or client, an unexpected answer).
+    /// Cognito does not know the app client or the pool (a wrong
+    /// `client_id`, a pool deleted or in another region): no one can sign
+    /// in until the configuration is fixed.
+    #[error("Sign-in is not available until this site's Cognito settings are fixed.")]
+    Misconfigured {
+        /// Cognito's answer, for logs.
+        reason: String,
+    },
+    /// Anything else (an unexpected answer).
     #[error("Sign-in failed.")]
     Other {
         /// What happened, for logs.
@@ -124,6 +132,9 @@ impl AuthError {
             "TooManyRequestsException"
             | "LimitExceededException"
             | "TooManyFailedAttemptsException" => Self::TooManyAttempts,
+            "ResourceNotFoundException" => Self::Misconfigured {
+                reason: format!("{code}: {message}"),
+            },
             "InternalErrorException" => Self::ServiceUnavailable {
                 reason: format!("{code}: {message}"),
             },

@@ -283,6 +283,21 @@ async fn a_password_against_the_policy_gets_cognitos_message() {
 }
 
 #[tokio::test]
+async fn an_unknown_app_client_is_a_configuration_error_not_a_wrong_password() {
+    let pool = Pool::new().await;
+    pool.confirmed_user("alice", "correct-horse").await;
+    let cognito = Cognito::builder(&pool.aws.config, &pool.id, "no-such-client")
+        .auth_flow(AuthFlow::Password)
+        .build();
+    let err = cognito.sign_in("alice", "correct-horse").await.unwrap_err();
+    assert!(
+        matches!(&err, AuthError::Misconfigured { reason } if reason.contains("ResourceNotFound")),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("no-such-client"), "{err}");
+}
+
+#[tokio::test]
 async fn an_unreachable_cognito_is_service_unavailable_within_the_timeout() {
     let config = test_support::sdk_config(&test_support::unreachable_endpoint()).await;
     let cognito = Cognito::builder(&config, "us-east-1_nothing", "client")

@@ -42,6 +42,11 @@ impl From<AuthError> for LoginError {
                 tracing::warn!(%reason, "Cognito unavailable");
                 LoginError::Unavailable(err.to_string())
             }
+            // The operator's to fix, not the user's: no one can log in.
+            AuthError::Misconfigured { ref reason } => {
+                tracing::error!(%reason, "Cognito refuses the app's POOL_ID or CLIENT_ID");
+                LoginError::Unavailable(err.to_string())
+            }
             other => {
                 tracing::info!(error = ?other, "login refused");
                 LoginError::Rejected(other.to_string())
@@ -263,9 +268,14 @@ impl Authenticator for CognitoUsers {
                 }
                 Err(err) => Err(err.into()),
             },
-            // Cognito down or throttling (its refresh quota is per account):
-            // the refresh can wait while the token still holds.
-            Err(err @ (AuthError::ServiceUnavailable { .. } | AuthError::TooManyAttempts)) => {
+            // Cognito down, throttling (its refresh quota is per account) or
+            // refusing the app's settings: not the user's doing, so the
+            // refresh can wait while the token still holds.
+            Err(
+                err @ (AuthError::ServiceUnavailable { .. }
+                | AuthError::TooManyAttempts
+                | AuthError::Misconfigured { .. }),
+            ) => {
                 if still_valid {
                     tracing::warn!(error = ?err, "refresh not possible now; trying on a later request");
                     Ok(Check::Valid)

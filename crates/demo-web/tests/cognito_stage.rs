@@ -309,6 +309,7 @@ async fn an_expired_new_password_challenge_leads_back_to_the_login() {
     let page = choose_password(&browser, &app.url("/new-password"), "cccccc").await;
     assert_eq!(page.status, 401, "{}", page.body);
     page.assert_shows("<form method=\"post\" action=\"/login\">");
+    page.assert_shows("This sign-in took too long, please sign in again.");
     assert_eq!(
         browser.get(&app.url("/new-password")).await.location(),
         Some("/login"),
@@ -468,6 +469,19 @@ async fn a_tampered_token_in_the_session_is_not_a_login() {
     let page = browser.get(&app.url("/restricted")).await;
     page.assert_lacks("Hello <strong>b</strong>"); // tokens of a do not make b
     page.assert_shows("This is a restricted area");
+}
+
+#[tokio::test]
+async fn an_app_client_cognito_does_not_know_is_said_as_the_sites_fault() {
+    let pool = pool_with_demo_users().await;
+    let app = app_with(&pool, |cognito| cognito.client_id = "deleted-client".into()).await;
+    let page = app.log_in(&Browser::new(), "a", "aaaaaa").await;
+    // Not "Incorrect username or password.": no password would do.
+    assert_eq!(page.status, 503, "{}", page.body);
+    page.assert_shows(
+        "Sign-in is not available until this site&#x27;s Cognito settings are fixed.",
+    );
+    page.assert_shows("<form method=\"post\" action=\"/login\">");
 }
 
 #[tokio::test]
