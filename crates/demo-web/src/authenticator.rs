@@ -44,7 +44,7 @@ impl From<AuthError> for LoginError {
             }
             // The operator's to fix, not the user's: no one can log in.
             AuthError::Misconfigured { ref reason } => {
-                tracing::error!(%reason, "Cognito refuses the app's POOL_ID or CLIENT_ID");
+                tracing::error!(%reason, "Cognito and the app's POOL_ID and CLIENT_ID disagree");
                 LoginError::Unavailable(err.to_string())
             }
             other => {
@@ -183,7 +183,15 @@ impl CognitoUsers {
                     .cognito
                     .verifier()
                     .verify(&tokens.access_token, TokenUse::Access)
-                    .await?;
+                    .await
+                    .map_err(|err| match err {
+                        // Fresh from Cognito: a token that does not verify
+                        // says the app client is not of POOL_ID's pool.
+                        AuthError::InvalidToken { reason } => AuthError::Misconfigured {
+                            reason: format!("a new access token does not verify: {reason}"),
+                        },
+                        other => other,
+                    })?;
                 Ok(LogIn::User {
                     user: claims.username,
                     tokens: Some(tokens),

@@ -472,7 +472,7 @@ async fn a_tampered_token_in_the_session_is_not_a_login() {
 }
 
 #[tokio::test]
-async fn an_app_client_cognito_does_not_know_is_said_as_the_sites_fault() {
+async fn an_app_client_unknown_or_of_another_pool_is_said_as_the_sites_fault() {
     let pool = pool_with_demo_users().await;
     let app = app_with(&pool, |cognito| cognito.client_id = "deleted-client".into()).await;
     let page = app.log_in(&Browser::new(), "a", "aaaaaa").await;
@@ -482,6 +482,16 @@ async fn an_app_client_cognito_does_not_know_is_said_as_the_sites_fault() {
         "Sign-in is not available until this site&#x27;s Cognito settings are fixed.",
     );
     page.assert_shows("<form method=\"post\" action=\"/login\">");
+
+    // An app client of another pool than POOL_ID's: Cognito signs the user
+    // in, and its tokens name the other pool.
+    let other = pool_with_demo_users().await;
+    let app = app_with(&pool, |cognito| cognito.client_id = other.client_id.clone()).await;
+    let browser = Browser::new();
+    let page = app.log_in(&browser, "a", "aaaaaa").await;
+    assert_eq!(page.status, 503, "{}", page.body);
+    page.assert_shows("Cognito settings are fixed.");
+    browser.get(&app.url("/")).await.assert_shows("Not Logged");
 }
 
 #[tokio::test]
