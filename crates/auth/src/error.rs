@@ -54,9 +54,10 @@ pub enum AuthError {
         /// Cognito's challenge name.
         challenge: String,
     },
-    /// Cognito does not know the app client or the pool (a wrong
-    /// `client_id`, a pool deleted or in another region): no one can sign
-    /// in until the configuration is fixed.
+    /// The app's Cognito settings are wrong: Cognito does not know the app
+    /// client (a wrong `client_id`, a pool deleted or in another region), or
+    /// an app finds its fresh tokens name another pool. No one can sign in
+    /// until the configuration is fixed.
     #[error("Sign-in is not available until this site's Cognito settings are fixed.")]
     Misconfigured {
         /// Cognito's answer, for logs.
