@@ -8,6 +8,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 
 use crate::calls::{CallCount, CallCounters};
+use crate::error::Call;
 use crate::srp::{SrpClient, timestamp};
 use crate::{
     AuthError, AuthFlow, NewPasswordChallenge, SignIn, TokenVerifier, Tokens, secret_hash,
@@ -102,13 +103,13 @@ impl Cognito {
     }
 
     /// One InitiateAuth call, with SECRET_HASH when the client has a secret;
-    /// counted. `with_token`: the parameters hold a token (see [`AuthError::from_sdk`]).
+    /// counted. `call`: [`Call::WithToken`] when the parameters hold a token.
     async fn initiate_auth(
         &self,
         flow: AuthFlowType,
         username: &str,
         parameters: &[(&str, &str)],
-        with_token: bool,
+        call: Call,
     ) -> Result<InitiateAuthOutput, AuthError> {
         let mut request = self
             .client
@@ -123,13 +124,14 @@ impl Cognito {
         }
         let output = request.send().await;
         self.counters.record("InitiateAuth", &output);
-        output.map_err(|e| AuthError::from_sdk(e, with_token))
+        output.map_err(|e| AuthError::from_sdk(e, call))
     }
 
     /// One RespondToAuthChallenge call for `username` (as the challenge names
     /// them), with SECRET_HASH when the client has a secret; counted.
     async fn respond_to_challenge(
         &self,
+        call: Call,
         challenge: ChallengeNameType,
         username: &str,
         session: Option<String>,
@@ -150,12 +152,7 @@ impl Cognito {
         }
         let answer = request.send().await;
         self.counters.record("RespondToAuthChallenge", &answer);
-        next_step(answer.map_err(|e| match AuthError::from_sdk(e, false) {
-            // The same client began this sign-in: what is not found now is
-            // the challenge's session (the emulator's answer to one it forgot).
-            AuthError::Misconfigured { .. } => AuthError::ChallengeExpired,
-            other => other,
-        })?)
+        next_step(answer.map_err(|e| AuthError::from_sdk(e, call))?)
     }
 
     /// Signs `username` in with `password`, by SRP unless configured otherwise.
@@ -179,7 +176,12 @@ impl Cognito {
             AuthFlow::Password => {
                 let parameters = [("USERNAME", username), ("PASSWORD", password)];
                 let output = self
-                    .initiate_auth(AuthFlowType::UserPasswordAuth, username, &parameters, false)
+                    .initiate_auth(
+                        AuthFlowType::UserPasswordAuth,
+                        username,
+                        &parameters,
+                        Call::SignIn,
+                    )
                     .await?;
                 next_step(output)
             }
@@ -195,7 +197,12 @@ impl Cognito {
         .await?;
         let parameters = [("USERNAME", username), ("SRP_A", public.as_str())];
         let output = self
-            .initiate_auth(AuthFlowType::UserSrpAuth, username, &parameters, false)
+            .initiate_auth(
+                AuthFlowType::UserSrpAuth,
+                username,
+                &parameters,
+                Call::SignIn,
+            )
             .await?;
         if output.challenge_name != Some(ChallengeNameType::PasswordVerifier) {
             return next_step(output);
@@ -235,6 +242,7 @@ impl Cognito {
             ("TIMESTAMP", now),
         ];
         self.respond_to_challenge(
+            Call::Challenge,
             ChallengeNameType::PasswordVerifier,
             challenge_username,
             output.session,
@@ -246,8 +254,9 @@ impl Cognito {
     /// Answers NEW_PASSWORD_REQUIRED with a new password and the required
     /// attributes (`(name, value)` without the `userAttributes.` prefix).
     /// A password against the pool's policy is [`AuthError::InvalidPassword`]
-    /// (ask for another); after the challenge's few minutes it is
-    /// [`AuthError::ChallengeExpired`] (sign in again).
+    /// and an attribute Cognito refuses [`AuthError::InvalidAttribute`] (ask
+    /// again, with Cognito's message); after the challenge's few minutes it
+    /// is [`AuthError::ChallengeExpired`] (sign in again).
     ///
     /// ```
     /// # async fn example(cognito: auth::Cognito, challenge: auth::NewPasswordChallenge) -> Result<(), auth::AuthError> {
@@ -266,6 +275,7 @@ impl Cognito {
         attributes: &[(String, String)],
     ) -> Result<SignIn, AuthError> {
         self.respond_to_challenge(
+            Call::NewPassword,
             ChallengeNameType::NewPasswordRequired,
             &challenge.username,
             Some(challenge.session.clone()),
@@ -295,7 +305,12 @@ impl Cognito {
     pub async fn refresh(&self, username: &str, refresh_token: &str) -> Result<Tokens, AuthError> {
         let parameters = [("REFRESH_TOKEN", refresh_token)];
         let output = self
-            .initiate_auth(AuthFlowType::RefreshTokenAuth, username, &parameters, true)
+            .initiate_auth(
+                AuthFlowType::RefreshTokenAuth,
+                username,
+                &parameters,
+                Call::WithToken,
+            )
             .await?;
         match next_step(output)? {
             SignIn::Tokens(mut tokens) => {
@@ -329,7 +344,7 @@ impl Cognito {
             .send()
             .await;
         self.counters.record("GlobalSignOut", &result);
-        result.map_err(|e| AuthError::from_sdk(e, true))?;
+        result.map_err(|e| AuthError::from_sdk(e, Call::WithToken))?;
         Ok(())
     }
 
@@ -353,7 +368,7 @@ impl Cognito {
             .send()
             .await;
         self.counters.record("GetUser", &output);
-        let output = output.map_err(|e| AuthError::from_sdk(e, true))?;
+        let output = output.map_err(|e| AuthError::from_sdk(e, Call::WithToken))?;
         Ok(output.username)
     }
 }

@@ -27,6 +27,11 @@ pub enum AuthError {
     /// A new password does not meet the pool's policy (Cognito's message).
     #[error("{0}")]
     InvalidPassword(String),
+    /// Cognito refused a value that came with a new password: a required
+    /// attribute it cannot take, such as a malformed e-mail address
+    /// (Cognito's message, which names the attribute and never a password).
+    #[error("{0}")]
+    InvalidAttribute(String),
     /// Too many attempts or requests; try again later.
     #[error("Too many attempts, please try again later.")]
     TooManyAttempts,
@@ -55,9 +60,11 @@ pub enum AuthError {
         challenge: String,
     },
     /// The app's Cognito settings are wrong: Cognito does not know the app
-    /// client (a wrong `client_id`, a pool deleted or in another region), or
-    /// an app finds its fresh tokens name another pool. No one can sign in
-    /// until the configuration is fixed.
+    /// client (a wrong `client_id`, a pool deleted or in another region),
+    /// the client secret is wrong, missing or not expected, the app client
+    /// does not allow the auth flow used, or an app finds its fresh tokens
+    /// name another pool. No one can sign in until the configuration is
+    /// fixed.
     #[error("Sign-in is not available until this site's Cognito settings are fixed.")]
     Misconfigured {
         /// Cognito's answer, for logs.
@@ -84,12 +91,11 @@ impl AuthError {
         }
     }
 
-    /// Maps a Cognito SDK error. `with_token` says the call was made with a
-    /// token (GetUser, GlobalSignOut, refresh), where NotAuthorized means
-    /// the token is no good rather than a wrong password.
+    /// Maps a Cognito SDK error; `call` says what was sent, which decides
+    /// what a refusal means.
     pub(crate) fn from_sdk<E>(
         err: aws_sdk_cognitoidentityprovider::error::SdkError<E>,
-        with_token: bool,
+        call: Call,
     ) -> Self
     where
         E: aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata
@@ -115,35 +121,76 @@ impl AuthError {
             service.err().code().unwrap_or(""),
             service.err().message().unwrap_or(""),
         );
+        let reason = || format!("{code}: {message}");
         match code {
+            _ if is_app_client_mismatch(code, message) => Self::Misconfigured { reason: reason() },
             "NotAuthorizedException" if message.contains("attempts exceeded") => {
                 Self::TooManyAttempts
             }
             // "Invalid session for the user[, session is expired]."
-            "NotAuthorizedException" if !with_token && message.contains("session") => {
+            "NotAuthorizedException" if call != Call::WithToken && message.contains("session") => {
                 Self::ChallengeExpired
             }
-            "NotAuthorizedException" if with_token => {
-                Self::invalid_token(format!("{code}: {message}"))
-            }
+            "NotAuthorizedException" if call == Call::WithToken => Self::invalid_token(reason()),
             "NotAuthorizedException" | "UserNotFoundException" => Self::InvalidCredentials,
             "UserNotConfirmedException" => Self::UserNotConfirmed,
             "PasswordResetRequiredException" => Self::PasswordResetRequired,
             "InvalidPasswordException" => Self::InvalidPassword(message.to_owned()),
+            "InvalidParameterException" if call == Call::NewPassword && !message.is_empty() => {
+                Self::InvalidAttribute(message.to_owned())
+            }
             "TooManyRequestsException"
             | "LimitExceededException"
             | "TooManyFailedAttemptsException" => Self::TooManyAttempts,
-            "ResourceNotFoundException" => Self::Misconfigured {
-                reason: format!("{code}: {message}"),
-            },
-            "InternalErrorException" => Self::ServiceUnavailable {
-                reason: format!("{code}: {message}"),
-            },
+            // The same client began this sign-in: what is not found now is
+            // the challenge's session (the emulator's answer to one it forgot).
+            "ResourceNotFoundException" if matches!(call, Call::Challenge | Call::NewPassword) => {
+                Self::ChallengeExpired
+            }
+            "ResourceNotFoundException" => Self::Misconfigured { reason: reason() },
+            "InternalErrorException" => Self::ServiceUnavailable { reason: reason() },
             _ if status >= 500 => Self::ServiceUnavailable {
                 reason: format!("HTTP {status} {code}: {message}"),
             },
-            _ => Self::other(format!("{code}: {message}")),
+            _ => Self::other(reason()),
         }
+    }
+}
+
+/// What a Cognito call sent, which decides what its refusals mean.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Call {
+    /// InitiateAuth with a user name and a password or SRP's `A`.
+    SignIn,
+    /// RespondToAuthChallenge within a sign-in that the same client began.
+    Challenge,
+    /// The answer to NEW_PASSWORD_REQUIRED, with the attributes a user typed.
+    NewPassword,
+    /// A call with a token (GetUser, GlobalSignOut, a refresh): there,
+    /// NotAuthorized means the token is no good, not a wrong password.
+    WithToken,
+}
+
+/// Cognito's answers to an app client used against its own settings: a
+/// secret that is wrong, missing or not expected, or an auth flow the client
+/// does not allow. They name no user, and a different password would not
+/// help: without them a wrong `CLIENT_SECRET` read "Incorrect username or
+/// password." to everyone.
+fn is_app_client_mismatch(code: &str, message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    match code {
+        // "Unable to verify secret hash for client …", "Client … is
+        // configured with secret but SECRET_HASH was not received".
+        "NotAuthorizedException" => {
+            message.contains("secret hash") || message.contains("secret_hash")
+        }
+        // "USER_SRP_AUTH flow not enabled for this client", "App client … is
+        // not configured for secret but secret hash was received".
+        "InvalidParameterException" => {
+            message.contains("not enabled for this client")
+                || message.contains("not configured for secret")
+        }
+        _ => false,
     }
 }
 
@@ -166,15 +213,19 @@ mod tests {
     use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeError;
     use aws_smithy_types::body::SdkBody;
 
-    use super::AuthError;
+    use super::{AuthError, Call};
 
-    /// Cognito's answer `code: message` to a challenge answer, mapped.
-    fn mapped(code: &str, message: &str) -> AuthError {
+    /// Cognito's answer `code: message` (HTTP 400) to `call`, mapped.
+    fn mapped_for(call: Call, code: &str, message: &str) -> AuthError {
         let error = RespondToAuthChallengeError::generic(
             ErrorMetadata::builder().code(code).message(message).build(),
         );
         let raw = HttpResponse::new(400.try_into().unwrap(), SdkBody::empty());
-        AuthError::from_sdk(SdkError::service_error(error, raw), false)
+        AuthError::from_sdk(SdkError::service_error(error, raw), call)
+    }
+
+    fn mapped(code: &str, message: &str) -> AuthError {
+        mapped_for(Call::Challenge, code, message)
     }
 
     #[test]
@@ -191,6 +242,95 @@ mod tests {
         assert_eq!(
             mapped("NotAuthorizedException", "Incorrect username or password."),
             AuthError::InvalidCredentials
+        );
+    }
+
+    /// Cognito's own texts, as its users report them: each says the app's
+    /// settings and the app client disagree, whatever the password.
+    #[test]
+    fn an_app_client_used_against_its_settings_is_a_configuration_error() {
+        let answers = [
+            (
+                "NotAuthorizedException",
+                "Unable to verify secret hash for client 6npouauc8jt1fioujvblmvpise",
+            ),
+            (
+                "NotAuthorizedException",
+                "Client 6g164jiups96hiec2e43tv0nt6 is configured with secret but SECRET_HASH was not received",
+            ),
+            (
+                "InvalidParameterException",
+                "USER_SRP_AUTH flow not enabled for this client",
+            ),
+            (
+                "InvalidParameterException",
+                "USER_PASSWORD_AUTH flow not enabled for this client",
+            ),
+            (
+                "InvalidParameterException",
+                "App client 45f45bitpl1u3n2pku8fm0r3im is not configured for secret but secret hash was received",
+            ),
+        ];
+        for call in [
+            Call::SignIn,
+            Call::Challenge,
+            Call::NewPassword,
+            Call::WithToken,
+        ] {
+            for (code, message) in answers {
+                let err = mapped_for(call, code, message);
+                assert!(
+                    matches!(&err, AuthError::Misconfigured { reason } if reason.contains(message)),
+                    "{call:?} {code}: {err:?}"
+                );
+                assert_eq!(
+                    err.to_string(),
+                    "Sign-in is not available until this site's Cognito settings are fixed."
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_resource_not_found_is_the_client_at_sign_in_and_the_challenge_after() {
+        let not_found = |call| mapped_for(call, "ResourceNotFoundException", "x");
+        assert!(matches!(
+            not_found(Call::SignIn),
+            AuthError::Misconfigured { .. }
+        ));
+        assert!(matches!(
+            not_found(Call::WithToken),
+            AuthError::Misconfigured { .. }
+        ));
+        assert_eq!(not_found(Call::Challenge), AuthError::ChallengeExpired);
+        assert_eq!(not_found(Call::NewPassword), AuthError::ChallengeExpired);
+    }
+
+    #[test]
+    fn a_refused_attribute_of_a_new_password_is_shown_as_cognito_says_it() {
+        let err = mapped_for(
+            Call::NewPassword,
+            "InvalidParameterException",
+            "Invalid email address format.",
+        );
+        assert_eq!(
+            err,
+            AuthError::InvalidAttribute("Invalid email address format.".into())
+        );
+        assert_eq!(err.to_string(), "Invalid email address format.");
+        // Elsewhere the same code is about what the app sent, not the user.
+        for call in [Call::SignIn, Call::Challenge, Call::WithToken] {
+            let err = mapped_for(
+                call,
+                "InvalidParameterException",
+                "Invalid email address format.",
+            );
+            assert_eq!(err.to_string(), "Sign-in failed.", "{call:?}");
+        }
+        // Without a message there is nothing to show the user.
+        assert_eq!(
+            mapped_for(Call::NewPassword, "InvalidParameterException", "").to_string(),
+            "Sign-in failed."
         );
     }
 }

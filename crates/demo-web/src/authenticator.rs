@@ -44,7 +44,10 @@ impl From<AuthError> for LoginError {
             }
             // The operator's to fix, not the user's: no one can log in.
             AuthError::Misconfigured { ref reason } => {
-                tracing::error!(%reason, "Cognito and the app's POOL_ID and CLIENT_ID disagree");
+                tracing::error!(
+                    %reason,
+                    "Cognito and the app's POOL_ID, CLIENT_ID, CLIENT_SECRET or COGNITO_AUTH_FLOW disagree"
+                );
                 LoginError::Unavailable(err.to_string())
             }
             other => {
