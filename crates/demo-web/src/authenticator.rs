@@ -231,10 +231,12 @@ impl Authenticator for CognitoUsers {
             .answer_new_password(challenge, new_password, attributes)
             .await
             .map_err(|err| match err {
-                // Another password may pass; Cognito may come back.
-                AuthError::InvalidPassword(_) | AuthError::ServiceUnavailable { .. } => {
-                    LoginError::from(err)
-                }
+                // Another password or attribute may pass; Cognito may come
+                // back, or its settings be fixed, within the challenge's minutes.
+                AuthError::InvalidPassword(_)
+                | AuthError::InvalidAttribute(_)
+                | AuthError::ServiceUnavailable { .. }
+                | AuthError::Misconfigured { .. } => LoginError::from(err),
                 other => {
                     tracing::info!(error = ?other, "new password refused; signing in again");
                     LoginError::StartAgain(other.to_string())

@@ -6,7 +6,10 @@ mod common;
 use std::time::Duration;
 
 use auth::Tokens;
-use common::{Browser, COGNITO, Outage, Page, TestApp, cognito_settings, settings, spawn_app};
+use common::{
+    Browser, COGNITO, INITIATE_AUTH, Outage, Page, RESPOND_TO_AUTH_CHALLENGE, TestApp,
+    cognito_settings, settings, spawn_app,
+};
 use demo_web::Settings;
 use demo_web::settings::{CognitoSettings, Stage};
 use test_support::cognito::DemoPool;
@@ -492,6 +495,111 @@ async fn an_app_client_unknown_or_of_another_pool_is_said_as_the_sites_fault() {
     assert_eq!(page.status, 503, "{}", page.body);
     page.assert_shows("Cognito settings are fixed.");
     browser.get(&app.url("/")).await.assert_shows("Not Logged");
+}
+
+/// Cognito's answers to an app client used against its settings. The
+/// emulator words a wrong secret otherwise and never checks auth flows, so
+/// the forwarder gives them as Cognito does.
+const APP_CLIENT_MISMATCHES: [(&str, &str); 3] = [
+    (
+        "NotAuthorizedException",
+        "Unable to verify secret hash for client 6npouauc8jt1fioujvblmvpise",
+    ),
+    (
+        "NotAuthorizedException",
+        "Client 6g164jiups96hiec2e43tv0nt6 is configured with secret but SECRET_HASH was not received",
+    ),
+    (
+        "InvalidParameterException",
+        "USER_SRP_AUTH flow not enabled for this client",
+    ),
+];
+
+#[tokio::test]
+async fn a_client_secret_or_auth_flow_cognito_refuses_is_said_as_the_sites_fault() {
+    let pool = pool_with_demo_users().await;
+    let (app, outage) = app_behind_outage(&pool, |_| {}).await;
+    for (code, message) in APP_CLIENT_MISMATCHES {
+        outage.answer(INITIATE_AUTH, code, message);
+        let page = app.log_in(&Browser::new(), "a", "aaaaaa").await;
+        // Was "Incorrect username or password." or "Sign-in failed.".
+        assert_eq!(page.status, 503, "{code}: {}", page.body);
+        page.assert_shows("Cognito settings are fixed.");
+        page.assert_lacks(message);
+        page.assert_shows("<form method=\"post\" action=\"/login\">");
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_refused_for_the_apps_settings_keeps_the_user_in_while_the_token_holds() {
+    let pool = pool_with_demo_users().await;
+    // A margin longer than the emulator's 1 h tokens: every request refreshes.
+    let (app, outage) =
+        app_behind_outage(&pool, |c| c.refresh_margin = Duration::from_secs(4000)).await;
+    let browser = Browser::new();
+    assert_eq!(app.log_in(&browser, "a", "aaaaaa").await.status, 303);
+    let before = stored_tokens(&app, "a").await;
+    for (code, message) in APP_CLIENT_MISMATCHES {
+        // Not the user's token at fault: logging out would not help.
+        outage.answer(INITIATE_AUTH, code, message);
+        let page = browser.get(&app.url("/")).await;
+        assert_eq!(page.status, 200, "{code}: {}", page.body);
+        page.assert_shows("Hello <strong>a</strong>");
+        assert_eq!(
+            stored_tokens(&app, "a").await.access_token,
+            before.access_token
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_new_password_refused_for_an_attribute_or_the_apps_settings_keeps_the_form() {
+    let pool = pool_with_demo_users().await;
+    pool.invite_user("c", "temporary").await;
+    let (app, outage) = app_behind_outage(&pool, |c| c.password_auth = true).await;
+    let browser = Browser::new();
+    let page = app.log_in(&browser, "c", "temporary").await;
+    assert_eq!((page.status, page.location()), (303, Some("/new-password")));
+    edit_challenge(&app, |challenge| {
+        challenge["required_attributes"] = serde_json::json!(["email"]);
+    })
+    .await;
+    let url = app.url("/new-password");
+    let fields = [
+        ("password", "cccccc"),
+        ("password_again", "cccccc"),
+        ("attribute.email", "c@c"),
+    ];
+
+    // Cognito checks the attributes' formats; the emulator takes anything.
+    outage.answer(
+        RESPOND_TO_AUTH_CHALLENGE,
+        "InvalidParameterException",
+        "Invalid email address format.",
+    );
+    let refused = browser.submit(&url, &url, &fields).await;
+    // Was "Sign-in failed.", which left the user guessing.
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    refused.assert_shows("Invalid email address format.");
+    refused.assert_shows(r#"value="c@c""#); // kept, to be corrected
+    assert_eq!(browser.get(&url).await.status, 200, "the challenge is kept");
+
+    // The app's settings at fault: said so, and the form kept for when they
+    // are fixed within the challenge's minutes (was: back to the login).
+    let (code, message) = APP_CLIENT_MISMATCHES[0];
+    outage.answer(RESPOND_TO_AUTH_CHALLENGE, code, message);
+    let refused = browser.submit(&url, &url, &fields).await;
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    refused.assert_shows("Cognito settings are fixed.");
+    refused.assert_shows(r#"value="c@c""#);
+
+    outage.stop_refusing();
+    let done = browser.submit(&url, &url, &fields).await;
+    assert_eq!((done.status, done.location()), (303, Some("/")));
+    browser
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>c</strong>");
 }
 
 #[tokio::test]

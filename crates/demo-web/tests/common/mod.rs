@@ -268,28 +268,39 @@ pub struct Outage {
     pub address: std::net::SocketAddr,
     target: std::net::SocketAddr,
     tasks: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
-    /// Requests whose head contains this text are dropped or throttled.
+    /// Requests whose head contains this text are dropped or answered.
     refused: Arc<std::sync::Mutex<Option<(&'static str, Refusal)>>>,
 }
 
 /// What [`Outage`] does with the requests it singles out.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Refusal {
     /// No answer: the connection is closed.
     Drop,
-    /// Cognito's answer to a caller over its quota.
-    Throttle,
+    /// An error answer of Cognito's, as the service sends it.
+    Answer(Vec<u8>),
 }
 
-/// Cognito's TooManyRequestsException, as the service sends it.
-const THROTTLED: &str = "HTTP/1.1 400 Bad Request\r\n\
-    content-type: application/x-amz-json-1.1\r\n\
-    content-length: 63\r\n\
-    connection: close\r\n\r\n\
-    {\"__type\":\"TooManyRequestsException\",\"message\":\"Rate exceeded\"}";
+/// Cognito's answer `code: message` (HTTP 400), as the service sends it.
+fn cognito_error(code: &str, message: &str) -> Vec<u8> {
+    let body = serde_json::json!({ "__type": code, "message": message }).to_string();
+    format!(
+        "HTTP/1.1 400 Bad Request\r\n\
+         content-type: application/x-amz-json-1.1\r\n\
+         content-length: {}\r\n\
+         connection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
 
 /// The marker of Cognito user-pool requests (their X-Amz-Target).
 pub const COGNITO: &str = "AWSCognitoIdentityProviderService";
+/// The marker of Cognito's InitiateAuth (sign-in and refresh) requests.
+pub const INITIATE_AUTH: &str = "AWSCognitoIdentityProviderService.InitiateAuth";
+/// The marker of Cognito's RespondToAuthChallenge requests.
+pub const RESPOND_TO_AUTH_CHALLENGE: &str =
+    "AWSCognitoIdentityProviderService.RespondToAuthChallenge";
 
 impl Outage {
     pub async fn forward_to(target: &str) -> Self {
@@ -320,13 +331,13 @@ impl Outage {
                         return;
                     };
                     head.truncate(n);
-                    let refusal = *refused.lock().unwrap();
+                    let refusal = refused.lock().unwrap().clone();
                     match refusal {
                         Some((marker, refusal))
                             if String::from_utf8_lossy(&head).contains(marker) =>
                         {
-                            if let Refusal::Throttle = refusal {
-                                let _ = inbound.write_all(THROTTLED.as_bytes()).await;
+                            if let Refusal::Answer(answer) = refusal {
+                                let _ = inbound.write_all(&answer).await;
                             }
                             return;
                         }
@@ -365,10 +376,18 @@ impl Outage {
     /// Answers every request whose head contains `marker` with Cognito's
     /// TooManyRequestsException.
     pub fn throttle(&self, marker: &'static str) {
-        *self.refused.lock().unwrap() = Some((marker, Refusal::Throttle));
+        self.answer(marker, "TooManyRequestsException", "Rate exceeded");
     }
 
-    /// Forwards every request again, after [`Outage::refuse`] or [`Outage::throttle`].
+    /// Answers every request whose head contains `marker` (e.g.
+    /// [`INITIATE_AUTH`]) with Cognito's error `code: message`: its answers
+    /// that the emulator never gives.
+    pub fn answer(&self, marker: &'static str, code: &str, message: &str) {
+        *self.refused.lock().unwrap() =
+            Some((marker, Refusal::Answer(cognito_error(code, message))));
+    }
+
+    /// Forwards every request again, after [`Outage::refuse`] or [`Outage::answer`].
     pub fn stop_refusing(&self) {
         *self.refused.lock().unwrap() = None;
     }
