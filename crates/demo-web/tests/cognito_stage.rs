@@ -601,6 +601,18 @@ async fn an_unreachable_cognito_is_said_on_the_login_page() {
         .assert_shows("Hello <strong>a</strong>");
 }
 
+/// `browser`'s next page is `a`'s, with the access token of `before`.
+async fn served_without_a_refresh(app: &TestApp, browser: &Browser, before: &Tokens) {
+    let page = browser.get(&app.url("/")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    page.assert_shows("Hello <strong>a</strong>");
+    let during = stored_tokens(app, "a").await;
+    assert_eq!(
+        during.access_token, before.access_token,
+        "no refresh happened"
+    );
+}
+
 #[tokio::test]
 async fn a_refresh_that_fails_at_cognito_waits_while_the_token_holds() {
     let pool = pool_with_demo_users().await;
@@ -615,25 +627,12 @@ async fn a_refresh_that_fails_at_cognito_waits_while_the_token_holds() {
     // quota is per account), or refusing the app's client secret or auth
     // flow: not the user's doing. The refresh fails, but the access token
     // still verifies, so the user stays logged in.
-    let mut refusals: Vec<Box<dyn Fn(&Outage)>> = vec![
-        Box::new(|outage| outage.refuse(COGNITO)),
-        Box::new(|outage| outage.throttle(COGNITO)),
-    ];
-    for (code, message) in APP_CLIENT_MISMATCHES {
-        refusals.push(Box::new(move |outage| {
-            outage.answer(INITIATE_AUTH, code, message)
-        }));
-    }
-    for refuse in refusals {
-        refuse(&outage);
-        let page = browser.get(&app.url("/")).await;
-        assert_eq!(page.status, 200, "{}", page.body);
-        page.assert_shows("Hello <strong>a</strong>");
-        let during = stored_tokens(&app, "a").await;
-        assert_eq!(
-            during.access_token, before.access_token,
-            "no refresh happened"
-        );
+    outage.refuse(COGNITO);
+    served_without_a_refresh(&app, &browser, &before).await;
+    let throttled = ("TooManyRequestsException", "Rate exceeded");
+    for (code, message) in std::iter::once(throttled).chain(APP_CLIENT_MISMATCHES) {
+        outage.answer(COGNITO, code, message);
+        served_without_a_refresh(&app, &browser, &before).await;
     }
 
     // Cognito is back: the next request refreshes.

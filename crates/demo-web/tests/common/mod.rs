@@ -373,12 +373,6 @@ impl Outage {
         *self.refused.lock().unwrap() = Some((marker, Refusal::Drop));
     }
 
-    /// Answers every request whose head contains `marker` with Cognito's
-    /// TooManyRequestsException.
-    pub fn throttle(&self, marker: &'static str) {
-        self.answer(marker, "TooManyRequestsException", "Rate exceeded");
-    }
-
     /// Answers every request whose head contains `marker` (e.g.
     /// [`INITIATE_AUTH`]) with Cognito's error `code: message`: its answers
     /// that the emulator never gives.
