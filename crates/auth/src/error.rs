@@ -29,7 +29,8 @@ pub enum AuthError {
     InvalidPassword(String),
     /// Cognito refused a value that came with a new password: a required
     /// attribute it cannot take, such as a malformed e-mail address
-    /// (Cognito's message, which names the attribute and never a password).
+    /// (Cognito's message: it does not repeat a challenge answer's values,
+    /// which its API marks sensitive).
     #[error("{0}")]
     InvalidAttribute(String),
     /// Too many attempts or requests; try again later.
