@@ -3,140 +3,92 @@
 use std::io::BufRead;
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
+use clap::Parser;
+use settings_file::SettingsFile;
 
-use crate::settings_file::SettingsFile;
 use crate::{Provisioner, cognito, iam, table};
 
-const USAGE: &str = "usage: provision [--settings FILE] [--yes] iam-user|table|cognito|all|invite USER|status|teardown";
-const HELP: &str = "
-  iam-user  the IAM user the demo runs as: its access key and a policy allowing only
-            the session store's DynamoDB actions on the table
-  table     the session table, with TTL on `expires`
-  cognito   the user pool, its app client, and users a / aaaaaa and b / bbbbbb
-  all       the three above (running it again changes nothing)
-  invite USER
-            a user of the pool with a temporary password, as an administrator makes
-            one: its first login on stage 2 asks for a new password
-  status    what exists of what the settings name
-  teardown  deletes all of it (asks first)
-
-  --settings FILE  the settings to read, and to write the new ids and the access key
-                   into (default ./settings.sh)
-  -y, --yes        teardown without asking
-  -h, --help       this text
-";
 const SAMPLE: &str = include_str!("../../../settings.sample.sh");
 
-/// A parsed command line.
+/// provision: creates, inspects and deletes what the demo needs on AWS (or
+/// the local emulator). Every subcommand finds what exists by name, creates
+/// only what is missing, and records ids in the settings file.
 ///
 /// ```
-/// let command = provision::cli::parse(["all".to_owned()]).unwrap();
-/// assert_eq!(command.subcommand, "all");
-/// assert_eq!(command.settings, std::path::PathBuf::from("settings.sh"));
-/// assert!(!command.yes);
+/// use clap::Parser;
+/// use provision::cli::{Command, Subcommand};
+/// let command = Command::try_parse_from(["provision", "invite", "c", "--settings", "demo.sh"]).unwrap();
+/// assert_eq!(command.subcommand, Subcommand::Invite { user: "c".into() });
+/// assert_eq!(command.settings, std::path::PathBuf::from("demo.sh"));
+/// assert!(Command::try_parse_from(["provision", "everything"]).is_err());
 /// ```
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Parser)]
+#[command(name = "provision")]
 pub struct Command {
-    /// The subcommand (`help` for `--help`).
-    pub subcommand: String,
-    /// The user of `invite USER`.
-    pub user: Option<String>,
-    /// The settings file (default `./settings.sh`).
+    /// The settings to read, and to write the new ids and the access key into
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        default_value = "settings.sh"
+    )]
     pub settings: PathBuf,
-    /// Skip teardown's confirmation.
+    /// Teardown without asking
+    #[arg(short, long, global = true)]
     pub yes: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub subcommand: Subcommand,
 }
 
-/// Parses the arguments; options may stand before or after the subcommand.
-///
-/// ```
-/// use provision::cli::parse;
-/// let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-/// let command = parse(args(&["teardown", "--settings", "demo.sh", "--yes"])).unwrap();
-/// assert_eq!((command.subcommand.as_str(), command.yes), ("teardown", true));
-/// assert!(parse(args(&["everything"])).is_err());
-/// ```
-pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Command> {
-    let (mut subcommand, mut settings, mut yes) = (None, PathBuf::from("settings.sh"), false);
-    let mut user = None;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--settings" => match args.next() {
-                Some(file) => settings = PathBuf::from(file),
-                None => bail!("--settings needs a file\n{USAGE}"),
-            },
-            "--yes" | "-y" => yes = true,
-            // Shown whatever else the command line holds.
-            "--help" | "-h" | "help" => {
-                return Ok(Command {
-                    subcommand: "help".to_owned(),
-                    user: None,
-                    settings,
-                    yes,
-                });
-            }
-            "iam-user" | "table" | "cognito" | "all" | "status" | "teardown"
-                if subcommand.is_none() =>
-            {
-                subcommand = Some(arg)
-            }
-            "invite" if subcommand.is_none() => match args.next() {
-                Some(name) if !name.starts_with('-') => {
-                    (subcommand, user) = (Some(arg), Some(name));
-                }
-                _ => bail!("invite needs a user name\n{USAGE}"),
-            },
-            other => bail!("unexpected argument {other:?}\n{USAGE}"),
-        }
-    }
-    match subcommand {
-        Some(subcommand) => Ok(Command {
-            subcommand,
-            user,
-            settings,
-            yes,
-        }),
-        None => bail!("{USAGE}"),
-    }
+/// What `provision` does.
+#[derive(Debug, PartialEq, Eq, clap::Subcommand)]
+pub enum Subcommand {
+    /// The IAM user the demo runs as: its access key and a policy allowing
+    /// only the session store's DynamoDB actions on the table
+    IamUser,
+    /// The session table, with TTL on `expires`
+    Table,
+    /// The user pool, its app client, and users a / aaaaaa and b / bbbbbb
+    Cognito,
+    /// The three above (running it again changes nothing)
+    All,
+    /// A user of the pool with a temporary password, as an administrator
+    /// makes one: its first login on stage 2 asks for a new password
+    Invite {
+        /// The new user's name
+        user: String,
+    },
+    /// What exists of what the settings name
+    Status,
+    /// Deletes all of it (asks first)
+    Teardown,
 }
 
 /// Runs a command; what it did is printed as it goes.
 ///
 /// ```
 /// # async fn example() -> anyhow::Result<()> {
+/// use clap::Parser;
 /// // `provision status`: what exists of what settings.sh names.
-/// let command = provision::cli::parse(["status".to_owned()])?;
-/// provision::cli::run(command).await?;
+/// provision::cli::run(provision::cli::Command::parse_from(["provision", "status"])).await?;
 /// # Ok(()) }
 /// ```
 pub async fn run(command: Command) -> anyhow::Result<()> {
-    if command.subcommand == "help" {
-        println!(
-            "provision: creates, inspects and deletes what the demo needs on AWS.\n\n{USAGE}\n{HELP}"
-        );
-        return Ok(());
-    }
-    let settings = SettingsFile::load(&command.settings, Some(SAMPLE))?;
+    let settings = SettingsFile::open_or(&command.settings, SAMPLE)?;
     let mut p = Provisioner::new(settings).await?;
-    match command.subcommand.as_str() {
-        "iam-user" => iam::ensure(&mut p).await,
-        "table" => table::ensure(&p).await,
-        "cognito" => cognito::ensure(&mut p).await,
-        "invite" => {
-            let user = command
-                .user
-                .as_deref()
-                .context("invite needs a user name")?;
-            cognito::invite(&p, user).await
-        }
-        "all" => {
+    match command.subcommand {
+        Subcommand::IamUser => iam::ensure(&mut p).await,
+        Subcommand::Table => table::ensure(&p).await,
+        Subcommand::Cognito => cognito::ensure(&mut p).await,
+        Subcommand::Invite { user } => cognito::invite(&p, &user).await,
+        Subcommand::All => {
             iam::ensure(&mut p).await?;
             table::ensure(&p).await?;
             cognito::ensure(&mut p).await
         }
-        "status" => {
+        Subcommand::Status => {
             let mut lines = iam::status(&p).await?;
             lines.extend(table::status(&p).await?);
             lines.extend(cognito::status(&p).await?);
@@ -145,7 +97,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        "teardown" => {
+        Subcommand::Teardown => {
             if !command.yes && !confirm(&command.settings)? {
                 bail!("teardown cancelled");
             }
@@ -153,7 +105,6 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             table::teardown(&p).await?;
             iam::teardown(&mut p).await
         }
-        other => bail!("unknown subcommand {other}"),
     }
 }
 
@@ -171,28 +122,33 @@ fn confirm(settings: &std::path::Path) -> anyhow::Result<bool> {
 mod tests {
     use super::*;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| (*s).to_owned()).collect()
+    fn parse(args: &[&str]) -> Result<Command, clap::Error> {
+        Command::try_parse_from(std::iter::once("provision").chain(args.iter().copied()))
     }
 
     #[test]
     fn options_go_before_or_after_the_subcommand() {
-        let before = parse(args(&["--settings", "x.sh", "status"])).unwrap();
-        let after = parse(args(&["status", "--settings", "x.sh"])).unwrap();
-        assert_eq!(before, after);
-        assert_eq!(before.settings, PathBuf::from("x.sh"));
-        assert!(parse(args(&["teardown", "--yes"])).unwrap().yes);
-        assert!(parse(args(&[])).is_err());
-        assert!(parse(args(&["all", "table"])).is_err());
-        assert!(parse(args(&["--settings"])).is_err());
-        let invite = parse(args(&["invite", "c", "--settings", "x.sh"])).unwrap();
+        let before = parse(&["--settings", "x.sh", "status"]).unwrap();
+        let after = parse(&["status", "--settings", "x.sh"]).unwrap();
         assert_eq!(
-            (invite.subcommand.as_str(), invite.user.as_deref()),
-            ("invite", Some("c"))
+            (before.settings, before.subcommand),
+            (after.settings, after.subcommand)
         );
-        assert!(parse(args(&["invite"])).is_err());
-        assert!(parse(args(&["invite", "--yes"])).is_err());
-        assert!(parse(args(&["all", "invite", "c"])).is_err());
+        assert!(parse(&["teardown", "--yes"]).unwrap().yes);
+        assert!(parse(&["-y", "teardown"]).unwrap().yes);
+        let invite = parse(&["invite", "c", "--settings", "x.sh"]).unwrap();
+        assert_eq!(invite.subcommand, Subcommand::Invite { user: "c".into() });
+        for wrong in [
+            &[][..],
+            &["all", "table"],
+            &["--settings"],
+            &["invite"],
+            &["invite", "--yes"],
+            &["all", "invite", "c"],
+        ] {
+            let err = parse(wrong).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{wrong:?}: {err}");
+        }
     }
 
     #[test]
@@ -203,7 +159,8 @@ mod tests {
             &["help"],
             &["teardown", "--yes", "-h"],
         ] {
-            assert_eq!(parse(args(line)).unwrap().subcommand, "help", "{line:?}");
+            let err = parse(line).unwrap_err();
+            assert_eq!(err.exit_code(), 0, "{line:?}: {err}");
         }
     }
 }

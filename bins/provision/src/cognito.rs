@@ -183,7 +183,7 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
     }
     p.settings.set("POOL_ID", &pool);
     p.settings.set("CLIENT_ID", &client);
-    p.settings.save()
+    Ok(p.settings.save()?)
 }
 
 /// Creates `user` with a temporary password, printed once: the user's first
@@ -269,7 +269,7 @@ pub async fn teardown(p: &mut Provisioner) -> anyhow::Result<()> {
     }
     p.settings.set("POOL_ID", "");
     p.settings.set("CLIENT_ID", "");
-    p.settings.save()
+    Ok(p.settings.save()?)
 }
 
 #[cfg(test)]

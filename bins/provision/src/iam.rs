@@ -68,7 +68,7 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
         .context("STS returned no account id")?;
     let table = p.required("TABLE_NAME")?;
 
-    let user = match p.settings.get("USER_NAME") {
+    let user = match p.settings.get("USER_NAME").map(str::to_owned) {
         Some(name) if user_exists(&iam, &name).await? => {
             println!("iam-user: found user {name}");
             name
@@ -103,7 +103,7 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
         .send()
         .await
         .map_err(|e| failed("iam:ListAccessKeys", e))?;
-    let known = p.settings.get("ACCESS_KEY_ID");
+    let known = p.settings.get("ACCESS_KEY_ID").map(str::to_owned);
     let has_known = known.as_deref().is_some_and(|id| {
         keys.access_key_metadata()
             .iter()
@@ -130,13 +130,13 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
     }
     p.settings.set("AWS_ID", &account);
     p.settings.set("USER_NAME", &user);
-    p.settings.save()
+    Ok(p.settings.save()?)
 }
 
 /// One line per part: present or missing.
 pub async fn status(p: &Provisioner) -> anyhow::Result<Vec<(String, bool)>> {
     let iam = Client::new(&p.aws);
-    let Some(user) = p.settings.get("USER_NAME") else {
+    let Some(user) = p.settings.get("USER_NAME").map(str::to_owned) else {
         return Ok(vec![("IAM user (USER_NAME not set)".into(), false)]);
     };
     let exists = user_exists(&iam, &user).await?;
@@ -155,7 +155,11 @@ pub async fn status(p: &Provisioner) -> anyhow::Result<Vec<(String, bool)>> {
             .send()
             .await
             .map_err(|e| failed("iam:ListAccessKeys", e))?;
-        let id = p.settings.get("ACCESS_KEY_ID").unwrap_or_default();
+        let id = p
+            .settings
+            .get("ACCESS_KEY_ID")
+            .map(str::to_owned)
+            .unwrap_or_default();
         let has = keys
             .access_key_metadata()
             .iter()
@@ -168,7 +172,7 @@ pub async fn status(p: &Provisioner) -> anyhow::Result<Vec<(String, bool)>> {
 /// Deletes the access keys, the policy and the user.
 pub async fn teardown(p: &mut Provisioner) -> anyhow::Result<()> {
     let iam = Client::new(&p.aws);
-    let Some(user) = p.settings.get("USER_NAME") else {
+    let Some(user) = p.settings.get("USER_NAME").map(str::to_owned) else {
         println!("teardown: no IAM user in the settings");
         return Ok(());
     };
@@ -210,5 +214,5 @@ pub async fn teardown(p: &mut Provisioner) -> anyhow::Result<()> {
     for key in ["USER_NAME", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY"] {
         p.settings.set(key, "");
     }
-    p.settings.save()
+    Ok(p.settings.save()?)
 }

@@ -5,7 +5,6 @@
 pub mod cli;
 mod cognito;
 mod iam;
-mod settings_file;
 mod table;
 
 pub use iam::POLICY_NAME;
@@ -34,14 +33,15 @@ impl Provisioner {
     pub(crate) async fn new(settings: SettingsFile) -> anyhow::Result<Self> {
         let region = settings
             .get("AWS_REGION")
-            .context("missing setting AWS_REGION")?;
+            .context("missing setting AWS_REGION")?
+            .to_owned();
         let cognito_region = settings
             .get("COGNITO_REGION")
-            .unwrap_or_else(|| region.clone());
+            .map_or_else(|| region.clone(), str::to_owned);
         let endpoint = std::env::var("AWS_ENDPOINT_URL")
             .ok()
             .filter(|e| !e.is_empty())
-            .or_else(|| settings.get("AWS_ENDPOINT_URL"));
+            .or_else(|| settings.get("AWS_ENDPOINT_URL").map(str::to_owned));
         let load = |region: String| {
             let mut loader =
                 aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region));
@@ -63,6 +63,7 @@ impl Provisioner {
     pub(crate) fn required(&self, key: &str) -> anyhow::Result<String> {
         self.settings
             .get(key)
+            .map(str::to_owned)
             .with_context(|| format!("missing setting {key}"))
     }
 

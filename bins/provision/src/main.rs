@@ -1,16 +1,18 @@
 //! Creates, inspects and deletes what the demo needs: see `provision --help`.
 
+use clap::Parser;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     // Shows the session store's progress while a new table becomes ACTIVE.
-    demo_web::logging::init();
-    let command = match provision::cli::parse(std::env::args().skip(1)) {
-        Ok(command) => command,
-        Err(err) => {
-            eprintln!("{err}");
-            return std::process::ExitCode::from(2);
-        }
-    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    // --help exits with 0, a usage error with 2.
+    let command = provision::cli::Command::parse();
     match provision::cli::run(command).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use demo_web::settings::parse_settings_file;
+use settings_file::SettingsFile;
 
 struct Workspace {
     dir: tempfile::TempDir,
@@ -59,9 +59,8 @@ impl Workspace {
     }
 
     fn value(&self, key: &str) -> String {
-        parse_settings_file(&std::fs::read_to_string(self.settings_path()).unwrap())
-            .remove(key)
-            .unwrap_or_default()
+        let file = SettingsFile::open(&self.settings_path()).unwrap();
+        file.get(key).unwrap_or_default().to_owned()
     }
 
     async fn aws(&self) -> aws_config::SdkConfig {
@@ -395,7 +394,7 @@ async fn help_lists_the_subcommands_and_a_wrong_one_gets_the_usage() {
     assert_eq!(wrong.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&wrong.stderr);
     assert!(
-        stderr.contains("\"everything\"") && stderr.contains("usage: provision"),
+        stderr.contains("'everything'") && stderr.contains("Usage: provision"),
         "{stderr}"
     );
 }

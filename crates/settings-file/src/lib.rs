@@ -1,0 +1,395 @@
+//! The settings file of the demo binaries and of `provision`
+//! (`settings.sh`, see `settings.sample.sh`): which keys it holds, how it is
+//! read, and how `provision` writes ids into it without losing a comment.
+//!
+//! The format is dotenv's, read by [dotenvy]: `KEY=VALUE` lines, `export `
+//! prefixes, single and double quotes, and comments after a blank, as the
+//! shell reads them (a secret's `#` without a blank before it stays).
+//!
+//! ```
+//! let dir = tempfile::tempdir().unwrap();
+//! let path = dir.path().join("settings.sh");
+//! std::fs::write(&path, "# mine\nexport TABLE_NAME='sessions'\nPORT=3000 # the default\n").unwrap();
+//! let mut file = settings_file::SettingsFile::open(&path).unwrap();
+//! assert_eq!(file.get("PORT"), Some("3000"));
+//! file.set("POOL_ID", "eu-west-1_AbC");
+//! file.save().unwrap(); // mode 0600, comments kept
+//! assert!(std::fs::read_to_string(&path).unwrap().ends_with("# the default\nPOOL_ID=eu-west-1_AbC\n"));
+//! ```
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Every key a settings file may hold: what the binaries read, and what
+/// `provision` writes there for the record (`AWS_ID`, `USER_NAME`,
+/// `POOL_NAME`). `settings.sample.sh` lists each of them.
+pub const KEYS: &[&str] = &[
+    "AWS_ID",
+    "USER_NAME",
+    "ACCESS_KEY_ID",
+    "SECRET_ACCESS_KEY",
+    "AWS_REGION",
+    "TABLE_NAME",
+    "COGNITO_REGION",
+    "POOL_NAME",
+    "POOL_ID",
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "COGNITO_AUTH_FLOW",
+    "SESSION_SECRET",
+    "AWS_ENDPOINT_URL",
+    "PORT",
+    "HOST",
+    "COOKIE_SECURE",
+    "SESSION_TTL",
+    "TOUCH_INTERVAL",
+    "DYNAMODB_TIMEOUT",
+    "TOKEN_REFRESH_MARGIN",
+];
+
+/// A settings file that cannot be read or written. No message quotes a
+/// line of the file: it may hold a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// Reading failed (a missing file is not an error of [`SettingsFile::open`]).
+    #[error("cannot read settings file {file}: {source}")]
+    Unreadable {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A line that is not `KEY=VALUE` (an unclosed quote, a key with a
+    /// blank or a colon in it...).
+    #[error("line {line} of {file} is not KEY=VALUE (see settings.sample.sh)")]
+    Malformed {
+        /// The file.
+        file: String,
+        /// The line's number, from 1.
+        line: usize,
+    },
+    /// Writing failed.
+    #[error("cannot write settings file {file}: {source}")]
+    Unwritable {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A settings file, read once, editable by key.
+#[derive(Debug)]
+pub struct SettingsFile {
+    path: PathBuf,
+    found: bool,
+    lines: Vec<String>,
+    values: HashMap<String, String>,
+}
+
+impl SettingsFile {
+    /// Reads `path`; a file that does not exist reads as empty (see
+    /// [`SettingsFile::exists`]).
+    ///
+    /// ```
+    /// let file = settings_file::SettingsFile::open("/nonexistent/settings.sh".as_ref()).unwrap();
+    /// assert!(!file.exists() && file.get("PORT").is_none());
+    /// ```
+    pub fn open(path: &Path) -> Result<Self, FileError> {
+        Self::open_or(path, "")
+    }
+
+    /// Reads `path`, or starts from `template` (`settings.sample.sh`'s
+    /// text) when it does not exist.
+    ///
+    /// ```
+    /// let file = settings_file::SettingsFile::open_or("/nonexistent".as_ref(), "PORT=1\n").unwrap();
+    /// assert_eq!(file.get("PORT"), Some("1"));
+    /// ```
+    pub fn open_or(path: &Path, template: &str) -> Result<Self, FileError> {
+        let (text, found) = match std::fs::read_to_string(path) {
+            Ok(text) => (text, true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (template.to_owned(), false),
+            Err(source) => {
+                return Err(FileError::Unreadable {
+                    file: path.display().to_string(),
+                    source,
+                });
+            }
+        };
+        let values = parse(&text).map_err(|line| FileError::Malformed {
+            file: path.display().to_string(),
+            line,
+        })?;
+        Ok(Self {
+            path: path.to_owned(),
+            found,
+            lines: text.lines().map(str::to_owned).collect(),
+            values,
+        })
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the file exists.
+    pub fn exists(&self) -> bool {
+        self.found
+    }
+
+    /// The value of `key`; an empty value is absent.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    /// The keys that nothing here reads, sorted, each with the known key it
+    /// probably misspells: a typo in an optional setting would otherwise go
+    /// unnoticed, its default silently in force.
+    ///
+    /// ```
+    /// let file = settings_file::SettingsFile::open_or("/nonexistent".as_ref(), "SESION_TTL=60\n").unwrap();
+    /// assert_eq!(file.unknown_keys(), [("SESION_TTL".to_owned(), Some("SESSION_TTL"))]);
+    /// ```
+    pub fn unknown_keys(&self) -> Vec<(String, Option<&'static str>)> {
+        let mut unknown: Vec<_> = self
+            .values
+            .keys()
+            .filter(|key| !KEYS.contains(&key.as_str()))
+            .map(|key| {
+                let upper = key.to_ascii_uppercase();
+                let meant = KEYS
+                    .iter()
+                    .map(|known| (strsim::levenshtein(&upper, known), *known))
+                    .filter(|(distance, _)| *distance <= 2)
+                    .min()
+                    .map(|(_, known)| known);
+                (key.clone(), meant)
+            })
+            .collect();
+        unknown.sort();
+        unknown
+    }
+
+    /// Sets `key` on its existing line, keeping a comment after the old
+    /// value, or appends a line. `value` is written as it is: ids and keys
+    /// need no quotes.
+    pub fn set(&mut self, key: &str, value: &str) {
+        let existing = self.lines.iter_mut().find_map(|line| {
+            let text = line.trim_start();
+            let text = text.strip_prefix("export ").unwrap_or(text);
+            let (k, old) = text.split_once('=')?;
+            let comment = trailing_comment(old).to_owned();
+            (k.trim() == key).then_some((line, comment))
+        });
+        match existing {
+            Some((line, comment)) => *line = format!("{key}={value}{comment}"),
+            None => self.lines.push(format!("{key}={value}")),
+        }
+        self.values.insert(key.to_owned(), value.to_owned());
+    }
+
+    /// Writes the file: a temporary file beside it with mode 0600 (it
+    /// holds a secret), then a rename, so that a crash leaves the old file.
+    pub fn save(&self) -> Result<(), FileError> {
+        let dir = self
+            .path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = self.path.file_name().map_or_else(
+            || "settings".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let unwritable = |source| FileError::Unwritable {
+            file: self.path.display().to_string(),
+            source,
+        };
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut text = self.lines.join("\n");
+        text.push('\n');
+        let mut file = options.open(&temp).map_err(unwritable)?;
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.sync_all())
+            .and_then(|()| std::fs::rename(&temp, &self.path))
+            .map_err(|err| {
+                let _ = std::fs::remove_file(&temp);
+                unwritable(err)
+            })
+    }
+}
+
+/// The values of a settings file's text, or the number of its first line
+/// that is not `KEY=VALUE`.
+fn parse(text: &str) -> Result<HashMap<String, String>, usize> {
+    dotenvy::from_read_iter(text.as_bytes())
+        .map(|item| {
+            item.map_err(|err| match err {
+                // dotenvy quotes the line; only its number leaves here.
+                dotenvy::Error::LineParse(line, _) => line_number(text, &line),
+                _ => 1,
+            })
+        })
+        .collect()
+}
+
+fn line_number(text: &str, line: &str) -> usize {
+    let first = line.lines().next().unwrap_or_default().trim();
+    text.lines()
+        .position(|candidate| candidate.trim() == first)
+        .map_or(1, |at| at + 1)
+}
+
+/// The comment after a line's value, with the blank before it: a `#`
+/// starts a comment only after whitespace, as in the shell. Quoted values
+/// are skipped whole, their `#` kept.
+fn trailing_comment(after_equals: &str) -> &str {
+    let text = after_equals.trim();
+    let comment_at = |at: usize| {
+        let rest = &text[at..];
+        rest.starts_with(char::is_whitespace) && rest.trim_start().starts_with('#')
+    };
+    let start = ['"', '\'']
+        .into_iter()
+        .find_map(|quote| {
+            let close = text.strip_prefix(quote)?.find(quote)?;
+            Some(close + 2)
+        })
+        .unwrap_or(0);
+    (start..text.len())
+        .find(|&at| text.is_char_boundary(at) && comment_at(at))
+        .map_or("", |at| &text[at..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(text: &str) -> HashMap<String, String> {
+        parse(text).unwrap()
+    }
+
+    #[test]
+    fn the_sample_lists_every_key_and_only_those() {
+        let sample = values(include_str!("../../../settings.sample.sh"));
+        let mut in_sample: Vec<&str> = sample.keys().map(String::as_str).collect();
+        in_sample.sort_unstable();
+        let mut known = KEYS.to_vec();
+        known.sort_unstable();
+        assert_eq!(in_sample, known);
+    }
+
+    #[test]
+    fn reads_the_seeds_format() {
+        let values = values(
+            "# comment\nAWS_REGION=eu-west-3\nexport PORT=\"4000\"\nEMPTY=\n  TABLE_NAME = 't'  \n",
+        );
+        assert_eq!(values["AWS_REGION"], "eu-west-3");
+        assert_eq!(values["PORT"], "4000");
+        assert_eq!(values["EMPTY"], "");
+        assert_eq!(values["TABLE_NAME"], "t");
+        assert_eq!(values.len(), 4);
+    }
+
+    #[test]
+    fn a_comment_after_a_value_is_not_part_of_it() {
+        let values = values(concat!(
+            "SESSION_SECRET=abc#def # made with openssl\n",
+            "PORT=3000\t# the default\n",
+            "TABLE_NAME='my table' # quoted: spaces kept\n",
+            "POOL_NAME=\"a # b\"\n",
+            "AWS_REGION=\n",
+        ));
+        assert_eq!(values["SESSION_SECRET"], "abc#def");
+        assert_eq!(values["PORT"], "3000");
+        assert_eq!(values["TABLE_NAME"], "my table");
+        assert_eq!(values["POOL_NAME"], "a # b");
+        assert_eq!(values["AWS_REGION"], "");
+    }
+
+    #[test]
+    fn a_malformed_line_is_named_by_its_number_not_its_text() {
+        for (text, line) in [
+            ("AWS_REGION=r\n\nSESSION_SECRET: hunter2=x\n", 3),
+            ("# a\nCLIENT_ID='unclosed hunter2\nPORT=1\n", 2),
+            ("not a line hunter2\n", 1),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("settings.sh");
+            std::fs::write(&path, text).unwrap();
+            let err = SettingsFile::open(&path).unwrap_err();
+            assert!(
+                matches!(err, FileError::Malformed { line: l, .. } if l == line),
+                "{text:?}: {err:?}"
+            );
+            let message = err.to_string();
+            assert!(!message.contains("hunter2"), "{message}");
+            assert!(message.contains(&format!("line {line} of ")), "{message}");
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_the_key_they_misspell() {
+        let file = SettingsFile::open_or(
+            Path::new("/nonexistent"),
+            "SESION_TTL=60\nTABLENAME=t\nsession_secret=x\nAWS_PROFILE=p\nPORT=1\nHOST=h\n",
+        )
+        .unwrap();
+        assert_eq!(
+            file.unknown_keys(),
+            [
+                ("AWS_PROFILE".to_owned(), None),
+                ("SESION_TTL".to_owned(), Some("SESSION_TTL")),
+                ("TABLENAME".to_owned(), Some("TABLE_NAME")),
+                ("session_secret".to_owned(), Some("SESSION_SECRET")),
+            ]
+        );
+    }
+
+    #[test]
+    fn setting_a_value_keeps_comments_unknown_keys_and_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.sh");
+        std::fs::write(
+            &path,
+            "# Project\nAWS_REGION=eu-west-3\n\n# mine\nMY_KEY=kept\nPOOL_ID=\nUSER_NAME=old  # from provision\nHOST='a # b' # quoted\n",
+        )
+        .unwrap();
+        let mut file = SettingsFile::open(&path).unwrap();
+        file.set("POOL_ID", "eu-west-1_x");
+        file.set("CLIENT_ID", "abc");
+        file.set("USER_NAME", "new");
+        file.set("HOST", "h");
+        file.save().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text,
+            "# Project\nAWS_REGION=eu-west-3\n\n# mine\nMY_KEY=kept\nPOOL_ID=eu-west-1_x\nUSER_NAME=new  # from provision\nHOST=h # quoted\nCLIENT_ID=abc\n"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        let again = SettingsFile::open(&path).unwrap();
+        assert_eq!(again.get("POOL_ID"), Some("eu-west-1_x"));
+        assert_eq!(again.get("MY_KEY"), Some("kept"));
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+    }
+}
