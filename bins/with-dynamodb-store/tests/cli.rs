@@ -14,7 +14,8 @@ fn help_is_the_usage_and_exits_with_0() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("usage: with-dynamodb-store [--settings FILE] [--port PORT]"),
+        stdout.contains("Usage: with-dynamodb-store [OPTIONS]")
+            && stdout.contains("--settings <FILE>"),
         "{stdout}"
     );
 }
@@ -26,7 +27,7 @@ fn an_unknown_argument_is_named_with_the_usage_and_exits_with_2() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
-            stderr.contains(args[0]) && stderr.contains("usage: with-dynamodb-store"),
+            stderr.contains(args[0]) && stderr.contains("Usage: with-dynamodb-store"),
             "{stderr}"
         );
     }

@@ -64,7 +64,7 @@ async fn each_request_is_one_line_without_its_query() {
     let log = app.log();
     let lines: Vec<&str> = log
         .lines()
-        .filter_map(|l| l.split_once("demo_web::request_log: request "))
+        .filter_map(|l| l.split_once("demo_web::middleware::request_log: request "))
         .map(|(_, fields)| fields)
         .collect();
     // Before them, the start-up's readiness probe of the stylesheet.

@@ -15,21 +15,20 @@
 //! # Ok(()) }
 //! ```
 
-#![warn(missing_docs)]
-
 mod authenticator;
 mod device;
-mod errors;
+mod error;
 pub mod logging;
 mod metrics;
+mod middleware;
 mod page;
-mod request_log;
 mod return_to;
 mod routes;
-mod security_headers;
 mod session;
 pub mod settings;
+mod stage;
 pub mod startup;
+mod state;
 mod templates;
 
 pub use settings::{Settings, Stage};
@@ -56,13 +55,10 @@ async fn serve(stage: Stage) -> std::process::ExitCode {
     logging::init();
     let settings = match Settings::from_args(stage, std::env::args().skip(1)) {
         Ok(settings) => settings,
-        Err(settings::SettingsError::Help(help)) => {
-            print!("{help}");
-            return std::process::ExitCode::SUCCESS;
-        }
-        Err(err @ settings::SettingsError::Usage(_)) => {
-            eprintln!("error: {err}");
-            return std::process::ExitCode::from(2);
+        // --help on stdout with 0, a usage error on stderr with 2.
+        Err(settings::SettingsError::Cli(err)) => {
+            let _ = err.print();
+            return std::process::ExitCode::from(err.exit_code() as u8);
         }
         Err(err) => {
             eprintln!("error: {err}");

@@ -3,20 +3,14 @@
 //! calls, DynamoDB operations and Cognito calls by kind
 //! with failures (read from the store's and the client's own counters).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
-use actix_web::{HttpResponse, web};
 use prometheus::core::Collector;
 use prometheus::proto::MetricFamily;
 use prometheus::{
     Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
 };
-use session_store::Operation;
-
-use crate::startup::AppState;
+use session_store::{DynamoDbSessionStore, Operation};
 
 /// The app's metrics.
 pub struct Metrics {
@@ -73,7 +67,8 @@ impl Default for Metrics {
 }
 
 impl Metrics {
-    fn observe(&self, route: &str, status: u16, total: Duration, in_dynamodb: Duration) {
+    /// Counts a request.
+    pub(crate) fn observe(&self, route: &str, status: u16, total: Duration, in_dynamodb: Duration) {
         self.requests
             .with_label_values(&[route, &status.to_string()])
             .inc();
@@ -85,9 +80,12 @@ impl Metrics {
     }
 
     /// The text exposition, with the store's and Cognito's counters as they are now.
-    fn render(&self, state: &AppState) -> String {
-        let dynamodb = state.store.operation_counts();
-        let cognito = state.authenticator.call_counts();
+    pub(crate) fn render(
+        &self,
+        store: &DynamoDbSessionStore,
+        cognito: &[auth::CallCount],
+    ) -> String {
+        let dynamodb = store.operation_counts();
         let mut families = self.registry.gather();
         families.extend(totals(
             "dynamodb_operations_total",
@@ -134,32 +132,4 @@ fn totals<'a>(
     let mut families = counter.collect();
     families.retain(|family| !family.get_metric().is_empty());
     families
-}
-
-/// Middleware: counts each request by route pattern (not raw path, so
-/// random URLs cannot blow up the label set) and status.
-pub async fn track(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let started = Instant::now();
-    let route = req
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    let (response, in_dynamodb) = session_store::call_time::measure(next.call(req)).await;
-    if let Some(state) = state {
-        let status = crate::errors::answered_status(&response).as_u16();
-        state
-            .metrics
-            .observe(&route, status, started.elapsed(), in_dynamodb);
-    }
-    response
-}
-
-/// `GET /metrics`.
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render(&state))
 }

@@ -1,30 +1,104 @@
-//! Rendering a page: the template's own context plus what every page shows
-//! (user, CSRF token, the footer with cookies, session data and views).
+//! A page of the site: who is signed in (checked by the authenticator on
+//! each request), and a template rendered with what every page shows (the
+//! user, the CSRF token, the footer with cookies, session data and views).
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::dev::Payload;
+use actix_web::http::{Method, StatusCode};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde_json::{Map, Value};
 
 use crate::authenticator::{Check, LoginError};
-use crate::errors::AppError;
+use crate::error::AppError;
 use crate::return_to;
 use crate::session::AppSession;
-use crate::startup::AppState;
+use crate::state::AppState;
 
-/// The logged-in user of this request, after the authenticator's check
+/// What the extractors below return: their check of the user is async.
+type Extracting<T> = std::pin::Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+/// The request as a page: its app state, session and signed-in user.
+///
+/// Only a GET or HEAD checks who is signed in (stage 2: verifies the tokens,
+/// refreshing them when due). A form's post is answered as by no one: its
+/// handler checks the CSRF token before anything else happens, and a login
+/// or logout changes the session itself. A handler that needs the user of a
+/// post takes [`SignedIn`].
+pub(crate) struct Page {
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: AppSession,
+    user: Option<String>,
+}
+
+impl FromRequest for Page {
+    type Error = AppError;
+    type Future = Extracting<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let reads = matches!(*req.method(), Method::GET | Method::HEAD);
+        Box::pin(async move {
+            let mut page = Page::of(req)?;
+            if reads {
+                page.user = current_user(&page.state, &page.session).await?;
+            }
+            Ok(page)
+        })
+    }
+}
+
+/// A page that needs a login. Anonymous requests are sent to the login,
+/// which comes back to the page afterwards.
+pub(crate) struct SignedIn {
+    /// The page.
+    pub page: Page,
+    /// Who is signed in.
+    pub user: String,
+}
+
+impl FromRequest for SignedIn {
+    type Error = AppError;
+    type Future = Extracting<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let mut page = Page::of(req)?;
+            let Some(user) = current_user(&page.state, &page.session).await? else {
+                return Err(AppError::SignInRequired(login_for(&page.req)));
+            };
+            page.user = Some(user.clone());
+            Ok(SignedIn { page, user })
+        })
+    }
+}
+
+/// The login that comes back to `req`'s page. A form's action lives under
+/// its page (`/sessions/revoke` on `/sessions`): the way back is that page,
+/// not an address that answers only a post.
+fn login_for(req: &HttpRequest) -> String {
+    let back = if matches!(*req.method(), Method::GET | Method::HEAD) {
+        match req.query_string() {
+            "" => req.path().to_owned(),
+            query => format!("{}?{query}", req.path()),
+        }
+    } else {
+        let path = req.path();
+        path.rsplit_once('/')
+            .map_or("/", |(page, _)| if page.is_empty() { "/" } else { page })
+            .to_owned()
+    };
+    format!("/login{}", return_to::query(Some(&back)))
+}
+
+/// The signed-in user of a session, after the authenticator's check
 /// (stage 2: verified tokens, refreshed when due; invalid ones log out).
-pub async fn current_user(
-    state: &AppState,
-    session: &AppSession,
-) -> Result<Option<String>, AppError> {
+async fn current_user(state: &AppState, session: &AppSession) -> Result<Option<String>, AppError> {
     let Some(user) = session.user()? else {
         return Ok(None);
     };
-    match state
-        .authenticator
-        .check(&user, session.tokens()?.as_ref())
-        .await
-    {
+    let tokens = session.tokens()?;
+    match state.authenticator.check(&user, tokens.as_ref()).await {
         Ok(Check::Valid) => Ok(Some(user)),
         Ok(Check::Refreshed(tokens)) => {
             session.set_tokens(&tokens)?;
@@ -42,6 +116,72 @@ pub async fn current_user(
     }
 }
 
+impl Page {
+    fn of(req: HttpRequest) -> Result<Self, AppError> {
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("no app state".into()))?;
+        Ok(Page {
+            state,
+            session: AppSession::of(&req),
+            req,
+            user: None,
+        })
+    }
+
+    /// The app's state.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The request.
+    pub fn request(&self) -> &HttpRequest {
+        &self.req
+    }
+
+    /// The session.
+    pub fn session(&self) -> &AppSession {
+        &self.session
+    }
+
+    /// Who is signed in (always `None` for a post: see [`Page`]).
+    pub fn user(&self) -> Option<&str> {
+        self.user.as_deref()
+    }
+
+    /// Renders `template` as a counted page view, with status 200.
+    pub fn render(&self, template: &str, context: tera::Context) -> Result<HttpResponse, AppError> {
+        self.render_as(StatusCode::OK, template, context)
+    }
+
+    /// Renders `template` as a counted page view.
+    pub fn render_as(
+        &self,
+        status: StatusCode,
+        template: &str,
+        mut context: tera::Context,
+    ) -> Result<HttpResponse, AppError> {
+        let views = self.session.count_view()?;
+        context.insert("user", &self.user);
+        context.insert("csrf", &self.session.csrf_token()?);
+        context.insert("stage_title", self.state.stage_title);
+        // A login from this page comes back to it; the pages of a login pass
+        // on where that login returns instead.
+        if !context.contains_key("back") {
+            context.insert("back", &return_to::query(Some(self.req.path())));
+        }
+        context.insert("cookies", &shown_cookies(&self.req));
+        let data = serde_json::to_string_pretty(&self.session.shown()).unwrap_or_default();
+        context.insert("session_data", &data);
+        context.insert("views", &views);
+        let body = self.state.templates.render(template, &context)?;
+        Ok(HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body))
+    }
+}
+
 /// The request's cookies for the footer, values shortened: the session
 /// cookie is HttpOnly, and a page must not hand it to scripts.
 fn shown_cookies(req: &HttpRequest) -> String {
@@ -56,40 +196,28 @@ fn shown_cookies(req: &HttpRequest) -> String {
     serde_json::to_string_pretty(&map).unwrap_or_default()
 }
 
-/// Renders `template` as a counted page view.
-pub fn render(
-    state: &AppState,
-    req: &HttpRequest,
-    session: &AppSession,
-    user: Option<&str>,
-    template: &str,
-    mut context: tera::Context,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    let views = session.count_view()?;
-    context.insert("user", &user);
-    context.insert("csrf", &session.csrf_token()?);
-    context.insert("stage_title", state.stage_title);
-    // A login from this page comes back to it; the pages of a login pass
-    // on where that login returns instead.
-    if !context.contains_key("back") {
-        context.insert("back", &return_to::query(Some(req.path())));
-    }
-    context.insert("cookies", &shown_cookies(req));
-    context.insert(
-        "session_data",
-        &serde_json::to_string_pretty(&session.shown()).unwrap_or_default(),
-    );
-    context.insert("views", &views);
-    let body = state.templates.render(template, &context)?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
-}
-
 /// A 303 redirect (after a POST, the browser follows with a GET).
-pub fn see_other(location: &str) -> HttpResponse {
+pub(crate) fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header(("Location", location))
         .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::login_for;
+
+    #[test]
+    fn a_login_comes_back_to_the_page_not_to_a_forms_action() {
+        let get = TestRequest::get().uri("/sessions?x=1").to_http_request();
+        assert_eq!(login_for(&get), "/login?next=/sessions%3Fx%3D1");
+        let post = TestRequest::post()
+            .uri("/sessions/revoke")
+            .to_http_request();
+        assert_eq!(login_for(&post), "/login?next=/sessions");
+        let top = TestRequest::post().uri("/logout").to_http_request();
+        assert_eq!(login_for(&top), "/login");
+    }
 }

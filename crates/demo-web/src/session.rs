@@ -8,8 +8,6 @@ use serde_json::{Map, Value};
 use session_store::SessionHandle;
 use subtle::ConstantTimeEq;
 
-use crate::errors::AppError;
-
 const USER: &str = "user";
 const VIEWS: &str = "views";
 const TOKENS: &str = "tokens";
@@ -34,20 +32,13 @@ impl FromRequest for AppSession {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let same_origin = req
-            .headers()
-            .get("sec-fetch-site")
-            .is_some_and(|v| v.as_bytes() == b"same-origin");
-        std::future::ready(Ok(AppSession {
-            session: req.get_session(),
-            same_origin,
-            user_agent: req
-                .headers()
-                .get(actix_web::http::header::USER_AGENT)
-                .cloned(),
-        }))
+        std::future::ready(Ok(AppSession::of(req)))
     }
 }
+
+/// A state-changing request without this session's CSRF token: a 403.
+#[derive(Debug)]
+pub struct CsrfRejected;
 
 /// A session read or write that failed (a value of the wrong shape).
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +52,22 @@ pub enum SessionError {
 }
 
 impl AppSession {
+    /// The session of `req`.
+    pub fn of(req: &HttpRequest) -> Self {
+        let same_origin = req
+            .headers()
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"same-origin");
+        AppSession {
+            session: req.get_session(),
+            same_origin,
+            user_agent: req
+                .headers()
+                .get(actix_web::http::header::USER_AGENT)
+                .cloned(),
+        }
+    }
+
     /// The logged-in user, if any.
     pub fn user(&self) -> Result<Option<String>, SessionError> {
         Ok(self.session.get(USER)?)
@@ -147,8 +154,7 @@ impl AppSession {
     }
 
     /// Refuses a state-changing request whose form does not carry this
-    /// session's CSRF token ([`AppError::Csrf`], a 403). Compared in
-    /// constant time.
+    /// session's CSRF token. Compared in constant time.
     ///
     /// A session without a token is new, typically because the one the
     /// page was shown in expired while it was open (stage 1's sessions last
@@ -157,13 +163,13 @@ impl AppSession {
     /// token: it holds nothing a forged request could abuse, and a login
     /// into an attacker's account needs a cross-site request, which the
     /// browser names as such. Without that word the request is refused.
-    pub fn check_csrf(&self, given: &str) -> Result<(), AppError> {
+    pub fn check_csrf(&self, given: &str) -> Result<(), CsrfRejected> {
         let passes = match self.session.get::<String>(CSRF) {
             Ok(Some(expected)) => expected.as_bytes().ct_eq(given.as_bytes()).into(),
             Ok(None) => self.same_origin,
             Err(_) => false,
         };
-        if passes { Ok(()) } else { Err(AppError::Csrf) }
+        if passes { Ok(()) } else { Err(CsrfRejected) }
     }
 
     /// The non-secret handle of this session in the store, once stored.

@@ -10,34 +10,19 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, FromRequest, Handler, HttpServer, Responder, Route, guard, web};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use secrecy::ExposeSecret;
 use session_store::DynamoDbSessionStore;
 
 use crate::authenticator::{Authenticator, CognitoUsers, LocalUsers};
-use crate::errors::error_pages;
-use crate::request_log::log_requests;
-use crate::routes::{
-    account, home, new_password, restricted, session_json, sessions, static_files,
-};
-use crate::security_headers::security_headers;
+use crate::middleware::{error_pages, log_requests, security_headers, track_metrics};
+use crate::routes::login::{form, logout, new_password, quick_login};
+use crate::routes::{home, metrics, restricted, session_json, sessions, static_files};
 use crate::settings::{Settings, Stage};
+use crate::state::AppState;
 use crate::templates::Templates;
 
 /// The largest form body accepted (a login form is well under 1 KiB).
 const FORM_LIMIT: usize = 16 * 1024;
-
-/// What every handler can reach.
-pub(crate) struct AppState {
-    /// The compiled templates.
-    pub templates: Templates,
-    /// The session store (for per-user sessions).
-    pub store: DynamoDbSessionStore,
-    /// Who may log in.
-    pub authenticator: Arc<dyn Authenticator>,
-    /// Shown at the top of each page.
-    pub stage_title: &'static str,
-    /// Request, DynamoDB and Cognito metrics.
-    pub metrics: crate::metrics::Metrics,
-}
 
 /// A built, not yet running, application.
 ///
@@ -101,7 +86,7 @@ pub(crate) async fn sdk_config(settings: &Settings) -> SdkConfig {
         loader = loader.endpoint_url(endpoint);
     }
     if let Some((id, secret)) = &settings.credentials {
-        loader = loader.credentials_provider(settings_credentials(id, secret));
+        loader = loader.credentials_provider(settings_credentials(id, secret.expose_secret()));
     }
     loader.load().await
 }
@@ -193,7 +178,11 @@ impl Application {
                 (Stage::Store, _) => (Arc::new(LocalUsers), "Stage 1: sessions in DynamoDB"),
                 (Stage::Cognito, Some(c)) => {
                     let mut cognito = auth::Cognito::builder(&aws, &c.pool_id, &c.client_id)
-                        .client_secret(c.client_secret.clone());
+                        .client_secret(
+                            c.client_secret
+                                .as_ref()
+                                .map(|s| s.expose_secret().to_owned()),
+                        );
                     if let Some(region) = &c.region {
                         cognito = cognito.region(region);
                     }
@@ -226,7 +215,7 @@ impl Application {
             listener,
             state,
             store,
-            cookie_key(settings.session_secret.as_deref()),
+            cookie_key(settings.session_secret.as_ref().map(|s| s.expose_secret())),
             &settings,
         )
         .map_err(|e| StartError::Other(e.to_string()))?;
@@ -234,24 +223,11 @@ impl Application {
     }
 
     /// The port it listens on.
-    ///
-    /// ```
-    /// # async fn example(app: demo_web::Application) {
-    /// println!("listening on http://localhost:{}", app.port());
-    /// # }
-    /// ```
     pub fn port(&self) -> u16 {
         self.port
     }
 
     /// Serves until the process is stopped (Ctrl-C stops it gracefully).
-    ///
-    /// ```
-    /// # async fn example(app: demo_web::Application) -> std::io::Result<()> {
-    /// // In the foreground, as the stage binaries do; or spawned, as the tests do.
-    /// app.run_until_stopped().await
-    /// # }
-    /// ```
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
@@ -297,7 +273,7 @@ fn run(
             .app_data(web::PayloadConfig::default().limit(FORM_LIMIT))
             .wrap(from_fn(error_pages))
             .wrap(from_fn(security_headers))
-            .wrap(from_fn(crate::metrics::track))
+            .wrap(from_fn(track_metrics))
             .wrap(from_fn(log_requests))
             // Outside the session middleware: fetching them costs no DynamoDB call.
             .service(web::resource("/static/style.css").route(get(static_files::style)))
@@ -305,7 +281,7 @@ fn run(
                 web::resource(["/static/favicon.svg", "/favicon.ico"])
                     .route(get(static_files::icon)),
             )
-            .service(web::resource("/metrics").route(get(crate::metrics::metrics)))
+            .service(web::resource("/metrics").route(get(metrics::metrics)))
             .service(
                 web::scope("")
                     .wrap(sessions)
@@ -313,15 +289,15 @@ fn run(
                     .service(web::resource("/session.json").route(get(session_json::session_json)))
                     .service(
                         web::resource("/login")
-                            .route(get(account::login_form))
-                            .post(account::login),
+                            .route(get(form::show))
+                            .post(form::submit),
                     )
-                    .service(web::resource("/quicklogin/{username}").post(account::quick_login))
-                    .service(web::resource("/logout").post(account::logout))
+                    .service(web::resource("/quicklogin/{username}").post(quick_login::quick_login))
+                    .service(web::resource("/logout").post(logout::logout))
                     .service(web::resource("/restricted").route(get(restricted::restricted)))
                     .service(
                         web::resource("/new-password")
-                            .route(get(new_password::form))
+                            .route(get(new_password::show))
                             .post(new_password::submit),
                     )
                     .service(web::resource("/sessions").route(get(sessions::list)))

@@ -24,8 +24,6 @@
 //! # }
 //! ```
 
-#![warn(missing_docs)]
-
 pub mod browser;
 pub mod cognito;
 pub mod process;

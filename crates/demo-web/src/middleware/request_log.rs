@@ -14,7 +14,7 @@ pub async fn log_requests(
     let started = Instant::now();
     let (method, path) = (req.method().clone(), req.path().to_owned());
     let response = next.call(req).await;
-    let status = crate::errors::answered_status(&response).as_u16();
+    let status = super::answered_status(&response).as_u16();
     // Rounded to the microsecond: an f64 of milliseconds prints as 18.082962000000002.
     let elapsed_ms = format_args!("{:.3}", started.elapsed().as_secs_f64() * 1e3);
     tracing::info!(%method, %path, status, %elapsed_ms, "request");

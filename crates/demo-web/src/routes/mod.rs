@@ -1,8 +1,8 @@
 //! One module per page or action.
 
-pub mod account;
 pub mod home;
-pub mod new_password;
+pub mod login;
+pub mod metrics;
 pub mod restricted;
 pub mod session_json;
 pub mod sessions;

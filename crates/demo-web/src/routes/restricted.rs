@@ -1,31 +1,17 @@
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+//! `/restricted`: the original demo's page for logged-in users only.
 
-use crate::errors::AppError;
-use crate::page::{current_user, render};
-use crate::session::AppSession;
-use crate::startup::AppState;
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+
+use crate::error::AppError;
+use crate::page::Page;
 
 /// `GET /restricted`: the secret for a logged-in session, the restricted
 /// message (and 401) otherwise.
-pub async fn restricted(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    session: AppSession,
-) -> Result<HttpResponse, AppError> {
-    let user = current_user(&state, &session).await?;
-    let status = if user.is_some() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNAUTHORIZED
+pub async fn restricted(page: Page) -> Result<HttpResponse, AppError> {
+    let status = match page.user() {
+        Some(_) => StatusCode::OK,
+        None => StatusCode::UNAUTHORIZED,
     };
-    render(
-        &state,
-        &req,
-        &session,
-        user.as_deref(),
-        "restricted.html",
-        tera::Context::new(),
-        status,
-    )
+    page.render_as(status, "restricted.html", tera::Context::new())
 }

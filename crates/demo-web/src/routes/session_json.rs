@@ -1,18 +1,15 @@
-use actix_web::{HttpResponse, web};
+//! `/session.json`: the session as JSON.
+
+use actix_web::HttpResponse;
 use serde_json::json;
 
-use crate::errors::AppError;
-use crate::page::current_user;
-use crate::session::AppSession;
-use crate::startup::AppState;
+use crate::error::AppError;
+use crate::page::Page;
 
-/// `GET /session.json`: the session as JSON, read-only (no view is counted,
-/// so an unchanged session costs one read and no write).
-pub async fn session_json(
-    state: web::Data<AppState>,
-    session: AppSession,
-) -> Result<HttpResponse, AppError> {
-    let user = current_user(&state, &session).await?;
+/// `GET /session.json`: read-only (no view is counted, so an unchanged
+/// session costs one read and no write).
+pub async fn session_json(page: Page) -> Result<HttpResponse, AppError> {
+    let session = page.session();
     Ok(HttpResponse::Ok()
-        .json(json!({"user": user, "views": session.views()?, "session": session.shown()})))
+        .json(json!({"user": page.user(), "views": session.views()?, "session": session.shown()})))
 }

@@ -2,20 +2,13 @@
 
 use std::time::SystemTime;
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use session_store::SessionHandle;
 
-use crate::errors::AppError;
-use crate::page::{current_user, render, see_other};
+use crate::error::AppError;
+use crate::page::{SignedIn, see_other};
 use crate::routes::CsrfForm;
-use crate::session::AppSession;
-use crate::startup::AppState;
-
-/// Logged out (a session of 8 s ends while its page is open): log in,
-/// then come back here.
-const LOGIN: &str = "/login?next=/sessions";
 
 #[derive(Serialize)]
 struct Row {
@@ -38,16 +31,11 @@ fn clock(time: SystemTime) -> String {
 }
 
 /// `GET /sessions`.
-pub async fn list(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    session: AppSession,
-) -> Result<HttpResponse, AppError> {
-    let Some(user) = current_user(&state, &session).await? else {
-        return Ok(see_other(LOGIN));
-    };
-    let current = session.handle();
-    let rows: Vec<Row> = state
+pub async fn list(signed_in: SignedIn) -> Result<HttpResponse, AppError> {
+    let SignedIn { page, user } = signed_in;
+    let current = page.session().handle();
+    let rows: Vec<Row> = page
+        .state()
         .store
         .list_sessions(&user)
         .await?
@@ -64,15 +52,7 @@ pub async fn list(
         .collect();
     let mut context = tera::Context::new();
     context.insert("sessions", &rows);
-    render(
-        &state,
-        &req,
-        &session,
-        Some(&user),
-        "sessions.html",
-        context,
-        StatusCode::OK,
-    )
+    page.render("sessions.html", context)
 }
 
 /// The revoke form's fields.
@@ -84,35 +64,31 @@ pub struct RevokeForm {
 
 /// `POST /sessions/revoke`: ends one of the user's sessions.
 pub async fn revoke(
-    state: web::Data<AppState>,
-    session: AppSession,
+    SignedIn { page, user }: SignedIn,
     form: web::Form<RevokeForm>,
 ) -> Result<HttpResponse, AppError> {
-    session.check_csrf(&form.csrf)?;
-    let Some(user) = current_user(&state, &session).await? else {
-        return Ok(see_other(LOGIN));
-    };
+    page.session().check_csrf(&form.csrf)?;
     let handle: SessionHandle = form
         .handle
         .parse()
         .map_err(|_| AppError::NotFound("No such session."))?;
-    state.store.revoke_session(&user, &handle).await?;
+    page.state().store.revoke_session(&user, &handle).await?;
     Ok(see_other("/sessions"))
 }
 
 /// `POST /sessions/revoke-others`: ends all of the user's sessions but this one.
 pub async fn revoke_others(
-    state: web::Data<AppState>,
-    session: AppSession,
+    SignedIn { page, user }: SignedIn,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    session.check_csrf(&form.csrf)?;
-    let Some(user) = current_user(&state, &session).await? else {
-        return Ok(see_other(LOGIN));
-    };
-    let current = session
+    page.session().check_csrf(&form.csrf)?;
+    let current = page
+        .session()
         .handle()
         .ok_or(AppError::NotFound("This session is not stored yet."))?;
-    state.store.revoke_other_sessions(&user, &current).await?;
+    page.state()
+        .store
+        .revoke_other_sessions(&user, &current)
+        .await?;
     Ok(see_other("/sessions"))
 }

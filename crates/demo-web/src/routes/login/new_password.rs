@@ -3,17 +3,14 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use auth::NewPasswordChallenge;
 use serde::{Deserialize, Serialize};
 
 use crate::authenticator::LoginError;
-use crate::errors::AppError;
-use crate::page::{render, see_other};
+use crate::error::AppError;
+use crate::page::{Page, see_other};
 use crate::return_to;
-use crate::routes::account::{logged_in, login_failed};
-use crate::session::AppSession;
-use crate::startup::AppState;
 
 /// The new password form's fields.
 #[derive(Deserialize)]
@@ -60,10 +57,8 @@ fn required_values(
         .collect()
 }
 
-fn page(
-    state: &AppState,
-    req: &HttpRequest,
-    session: &AppSession,
+fn form_page(
+    page: &Page,
     challenge: &NewPasswordChallenge,
     typed: &HashMap<String, String>,
     error: Option<&str>,
@@ -90,70 +85,41 @@ fn page(
     context.insert("username", &challenge.username);
     context.insert("attributes", &attributes);
     context.insert("error", &error);
-    context.insert("back", &return_to::passed_on(req));
-    render(
-        state,
-        req,
-        session,
-        None,
-        "new_password.html",
-        context,
-        status,
-    )
+    context.insert("back", &return_to::passed_on(page.request()));
+    page.render_as(status, "new_password.html", context)
 }
 
 /// `GET /new-password`: the form, while a challenge is pending.
-pub async fn form(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    session: AppSession,
-) -> Result<HttpResponse, AppError> {
-    match session.challenge()? {
-        Some(challenge) => page(
-            &state,
-            &req,
-            &session,
-            &challenge,
-            &HashMap::new(),
-            None,
-            StatusCode::OK,
-        ),
-        None => Ok(see_other(&format!("/login{}", return_to::passed_on(&req)))),
+pub async fn show(page: Page) -> Result<HttpResponse, AppError> {
+    match page.session().challenge()? {
+        Some(challenge) => form_page(&page, &challenge, &HashMap::new(), None, StatusCode::OK),
+        None => Ok(see_other(&format!(
+            "/login{}",
+            return_to::passed_on(page.request())
+        ))),
     }
 }
 
-/// `POST /new-password`: answers the challenge; on success logs in and
+/// `POST /new-password`: answers the challenge; on success signs in and
 /// goes where the login was to go.
 pub async fn submit(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    session: AppSession,
+    page: Page,
     form: web::Form<NewPasswordForm>,
 ) -> Result<HttpResponse, AppError> {
+    let session = page.session();
     session.check_csrf(&form.csrf)?;
     let Some(challenge) = session.challenge()? else {
         // The session ended while the form was open (or the challenge was
         // answered already): the password typed cannot be used.
-        return login_failed(
-            &state,
-            &req,
-            &session,
+        return super::failed(
+            &page,
             "",
             "This sign-in has ended before the new password was sent. Please sign in again.",
             StatusCode::UNAUTHORIZED,
         );
     };
-    let again = |message: &str, status| {
-        page(
-            &state,
-            &req,
-            &session,
-            &challenge,
-            &form.fields,
-            Some(message),
-            status,
-        )
-    };
+    let again =
+        |message: &str, status| form_page(&page, &challenge, &form.fields, Some(message), status);
     let attributes = match required_values(&challenge, &form.fields) {
         Some(attributes) if !form.password.is_empty() && !form.password_again.is_empty() => {
             attributes
@@ -163,19 +129,18 @@ pub async fn submit(
     if form.password != form.password_again {
         return again("The two passwords differ.", StatusCode::BAD_REQUEST);
     }
-    match state
+    let answer = page
+        .state()
         .authenticator
         .answer_new_password(&challenge, &form.password, &attributes)
-        .await
-    {
-        Ok(outcome) => logged_in(&req, &session, outcome),
+        .await;
+    match answer {
+        Ok(outcome) => super::signed_in(&page, outcome),
         Err(LoginError::Rejected(message)) => again(&message, StatusCode::BAD_REQUEST),
         Err(LoginError::StartAgain(message)) => {
             session.clear_challenge();
-            login_failed(
-                &state,
-                &req,
-                &session,
+            super::failed(
+                &page,
                 &challenge.username,
                 &message,
                 StatusCode::UNAUTHORIZED,

@@ -1,0 +1,168 @@
+//! Stage 2: users of a Cognito user pool, their tokens verified on each
+//! request and refreshed when due.
+
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use auth::{AuthError, Cognito, NewPasswordChallenge, SignIn, TokenUse, Tokens};
+
+use super::{Authenticator, Check, LogIn, LogOutScope, LoginError};
+
+/// Stage 2: users of a Cognito user pool.
+#[derive(Debug)]
+pub struct CognitoUsers {
+    cognito: Cognito,
+    refresh_margin: Duration,
+}
+
+impl CognitoUsers {
+    /// Users of `cognito`'s pool; access tokens are refreshed when they
+    /// expire within `refresh_margin`.
+    pub fn new(cognito: Cognito, refresh_margin: Duration) -> Self {
+        Self {
+            cognito,
+            refresh_margin,
+        }
+    }
+
+    async fn signed_in(&self, outcome: SignIn) -> Result<LogIn, LoginError> {
+        match outcome {
+            SignIn::Tokens(tokens) => {
+                // Trust nothing unverified, not even Cognito's own answer.
+                let claims = self
+                    .cognito
+                    .verifier()
+                    .verify(&tokens.access_token, TokenUse::Access)
+                    .await
+                    .map_err(|err| match err {
+                        // Fresh from Cognito: a token that does not verify
+                        // says the app client is not of POOL_ID's pool.
+                        AuthError::InvalidToken { reason } => AuthError::Misconfigured {
+                            reason: format!("a new access token does not verify: {reason}"),
+                        },
+                        other => other,
+                    })?;
+                Ok(LogIn::User {
+                    user: claims.username,
+                    tokens: Some(tokens),
+                })
+            }
+            SignIn::NewPasswordRequired(challenge) => Ok(LogIn::NewPasswordRequired(challenge)),
+        }
+    }
+}
+
+#[async_trait]
+impl Authenticator for CognitoUsers {
+    async fn log_in(&self, username: &str, password: &str) -> Result<LogIn, LoginError> {
+        let outcome = self.cognito.sign_in(username, password).await?;
+        self.signed_in(outcome).await
+    }
+
+    fn quick_login_password(&self, username: &str) -> Option<&'static str> {
+        match username {
+            "a" => Some("aaaaaa"),
+            "b" => Some("bbbbbb"),
+            _ => None,
+        }
+    }
+
+    async fn answer_new_password(
+        &self,
+        challenge: &NewPasswordChallenge,
+        new_password: &str,
+        attributes: &[(String, String)],
+    ) -> Result<LogIn, LoginError> {
+        let outcome = self
+            .cognito
+            .answer_new_password(challenge, new_password, attributes)
+            .await
+            .map_err(|err| match err {
+                // Another password or attribute may pass; Cognito may come
+                // back, or its settings be fixed, within the challenge's minutes.
+                AuthError::InvalidPassword(_)
+                | AuthError::InvalidAttribute(_)
+                | AuthError::ServiceUnavailable { .. }
+                | AuthError::Misconfigured { .. } => LoginError::from(err),
+                other => {
+                    tracing::info!(error = ?other, "new password refused; signing in again");
+                    LoginError::StartAgain(other.to_string())
+                }
+            })?;
+        self.signed_in(outcome).await
+    }
+
+    async fn check(&self, user: &str, tokens: Option<&Tokens>) -> Result<Check, LoginError> {
+        let Some(tokens) = tokens else {
+            return Ok(Check::Invalid);
+        };
+        let fresh_until = SystemTime::now() + self.refresh_margin;
+        // Whether the access token still verifies, though it is due for a refresh.
+        let still_valid = match self
+            .cognito
+            .verifier()
+            .verify(&tokens.access_token, TokenUse::Access)
+            .await
+        {
+            Ok(claims) if claims.username != user => return Ok(Check::Invalid),
+            Ok(claims) if claims.expires_at > fresh_until => return Ok(Check::Valid),
+            Ok(_) => true,
+            Err(AuthError::InvalidToken { .. }) => false,
+            Err(err) => return Err(err.into()),
+        };
+        let Some(refresh_token) = tokens.refresh_token.as_deref() else {
+            return Ok(Check::Invalid);
+        };
+        match self.cognito.refresh(user, refresh_token).await {
+            Ok(refreshed) => match self
+                .cognito
+                .verifier()
+                .verify(&refreshed.access_token, TokenUse::Access)
+                .await
+            {
+                Ok(claims) if claims.username == user => Ok(Check::Refreshed(refreshed)),
+                Ok(_) => Ok(Check::Invalid),
+                Err(AuthError::InvalidToken { reason }) => {
+                    tracing::info!(%reason, "refreshed token rejected");
+                    Ok(Check::Invalid)
+                }
+                Err(err) => Err(err.into()),
+            },
+            // Cognito down, throttling (its refresh quota is per account) or
+            // refusing the app's settings: not the user's doing, so the
+            // refresh can wait while the token still holds.
+            Err(
+                err @ (AuthError::ServiceUnavailable { .. }
+                | AuthError::TooManyAttempts
+                | AuthError::Misconfigured { .. }),
+            ) => {
+                if still_valid {
+                    tracing::warn!(error = ?err, "refresh not possible now; trying on a later request");
+                    Ok(Check::Valid)
+                } else {
+                    tracing::warn!(error = ?err, "refresh not possible now");
+                    Err(LoginError::Unavailable(err.to_string()))
+                }
+            }
+            Err(err) => {
+                tracing::info!(error = ?err, "refresh failed; logging the session out");
+                Ok(Check::Invalid)
+            }
+        }
+    }
+
+    fn call_counts(&self) -> Vec<auth::CallCount> {
+        self.cognito.call_counts()
+    }
+
+    async fn log_out(&self, tokens: Option<&Tokens>) -> LogOutScope {
+        if let Some(tokens) = tokens
+            && let Err(err) = self.cognito.sign_out(&tokens.access_token).await
+        {
+            // The sessions end all the same, and with them the only copies
+            // of the tokens; those expire on their own.
+            tracing::warn!(error = ?err, "Cognito sign-out failed");
+        }
+        LogOutScope::EverySession
+    }
+}

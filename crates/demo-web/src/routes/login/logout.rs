@@ -1,0 +1,29 @@
+//! `/logout`.
+
+use actix_web::{HttpResponse, web};
+
+use crate::authenticator::LogOutScope;
+use crate::error::AppError;
+use crate::page::{Page, see_other};
+use crate::routes::CsrfForm;
+
+/// `POST /logout`: signs out at the identity provider, deletes the session
+/// and its cookie (stage 2: and the user's other sessions).
+pub async fn logout(page: Page, form: web::Form<CsrfForm>) -> Result<HttpResponse, AppError> {
+    let (state, session) = (page.state(), page.session());
+    session.check_csrf(&form.csrf)?;
+    let scope = state
+        .authenticator
+        .log_out(session.tokens()?.as_ref())
+        .await;
+    if scope == LogOutScope::EverySession
+        && let (Some(user), Some(current)) = (session.user()?, session.handle())
+        && let Err(err) = state.store.revoke_other_sessions(&user, &current).await
+    {
+        // This session ends all the same; the others, whose tokens are
+        // revoked, end at their next refresh.
+        tracing::warn!(error = %err, "could not end the user's other sessions");
+    }
+    session.log_out();
+    Ok(see_other("/"))
+}
