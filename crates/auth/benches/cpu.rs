@@ -15,7 +15,7 @@ use jsonwebtoken::Algorithm;
 use serde_json::json;
 
 // Shared with the verification tests, which use more of it than the bench does.
-#[path = "../tests/keys/mod.rs"]
+#[path = "../tests/auth/keys.rs"]
 #[allow(dead_code)]
 mod keys;
 

@@ -1,7 +1,7 @@
 //! A minute of sustained load on the stage 1 binary: no errors, and the
 //! resident memory does not grow.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -13,6 +13,7 @@ const STEP: Duration = Duration::from_secs(10);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_minute_of_load_without_errors_or_memory_growth() {
+    let _alone = common::one_load_test_at_a_time().await;
     let backend = Backend::new(test_support::endpoint());
     let app = Instance::start(&backend);
     let bases = [app.base.clone()];

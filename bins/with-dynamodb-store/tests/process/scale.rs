@@ -2,7 +2,7 @@
 //! the other, and load split across both costs the same CPU per request as
 //! on one instance alone.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -13,6 +13,7 @@ const PHASE: Duration = Duration::from_secs(8);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_share_logins_and_split_load_at_the_same_cpu_per_request() {
+    let _alone = common::one_load_test_at_a_time().await;
     let backend = Backend::new(test_support::endpoint());
     let a = Instance::start(&backend);
     let b = Instance::start(&backend);

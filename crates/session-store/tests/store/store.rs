@@ -1,6 +1,6 @@
 //! The SessionStore semantics, against DynamoDB on the local emulator.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

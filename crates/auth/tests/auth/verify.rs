@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-mod keys;
+use crate::keys;
 
 use auth::{AuthError, JwkSet, TokenUse, TokenVerifier};
 use base64::Engine;

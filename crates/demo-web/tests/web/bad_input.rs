@@ -3,7 +3,7 @@
 //! paths; odd `User-Agent` headers, which a login names its device by. Every answer is a 4xx or a normal page, never a 5xx, and the
 //! server is healthy afterwards.
 
-mod common;
+use crate::common;
 
 use common::{Browser, settings, spawn_app};
 use demo_web::settings::Stage;

@@ -2,7 +2,7 @@
 //! not the cookie key, not the session cookie or the key inside it, not the
 //! session's state (the AWS SDK prints DynamoDB items at TRACE).
 
-mod common;
+use crate::common;
 
 use actix_web::cookie::{Cookie, CookieJar, Key};
 use common::{Backend, Client, Instance};

@@ -2,7 +2,7 @@
 //! with its 503 page within the operation timeout while DynamoDB is gone,
 //! stays up, and serves again once the table is back, without a restart.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
@@ -25,6 +25,7 @@ async fn provision(emulator: &PrivateEmulator, table: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_emulator_killed_under_load_gives_503s_then_the_app_recovers() {
+    let _alone = common::one_load_test_at_a_time().await;
     let mut emulator = tokio::task::spawn_blocking(|| PrivateEmulator::start().unwrap())
         .await
         .unwrap();

@@ -2,7 +2,7 @@
 //! renew at login, purge at logout, the cost of a read-only request, and
 //! requests racing a logout.
 
-mod common;
+use crate::common;
 
 use actix_session::config::{PersistentSession, TtlExtensionPolicy};
 use actix_session::{Session, SessionMiddleware};

@@ -3,7 +3,7 @@
 //! thread's runtime: a worker busy in a long handler must not stall the
 //! DynamoDB calls of the others.
 
-mod common;
+use crate::common;
 
 use actix_session::storage::{SessionKey, SessionStore};
 use actix_web::cookie::time::Duration as Ttl;

@@ -1,6 +1,6 @@
 //! Stage 1 (`with-dynamodb-store`) over HTTP, against DynamoDB on the emulator.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

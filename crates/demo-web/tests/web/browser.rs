@@ -1,7 +1,7 @@
 //! Both stages in a real browser (headless Chromium), with a screenshot of
 //! each page under target/screenshots/.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Stage 2 (`with-dynamodb-cognito`) over HTTP: users in a Cognito user pool
 //! on the emulator, sessions in DynamoDB.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -314,3 +314,11 @@ pub async fn load(bases: &[String], users: usize, duration: Duration, mix: Mix) 
     }
     total
 }
+
+/// The load tests measure the app's CPU and memory, and one of them kills
+/// its emulator: in one test binary they would run at once and measure each
+/// other. Each holds this while it runs.
+pub async fn one_load_test_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
+    static LOAD: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    LOAD.lock().await
+}
