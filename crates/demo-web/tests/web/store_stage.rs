@@ -754,3 +754,17 @@ async fn a_read_only_request_costs_one_get_item_and_no_write() {
     let page = scrape.get(&app.url("/metrics")).await.body;
     assert!(page.contains("route=\"unmatched\",status=\"404\"") && !page.contains("junk"));
 }
+
+#[tokio::test]
+async fn a_sessions_form_posted_without_a_login_goes_to_the_login_and_back_to_the_page() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    for action in ["/sessions/revoke", "/sessions/revoke-others"] {
+        let answer = browser
+            .submit(&app.url("/"), &app.url(action), &[("handle", "x")])
+            .await;
+        // Back to the page the form was on, not to an address only a post reaches.
+        assert_eq!(answer.status, 303, "{action}");
+        assert_eq!(answer.location(), Some("/login?next=/sessions"), "{action}");
+    }
+}
