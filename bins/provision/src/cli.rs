@@ -1,4 +1,14 @@
-//! `provision [--settings FILE] [--yes] SUBCOMMAND`
+//! `provision [--settings FILE] [--yes] SUBCOMMAND`: the command line
+//! (its `--help` is [`Command`]'s doc comment), and running it.
+//!
+//! ```
+//! use clap::Parser;
+//! use provision::cli::{Command, Subcommand};
+//! let command = Command::try_parse_from(["provision", "invite", "c", "--settings", "demo.sh"]).unwrap();
+//! assert_eq!(command.subcommand, Subcommand::Invite { user: "c".into() });
+//! assert_eq!(command.settings, std::path::PathBuf::from("demo.sh"));
+//! assert!(Command::try_parse_from(["provision", "everything"]).is_err());
+//! ```
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -14,15 +24,6 @@ const SAMPLE: &str = include_str!("../../../settings.sample.sh");
 /// provision: creates, inspects and deletes what the demo needs on AWS (or
 /// the local emulator). Every subcommand finds what exists by name, creates
 /// only what is missing, and records ids in the settings file.
-///
-/// ```
-/// use clap::Parser;
-/// use provision::cli::{Command, Subcommand};
-/// let command = Command::try_parse_from(["provision", "invite", "c", "--settings", "demo.sh"]).unwrap();
-/// assert_eq!(command.subcommand, Subcommand::Invite { user: "c".into() });
-/// assert_eq!(command.settings, std::path::PathBuf::from("demo.sh"));
-/// assert!(Command::try_parse_from(["provision", "everything"]).is_err());
-/// ```
 #[derive(Debug, Parser)]
 #[command(name = "provision")]
 pub struct Command {
