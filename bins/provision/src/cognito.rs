@@ -3,11 +3,7 @@
 
 use anyhow::{Context, bail};
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::types::{
-    AliasAttributeType, AttributeType, ExplicitAuthFlowsType, MessageActionType,
-    PasswordPolicyType, PreventUserExistenceErrorTypes, UserPoolPolicyType,
-    UsernameConfigurationType, VerifiedAttributeType,
-};
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use rand::Rng;
 
 use crate::{DEMO_USERS, Provisioner, failed, is_not_found};
@@ -73,32 +69,7 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
             id
         }
         None => {
-            let created = idp
-                .create_user_pool()
-                .pool_name(&name)
-                .alias_attributes(AliasAttributeType::Email)
-                .auto_verified_attributes(VerifiedAttributeType::Email)
-                // AWS's advice, not its default (which the seed kept): `A` and
-                // `A@a.com` sign in as `a`. It cannot be changed later.
-                .username_configuration(
-                    UsernameConfigurationType::builder()
-                        .case_sensitive(false)
-                        .build()?,
-                )
-                .policies(
-                    UserPoolPolicyType::builder()
-                        .password_policy(
-                            // Every flag explicitly: a missing one may default to required.
-                            PasswordPolicyType::builder()
-                                .minimum_length(6)
-                                .require_lowercase(true)
-                                .require_uppercase(false)
-                                .require_numbers(false)
-                                .require_symbols(false)
-                                .build(),
-                        )
-                        .build(),
-                )
+            let created = crate::pool::new_pool(&idp, &name)
                 .send()
                 .await
                 .map_err(|e| failed("cognito-idp:CreateUserPool", e))?;
@@ -117,23 +88,7 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
             id
         }
         None => {
-            let created = idp
-                .create_user_pool_client()
-                .user_pool_id(&pool)
-                .client_name(&name)
-                .generate_secret(false)
-                .set_explicit_auth_flows(Some(vec![
-                    ExplicitAuthFlowsType::AllowAdminUserPasswordAuth,
-                    ExplicitAuthFlowsType::AllowCustomAuth,
-                    ExplicitAuthFlowsType::AllowUserPasswordAuth,
-                    ExplicitAuthFlowsType::AllowUserSrpAuth,
-                    ExplicitAuthFlowsType::AllowRefreshTokenAuth,
-                ]))
-                // The API's default (LEGACY) answers an unknown user at once
-                // with UserNotFoundException, a wrong password only after the
-                // SRP exchange: the delay tells who has an account, even
-                // though the app words both the same.
-                .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+            let created = crate::pool::new_app_client(&idp, &pool, &name)
                 .send()
                 .await
                 .map_err(|e| failed("cognito-idp:CreateUserPoolClient", e))?;

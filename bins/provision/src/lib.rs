@@ -5,6 +5,7 @@
 pub mod cli;
 mod cognito;
 mod iam;
+pub mod pool;
 mod table;
 
 pub use iam::POLICY_NAME;

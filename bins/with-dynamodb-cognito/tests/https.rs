@@ -5,35 +5,30 @@
 use std::time::Duration;
 
 use test_support::cognito::DemoPool;
-use test_support::process::{Process, free_port};
+use test_support::process::{Process, app_env, free_port};
 use test_support::tls::TlsProxy;
 
 /// Starts the stage 2 binary on `https`, trusting its authority or not.
 fn start(https: &TlsProxy, pool: &DemoPool, trust: bool) -> Result<(String, Process), String> {
     let port = free_port()?;
-    let mut env = vec![
-        ("AWS_REGION", test_support::REGION.to_owned()),
-        ("AWS_ENDPOINT_URL", https.url().to_owned()),
-        ("ACCESS_KEY_ID", "local".to_owned()),
-        ("SECRET_ACCESS_KEY", "local".to_owned()),
-        ("TABLE_NAME", test_support::unique_name("https")),
+    let table = test_support::unique_name("https");
+    let mut env = app_env(https.url(), &table, "a test secret, stretched by the KDF");
+    let more = [
         ("POOL_ID", pool.pool_id.clone()),
         ("CLIENT_ID", pool.client_id.clone()),
-        (
-            "SESSION_SECRET",
-            "a test secret, stretched by the KDF".to_owned(),
-        ),
-        ("COOKIE_SECURE", "false".to_owned()),
         // Room for the SDK's three attempts (it retries a refused handshake
         // as an I/O error, with up to 3 s of backoff): the error then names
         // the certificate, not the timeout.
         ("DYNAMODB_TIMEOUT", "10".to_owned()),
         ("PORT", port.to_string()),
     ];
+    env.extend(more.map(|(k, v)| (k.to_owned(), v)));
     if trust {
-        env.push(("SSL_CERT_FILE", https.ca_file().display().to_string()));
+        env.push((
+            "SSL_CERT_FILE".to_owned(),
+            https.ca_file().display().to_string(),
+        ));
     }
-    let env: Vec<(String, String)> = env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     // An empty settings file: everything comes from `env`.
     let args = ["--settings", "/dev/null"].map(String::from);
     let process = Process::start(

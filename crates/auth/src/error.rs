@@ -246,32 +246,11 @@ mod tests {
         );
     }
 
-    /// Cognito's own texts, as its users report them: each says the app's
-    /// settings and the app client disagree, whatever the password.
+    /// Cognito's own texts (the fixture in test-support): each says the
+    /// app's settings and the app client disagree, whatever the password.
     #[test]
     fn an_app_client_used_against_its_settings_is_a_configuration_error() {
-        let answers = [
-            (
-                "NotAuthorizedException",
-                "Unable to verify secret hash for client 6npouauc8jt1fioujvblmvpise",
-            ),
-            (
-                "NotAuthorizedException",
-                "Client 6g164jiups96hiec2e43tv0nt6 is configured with secret but SECRET_HASH was not received",
-            ),
-            (
-                "InvalidParameterException",
-                "USER_SRP_AUTH flow not enabled for this client",
-            ),
-            (
-                "InvalidParameterException",
-                "USER_PASSWORD_AUTH flow not enabled for this client",
-            ),
-            (
-                "InvalidParameterException",
-                "App client 45f45bitpl1u3n2pku8fm0r3im is not configured for secret but secret hash was received",
-            ),
-        ];
+        let answers = test_support::cognito::APP_CLIENT_MISMATCHES;
         for call in [
             Call::SignIn,
             Call::Challenge,

@@ -1,15 +1,12 @@
 //! A Cognito user pool set up as the seed's 2-cognito.sh does.
 
 use aws_sdk_cognitoidentityprovider as idp;
-use idp::types::{
-    AliasAttributeType, AttributeType, ExplicitAuthFlowsType, MessageActionType,
-    PasswordPolicyType, UserPoolPolicyType, VerifiedAttributeType,
-};
+use idp::types::{AttributeType, MessageActionType};
 
 use crate::LocalAws;
 
-/// A fresh user pool on the emulator (email alias, password minimum 6 with
-/// lowercase, the seed's auth flows) with an app client without a secret.
+/// A fresh user pool on the emulator, as `provision cognito` makes one
+/// (`provision::pool`), with its app client.
 ///
 /// ```
 /// # async fn example() {
@@ -51,25 +48,7 @@ impl DemoPool {
     /// ```
     pub async fn create(aws: &LocalAws) -> Self {
         let admin = idp::Client::new(&aws.config);
-        let pool = admin
-            .create_user_pool()
-            .pool_name(crate::unique_name("pool"))
-            .alias_attributes(AliasAttributeType::Email)
-            .auto_verified_attributes(VerifiedAttributeType::Email)
-            .policies(
-                UserPoolPolicyType::builder()
-                    .password_policy(
-                        // The emulator treats a missing Require* flag as true.
-                        PasswordPolicyType::builder()
-                            .minimum_length(6)
-                            .require_lowercase(true)
-                            .require_uppercase(false)
-                            .require_numbers(false)
-                            .require_symbols(false)
-                            .build(),
-                    )
-                    .build(),
-            )
+        let pool = provision::pool::new_pool(&admin, &crate::unique_name("pool"))
             .send()
             .await
             .expect("CreateUserPool");
@@ -78,18 +57,7 @@ impl DemoPool {
             .and_then(|p| p.id())
             .expect("pool id")
             .to_owned();
-        let client = admin
-            .create_user_pool_client()
-            .user_pool_id(&pool_id)
-            .client_name("web")
-            .generate_secret(false)
-            .set_explicit_auth_flows(Some(vec![
-                ExplicitAuthFlowsType::AllowAdminUserPasswordAuth,
-                ExplicitAuthFlowsType::AllowCustomAuth,
-                ExplicitAuthFlowsType::AllowUserPasswordAuth,
-                ExplicitAuthFlowsType::AllowUserSrpAuth,
-                ExplicitAuthFlowsType::AllowRefreshTokenAuth,
-            ]))
+        let client = provision::pool::new_app_client(&admin, &pool_id, "web")
             .send()
             .await
             .expect("CreateUserPoolClient");
@@ -153,3 +121,37 @@ impl DemoPool {
             .expect("AdminSetUserPassword");
     }
 }
+
+/// Cognito's answers (error code, message) to an app client used against
+/// its settings: a wrong, missing or unexpected client secret, and an auth
+/// flow the app client does not allow. The texts are Cognito's own, as its
+/// users report them; the emulator words a wrong secret otherwise and never
+/// checks auth flows, so tests put these on the wire themselves.
+///
+/// ```
+/// let (code, message) = test_support::cognito::APP_CLIENT_MISMATCHES[0];
+/// assert_eq!(code, "NotAuthorizedException");
+/// assert!(message.starts_with("Unable to verify secret hash"));
+/// ```
+pub const APP_CLIENT_MISMATCHES: [(&str, &str); 5] = [
+    (
+        "NotAuthorizedException",
+        "Unable to verify secret hash for client 6npouauc8jt1fioujvblmvpise",
+    ),
+    (
+        "NotAuthorizedException",
+        "Client 6g164jiups96hiec2e43tv0nt6 is configured with secret but SECRET_HASH was not received",
+    ),
+    (
+        "InvalidParameterException",
+        "USER_SRP_AUTH flow not enabled for this client",
+    ),
+    (
+        "InvalidParameterException",
+        "USER_PASSWORD_AUTH flow not enabled for this client",
+    ),
+    (
+        "InvalidParameterException",
+        "App client 45f45bitpl1u3n2pku8fm0r3im is not configured for secret but secret hash was received",
+    ),
+];

@@ -26,10 +26,12 @@
 
 pub mod browser;
 pub mod cognito;
+pub mod outage;
 pub mod process;
 pub mod proxy;
 pub mod threads;
 pub mod tls;
+pub mod web;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

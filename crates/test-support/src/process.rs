@@ -261,3 +261,25 @@ fn kill_with_parent(command: &mut Command) {
 
 #[cfg(not(target_os = "linux"))]
 fn kill_with_parent(_command: &mut Command) {}
+
+/// The settings, as environment variables, that a stage binary needs to run
+/// on the emulator at `endpoint` with sessions in `table`, its cookie key
+/// from `secret`, over plain http. Callers add the rest (`PORT`, the pool).
+///
+/// ```
+/// let env = test_support::process::app_env("http://127.0.0.1:5000", "sessions", "k");
+/// assert!(env.contains(&("TABLE_NAME".to_owned(), "sessions".to_owned())));
+/// ```
+pub fn app_env(endpoint: &str, table: &str, secret: &str) -> Vec<(String, String)> {
+    [
+        ("AWS_REGION", crate::REGION),
+        ("AWS_ENDPOINT_URL", endpoint),
+        ("ACCESS_KEY_ID", "local"),
+        ("SECRET_ACCESS_KEY", "local"),
+        ("TABLE_NAME", table),
+        ("SESSION_SECRET", secret),
+        ("COOKIE_SECURE", "false"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .to_vec()
+}

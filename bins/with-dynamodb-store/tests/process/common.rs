@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::cookie::{CookieStore, Jar};
-use test_support::process::{Process, free_port};
+use test_support::process::{Process, app_env, free_port};
+use test_support::web::{Browser, metric_by_label};
 
 /// A running `with-dynamodb-store`.
 pub struct Instance {
@@ -51,22 +51,16 @@ impl Instance {
     /// As [`Instance::start`], with `RUST_LOG` set to `filter`.
     pub fn start_logging(backend: &Backend, filter: &str) -> Self {
         let port = free_port().unwrap();
-        let env = [
-            ("AWS_REGION", test_support::REGION),
-            ("AWS_ENDPOINT_URL", &backend.endpoint),
-            ("ACCESS_KEY_ID", "local"),
-            ("SECRET_ACCESS_KEY", "local"),
-            ("TABLE_NAME", &backend.table),
-            ("SESSION_SECRET", &backend.secret),
-            ("COOKIE_SECURE", "false"),
+        let mut env = app_env(&backend.endpoint, &backend.table, &backend.secret);
+        let more = [
             ("SESSION_TTL", "600"),
             ("DYNAMODB_TIMEOUT", &DYNAMODB_TIMEOUT.as_secs().to_string()),
             ("PORT", &port.to_string()),
             ("RUST_LOG", filter),
             // As set to see where a panic happened: errors must not get traces.
             ("RUST_BACKTRACE", "1"),
-        ]
-        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        ];
+        env.extend(more.map(|(k, v)| (k.to_owned(), v.to_owned())));
         // An empty settings file: everything comes from `env`.
         let args = ["--settings", "/dev/null"].map(String::from);
         let process = Process::start(
@@ -108,19 +102,8 @@ impl Instance {
 
     /// `dynamodb_operations_total` by operation, from `/metrics`.
     pub async fn dynamodb_operations(&self) -> BTreeMap<String, f64> {
-        let text = reqwest::get(format!("{}/metrics", self.base))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        text.lines()
-            .filter_map(|line| line.strip_prefix("dynamodb_operations_total{operation=\""))
-            .filter_map(|rest| {
-                let (op, value) = rest.split_once("\"} ")?;
-                Some((op.to_owned(), value.parse().ok()?))
-            })
-            .collect()
+        let page = Browser::new().get(&format!("{}/metrics", self.base)).await;
+        metric_by_label(&page.body, "dynamodb_operations_total")
     }
 
     /// Everything the process wrote to stdout and stderr so far.
@@ -143,74 +126,53 @@ impl Instance {
 /// The app's DynamoDB operation timeout in these tests.
 pub const DYNAMODB_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// One browser: its own cookies, following the app's pages.
+/// One browser of the load, on one instance: test-support's, with the
+/// instance's address, and a transport error as an `Err` (the load counts them).
 pub struct Client {
-    http: reqwest::Client,
-    jar: Arc<Jar>,
+    browser: Browser,
     base: String,
 }
 
 impl Client {
     pub fn new(base: &str) -> Self {
-        let jar = Arc::new(Jar::default());
         Self {
-            http: reqwest::Client::builder()
-                .cookie_provider(jar.clone())
-                .redirect(reqwest::redirect::Policy::none())
-                .timeout(Duration::from_secs(20))
-                .build()
-                .unwrap(),
-            jar,
+            browser: Browser::new(),
             base: base.to_owned(),
         }
     }
 
-    /// A client of `base` holding this client's session cookie: the same
-    /// browser talking to another instance.
+    /// A client of `base` holding this client's cookies: the same browser
+    /// talking to another instance.
     pub fn same_browser_on(&self, base: &str) -> Self {
-        let other = Self::new(base);
-        let cookies = self.jar.cookies(&self.base.parse().unwrap()).unwrap();
-        for cookie in cookies.to_str().unwrap().split("; ") {
-            other.jar.add_cookie_str(cookie, &base.parse().unwrap());
+        Self {
+            browser: self.browser.same_browser_on(&self.base, base),
+            base: base.to_owned(),
         }
-        other
     }
 
     /// The value of cookie `name`, as the browser sends it.
     pub fn cookie(&self, name: &str) -> Option<String> {
-        let header = self.jar.cookies(&self.base.parse().unwrap())?;
-        header
-            .to_str()
-            .ok()?
-            .split("; ")
-            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
-            .map(str::to_owned)
+        self.browser.cookie(&self.base, name)
     }
 
     pub async fn get(&self, path: &str) -> Result<(u16, String), String> {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .map_err(|e| format!("GET {path}: {e}"))?;
-        let status = response.status().as_u16();
-        Ok((status, response.text().await.map_err(|e| e.to_string())?))
+        let page = self
+            .browser
+            .try_get(&format!("{}{path}", self.base))
+            .await?;
+        Ok((page.status, page.body))
     }
 
     /// POSTs `path` with the CSRF token of the home page.
     pub async fn post(&self, path: &str) -> Result<(u16, String), String> {
         let (_, home) = self.get("/").await?;
         let csrf = test_support::csrf_of(&home).ok_or("no CSRF token on the home page")?;
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .form(&[("csrf", csrf)])
-            .send()
-            .await
-            .map_err(|e| format!("POST {path}: {e}"))?;
-        let status = response.status().as_u16();
-        Ok((status, response.text().await.map_err(|e| e.to_string())?))
+        let url = format!("{}{path}", self.base);
+        let page = self
+            .browser
+            .try_post_with(&url, &[("csrf", csrf)], &[])
+            .await?;
+        Ok((page.status, page.body))
     }
 }
 

@@ -1,6 +1,8 @@
 //! The Cognito client against the emulator, SRP and token verification, by feature.
 
 mod cognito;
+mod jwks;
 mod keys;
 mod srp;
+mod threads;
 mod verify;

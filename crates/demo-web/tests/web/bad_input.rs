@@ -176,7 +176,9 @@ async fn generated_bad_input_never_gets_a_5xx() {
     // A real logged-in cookie to tamper with.
     let browser = Browser::new();
     app.log_in(&browser, "a", "a").await;
-    let real = browser.session_cookie(&app).expect("a session cookie");
+    let real = browser
+        .cookie(&app.address, "session")
+        .expect("a session cookie");
 
     let mut runner = TestRunner::deterministic();
     let strategy = case();

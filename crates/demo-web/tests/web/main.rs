@@ -1,7 +1,19 @@
 //! The web app in process against the emulator, by feature.
 
 mod bad_input;
-mod browser;
-mod cognito_stage;
+mod chromium;
 mod common;
-mod store_stage;
+mod cost;
+mod csrf;
+mod headers;
+mod layout;
+mod login;
+mod logout;
+mod new_password;
+mod outages;
+mod pages;
+mod return_to;
+mod sessions_page;
+mod site_settings;
+mod stage2;
+mod tokens;

@@ -3,8 +3,12 @@
 
 use std::collections::HashMap;
 
+use actix_session::storage::{SaveError, SessionKey, SessionStore};
+use actix_web::cookie::time::Duration as Ttl;
 use aws_sdk_dynamodb::types::AttributeValue;
-use session_store::{DynamoDbSessionStore, DynamoDbSessionStoreBuilder};
+use session_store::{
+    DynamoDbSessionStore, DynamoDbSessionStoreBuilder, HANDLE_FIELD, SessionHandle, StoreError,
+};
 
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -53,4 +57,55 @@ pub fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64
+}
+
+pub const TTL: Ttl = Ttl::seconds(60);
+
+/// `SessionKey` is not `Clone`; the middleware hands `update` its own.
+pub fn copy(key: &SessionKey) -> SessionKey {
+    SessionKey::try_from(key.as_ref().to_owned()).unwrap()
+}
+
+pub async fn handle_of(store: &DynamoDbSessionStore, key: &SessionKey) -> SessionHandle {
+    SessionHandle::from_state(&store.load(key).await.unwrap().unwrap()).unwrap()
+}
+
+pub fn without_handle(
+    mut state: std::collections::HashMap<String, String>,
+) -> std::collections::HashMap<String, String> {
+    assert!(
+        state.remove(HANDLE_FIELD).is_some(),
+        "a loaded state carries its handle"
+    );
+    state
+}
+
+/// The store's own error inside a refused save.
+pub fn cause_of(err: &SaveError) -> &StoreError {
+    let SaveError::Other(cause) = err else {
+        panic!("{err:?}")
+    };
+    cause
+        .downcast_ref()
+        .unwrap_or_else(|| panic!("not a StoreError: {cause}"))
+}
+
+/// Sets `attribute` of the table's one item behind the store's back, as
+/// time or another writer would.
+pub async fn set_only_item(store: &DynamoDbSessionStore, attribute: &str, value: AttributeValue) {
+    let items = scan(store).await;
+    let [item] = items.as_slice() else {
+        panic!("{} items", items.len())
+    };
+    store
+        .client()
+        .update_item()
+        .table_name(store.table())
+        .key("id", item["id"].clone())
+        .update_expression("SET #a = :v")
+        .expression_attribute_names("#a", attribute)
+        .expression_attribute_values(":v", value)
+        .send()
+        .await
+        .unwrap();
 }

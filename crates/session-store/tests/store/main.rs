@@ -2,5 +2,11 @@
 
 mod actix_app;
 mod common;
-mod store;
+mod failures;
+mod lifecycle;
+mod limits;
+mod per_user;
+mod races;
+mod table;
 mod threads;
+mod touch;

@@ -1,0 +1,79 @@
+//! The demo's user pool and app client: one definition, used by
+//! `provision cognito` on AWS and by the tests on the emulator.
+
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::operation::create_user_pool::builders::CreateUserPoolFluentBuilder;
+use aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::builders::CreateUserPoolClientFluentBuilder;
+use aws_sdk_cognitoidentityprovider::types::{
+    AliasAttributeType, ExplicitAuthFlowsType, PasswordPolicyType, PreventUserExistenceErrorTypes,
+    UserPoolPolicyType, UsernameConfigurationType, VerifiedAttributeType,
+};
+
+/// CreateUserPool for the pool `name`: e-mail alias, auto-verified e-mail,
+/// passwords of 6 or more with a lowercase letter, user names and e-mails
+/// not case-sensitive.
+///
+/// ```no_run
+/// # async fn example(idp: aws_sdk_cognitoidentityprovider::Client) {
+/// let created = provision::pool::new_pool(&idp, "demo").send().await;
+/// # }
+/// ```
+pub fn new_pool(idp: &Client, name: &str) -> CreateUserPoolFluentBuilder {
+    let case_insensitive = UsernameConfigurationType::builder()
+        .case_sensitive(false)
+        .build()
+        .expect("case_sensitive, its only field, is set");
+    idp.create_user_pool()
+        .pool_name(name)
+        .alias_attributes(AliasAttributeType::Email)
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        // AWS's advice, not its default (which the seed kept): `A` and
+        // `A@a.com` sign in as `a`. It cannot be changed later.
+        .username_configuration(case_insensitive)
+        .policies(
+            UserPoolPolicyType::builder()
+                .password_policy(
+                    // Every flag explicitly: a missing one may default to
+                    // required (the emulator takes it so).
+                    PasswordPolicyType::builder()
+                        .minimum_length(6)
+                        .require_lowercase(true)
+                        .require_uppercase(false)
+                        .require_numbers(false)
+                        .require_symbols(false)
+                        .build(),
+                )
+                .build(),
+        )
+}
+
+/// CreateUserPoolClient for the app client `name` of `pool_id`: no secret,
+/// the seed's auth flows, and user existence errors prevented.
+///
+/// ```no_run
+/// # async fn example(idp: aws_sdk_cognitoidentityprovider::Client) {
+/// let created = provision::pool::new_app_client(&idp, "eu-west-1_AbC", "demo").send().await;
+/// # }
+/// ```
+pub fn new_app_client(
+    idp: &Client,
+    pool_id: &str,
+    name: &str,
+) -> CreateUserPoolClientFluentBuilder {
+    idp.create_user_pool_client()
+        .user_pool_id(pool_id)
+        .client_name(name)
+        .generate_secret(false)
+        .set_explicit_auth_flows(Some(vec![
+            ExplicitAuthFlowsType::AllowAdminUserPasswordAuth,
+            ExplicitAuthFlowsType::AllowCustomAuth,
+            ExplicitAuthFlowsType::AllowUserPasswordAuth,
+            ExplicitAuthFlowsType::AllowUserSrpAuth,
+            ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+        ]))
+        // The API's default (LEGACY) answers an unknown user at once with
+        // UserNotFoundException, a wrong password only after the SRP
+        // exchange: the delay tells who has an account, even though the app
+        // words both the same.
+        .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+}
