@@ -172,15 +172,6 @@ impl Settings {
     /// Settings from the command line, the file it names (default
     /// `./settings.sh`) and the process environment. A usage error or
     /// `--help` is [`SettingsError::Cli`], which knows its exit code.
-    ///
-    /// ```
-    /// use demo_web::{Settings, Stage, settings::SettingsError};
-    /// let Err(SettingsError::Cli(err)) = Settings::from_args(Stage::Store, ["--verbose".to_owned()]) else { panic!() };
-    /// assert_eq!(err.exit_code(), 2);
-    /// let Err(SettingsError::Cli(help)) = Settings::from_args(Stage::Store, ["--help".to_owned()]) else { panic!() };
-    /// assert_eq!(help.exit_code(), 0);
-    /// assert!(help.to_string().contains("Usage: with-dynamodb-store [OPTIONS]"));
-    /// ```
     pub fn from_args(
         stage: Stage,
         args: impl IntoIterator<Item = String>,
@@ -203,15 +194,6 @@ impl Settings {
     }
 
     /// Settings from `file` (a missing file is empty) and `env`, which wins.
-    ///
-    /// ```
-    /// use demo_web::{Settings, Stage};
-    /// let dir = tempfile::tempdir().unwrap();
-    /// let file = dir.path().join("settings.sh");
-    /// std::fs::write(&file, "AWS_REGION=eu-west-1\nTABLE_NAME=sessions\nPORT=3000\n").unwrap();
-    /// let settings = Settings::load(Stage::Store, &file, |key| (key == "PORT").then(|| "8080".to_owned())).unwrap();
-    /// assert_eq!((settings.table_name.as_str(), settings.port), ("sessions", 8080));
-    /// ```
     pub fn load(
         stage: Stage,
         file: &Path,
@@ -248,37 +230,24 @@ impl Settings {
             value: value_of(key),
             reason: expected(key),
         };
-        let raw: Raw = envy::from_iter(values.iter().map(|(k, v)| ((*k).to_owned(), v.clone())))
-            .map_err(|err| {
-                let named = |text: &str| {
-                    KEYS.iter()
-                        .find(|key| text.eq_ignore_ascii_case(key) || text.contains(*key))
-                        .copied()
-                };
-                match err {
-                    envy::Error::MissingValue(field) => missing(named(field).unwrap_or(field)),
-                    envy::Error::Custom(message) => match named(&message) {
-                        Some(key) => invalid(key),
-                        None => invalid("PORT"),
-                    },
-                }
-            })?;
+        // envy names the key of a value that does not parse: "... provided by PORT".
+        let named = |text: &str| KEYS.iter().copied().find(|k| text.eq_ignore_ascii_case(k));
+        let pairs = values.iter().map(|(k, v)| ((*k).to_owned(), v.clone()));
+        let raw: Raw = envy::from_iter(pairs).map_err(|err| match err {
+            envy::Error::MissingValue(field) => missing(named(field).unwrap_or(field)),
+            envy::Error::Custom(message) => {
+                invalid(message.rsplit(' ').next().and_then(named).unwrap_or("?"))
+            }
+        })?;
         let credentials = match (raw.access_key_id, raw.secret_access_key) {
             (Some(id), Some(secret)) => Some((id, secret)),
             (None, None) => None,
             (Some(_), None) => return Err(missing("SECRET_ACCESS_KEY")),
             (None, Some(_)) => return Err(missing("ACCESS_KEY_ID")),
         };
-        // Durations end at the longest a browser keeps a cookie (400 days,
-        // RFC 6265bis): beyond it, times overflow or mean nothing. The store
-        // keeps expiry times in whole seconds.
-        let seconds = |key: &'static str, value: Option<f64>, default: Duration, least| {
-            const MAX: Duration = Duration::from_secs(400 * 24 * 3600);
-            match value.map(Duration::try_from_secs_f64) {
-                None => Ok(default),
-                Some(Ok(d)) if (least..=MAX).contains(&d) => Ok(d),
-                Some(_) => Err(invalid(key)),
-            }
+        let seconds = |key, value: Option<f64>, default, least| match value {
+            None => Ok(default),
+            Some(value) => within(value, least).ok_or_else(|| invalid(key)),
         };
         let cognito = match stage {
             Stage::Store => None,
@@ -308,8 +277,8 @@ impl Settings {
                     refresh_margin: seconds(
                         "TOKEN_REFRESH_MARGIN",
                         raw.token_refresh_margin,
-                        Duration::from_secs(60),
-                        Duration::ZERO,
+                        MINUTE,
+                        ZERO,
                     )?,
                 })
             }
@@ -332,23 +301,27 @@ impl Settings {
                 "SESSION_TTL",
                 raw.session_ttl,
                 stage.default_session_ttl(),
-                Duration::from_secs(1),
+                SECOND,
             )?,
-            touch_interval: seconds(
-                "TOUCH_INTERVAL",
-                raw.touch_interval,
-                Duration::from_secs(30),
-                Duration::ZERO,
-            )?,
-            dynamodb_timeout: seconds(
-                "DYNAMODB_TIMEOUT",
-                raw.dynamodb_timeout,
-                Duration::from_secs(3),
-                Duration::from_millis(1),
-            )?,
+            touch_interval: seconds("TOUCH_INTERVAL", raw.touch_interval, 30 * SECOND, ZERO)?,
+            dynamodb_timeout: seconds("DYNAMODB_TIMEOUT", raw.dynamodb_timeout, 3 * SECOND, MS)?,
             cognito,
         })
     }
+}
+
+const ZERO: Duration = Duration::ZERO;
+const MS: Duration = Duration::from_millis(1);
+const SECOND: Duration = Duration::from_secs(1);
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// `seconds` as a duration from `least` to 400 days, the longest a browser
+/// keeps a cookie (RFC 6265bis): beyond it, times overflow or mean nothing.
+fn within(seconds: f64, least: Duration) -> Option<Duration> {
+    const MAX: Duration = Duration::from_secs(400 * 24 * 3600);
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| (least..=MAX).contains(d))
 }
 
 #[cfg(test)]
