@@ -1,0 +1,7 @@
+//! The `provision` binary against the emulator, by subcommand.
+
+mod all;
+mod cli;
+mod invite;
+mod teardown;
+mod workspace;
