@@ -115,6 +115,7 @@ mod metrics;
 mod recent;
 mod sessions;
 mod store;
+mod sweep;
 mod table;
 
 pub use builder::{BillingMode, DYNAMODB_MAX_ITEM_BYTES, DynamoDbSessionStoreBuilder};
@@ -123,6 +124,7 @@ pub use item::HANDLE_FIELD;
 pub use metrics::{Operation, OperationCounts};
 pub use sessions::{InvalidHandle, SessionHandle, SessionInfo};
 pub use store::DynamoDbSessionStore;
+pub use sweep::{SWEEP_IAM_ACTIONS, Sweep, SweepCursor};
 pub use table::TableReport;
 
 /// The `tracing` target under which the AWS SDK logs, at TRACE, each answer

@@ -1,5 +1,8 @@
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
+/// How many kinds of operation there are.
+const OPERATIONS: usize = 6;
+
 /// The DynamoDB operations the store makes.
 ///
 /// ```
@@ -24,6 +27,8 @@ pub enum Operation {
     DeleteItem,
     /// `Query` on the principal index (list sessions).
     Query,
+    /// `Scan` (the sweep of expired items, never on the request path).
+    Scan,
 }
 
 impl Operation {
@@ -32,14 +37,15 @@ impl Operation {
     /// ```
     /// use session_store::Operation;
     /// let names: Vec<&str> = Operation::ALL.iter().map(|op| op.name()).collect();
-    /// assert_eq!(names, ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"]);
+    /// assert_eq!(names, ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"]);
     /// ```
-    pub const ALL: [Operation; 5] = [
+    pub const ALL: [Operation; OPERATIONS] = [
         Operation::GetItem,
         Operation::PutItem,
         Operation::UpdateItem,
         Operation::DeleteItem,
         Operation::Query,
+        Operation::Scan,
     ];
 
     /// The DynamoDB name of the operation, e.g. `"GetItem"`.
@@ -54,6 +60,7 @@ impl Operation {
             Operation::UpdateItem => "UpdateItem",
             Operation::DeleteItem => "DeleteItem",
             Operation::Query => "Query",
+            Operation::Scan => "Scan",
         }
     }
 }
@@ -69,9 +76,9 @@ pub(crate) enum Outcome {
 /// Lock-free counters of the calls a store made, shared by its clones.
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
-    calls: [AtomicU64; 5],
-    failures: [AtomicU64; 5],
-    refused: [AtomicU64; 5],
+    calls: [AtomicU64; OPERATIONS],
+    failures: [AtomicU64; OPERATIONS],
+    refused: [AtomicU64; OPERATIONS],
 }
 
 impl Counters {
@@ -108,9 +115,9 @@ impl Counters {
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OperationCounts {
-    calls: [u64; 5],
-    failures: [u64; 5],
-    refused: [u64; 5],
+    calls: [u64; OPERATIONS],
+    failures: [u64; OPERATIONS],
+    refused: [u64; OPERATIONS],
 }
 
 impl OperationCounts {

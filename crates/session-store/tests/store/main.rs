@@ -7,6 +7,7 @@ mod lifecycle;
 mod limits;
 mod per_user;
 mod races;
+mod sweep;
 mod table;
 mod threads;
 mod touch;
