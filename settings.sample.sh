@@ -45,6 +45,9 @@ COOKIE_SECURE=true
 # Seconds a session lives after its last request; empty: the seed's 8 in
 # stage 1, 150 in stage 2.
 SESSION_TTL=
+# Seconds a session lives at most after it began, however active; empty: no
+# limit (each request extends it by SESSION_TTL).
+SESSION_MAX_LIFETIME=
 # Seconds: an unchanged session's expiry is written at most this often
 # (and at least every half SESSION_TTL while it is in use); empty: 30.
 TOUCH_INTERVAL=

@@ -77,8 +77,10 @@ pub struct Settings {
     pub session_secret: Option<SecretString>,
     /// The `Secure` attribute of the session cookie.
     pub cookie_secure: bool,
-    /// Session lifetime.
+    /// Session lifetime after the last request.
     pub session_ttl: Duration,
+    /// The longest a session lives after it began, however active.
+    pub session_max_lifetime: Option<Duration>,
     /// Least time between two expiry extensions of an unchanged session
     /// (capped by the store at half the session lifetime).
     pub touch_interval: Duration,
@@ -138,6 +140,7 @@ struct Raw {
     host: String,
     cookie_secure: Option<String>,
     session_ttl: Option<f64>,
+    session_max_lifetime: Option<f64>,
     touch_interval: Option<f64>,
     dynamodb_timeout: Option<f64>,
     token_refresh_margin: Option<f64>,
@@ -162,7 +165,7 @@ fn expected(key: &str) -> &'static str {
         "PORT" => "expected a port number",
         "COOKIE_SECURE" => "expected true or false",
         "COGNITO_AUTH_FLOW" => "expected srp or password",
-        "SESSION_TTL" => "expected a number of seconds from 1 to 400 days",
+        "SESSION_TTL" | "SESSION_MAX_LIFETIME" => "expected a number of seconds from 1 to 400 days",
         "DYNAMODB_TIMEOUT" => "expected a number of seconds above 0, up to 400 days",
         _ => "expected a number of seconds from 0 to 400 days",
     }
@@ -303,6 +306,10 @@ impl Settings {
                 stage.default_session_ttl(),
                 SECOND,
             )?,
+            session_max_lifetime: raw
+                .session_max_lifetime
+                .map(|value| within(value, SECOND).ok_or_else(|| invalid("SESSION_MAX_LIFETIME")))
+                .transpose()?,
             touch_interval: seconds("TOUCH_INTERVAL", raw.touch_interval, 30 * SECOND, ZERO)?,
             dynamodb_timeout: seconds("DYNAMODB_TIMEOUT", raw.dynamodb_timeout, 3 * SECOND, MS)?,
             cognito,

@@ -167,11 +167,14 @@ impl Application {
     /// ```
     pub async fn build_on(settings: Settings, listener: TcpListener) -> Result<Self, StartError> {
         let aws = sdk_config(&settings).await;
-        let store = DynamoDbSessionStore::builder(&aws, &settings.table_name)
+        let mut store = DynamoDbSessionStore::builder(&aws, &settings.table_name)
             .touch_interval(settings.touch_interval)
             .operation_timeout(settings.dynamodb_timeout)
-            .label_field(Some(crate::session::DEVICE))
-            .build();
+            .label_field(Some(crate::session::DEVICE));
+        if let Some(lifetime) = settings.session_max_lifetime {
+            store = store.absolute_lifetime(lifetime);
+        }
+        let store = store.build();
         store.ensure_table().await?;
         let (authenticator, stage_title): (Arc<dyn Authenticator>, _) =
             match (&settings.stage, &settings.cognito) {

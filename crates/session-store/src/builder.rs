@@ -42,6 +42,7 @@ pub(crate) struct Settings {
     pub(crate) principal_field: Option<String>,
     pub(crate) label_field: Option<String>,
     pub(crate) touch_interval: Duration,
+    pub(crate) absolute_lifetime: Option<Duration>,
     pub(crate) consistent_reads: bool,
     pub(crate) billing_mode: BillingMode,
     pub(crate) create_table_if_missing: bool,
@@ -88,6 +89,7 @@ impl DynamoDbSessionStoreBuilder {
                 principal_field: Some("user".to_owned()),
                 label_field: Some("device".to_owned()),
                 touch_interval: Duration::from_secs(30),
+                absolute_lifetime: None,
                 consistent_reads: true,
                 billing_mode: BillingMode::OnDemand,
                 create_table_if_missing: true,
@@ -187,6 +189,27 @@ impl DynamoDbSessionStoreBuilder {
     /// ```
     pub fn touch_interval(mut self, interval: Duration) -> Self {
         self.settings.touch_interval = interval;
+        self
+    }
+
+    /// The longest a session lives after its creation, however active it is
+    /// (default: no limit; each request extends it by its idle lifetime).
+    /// A session past it loads as absent, and its item's expiry is never
+    /// written past it, so that DynamoDB's TTL removes it then. Whole seconds;
+    /// it applies to sessions created before it was set too (by their
+    /// `created` time).
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// use std::time::Duration;
+    /// // Idle for an hour at most (the middleware's TTL), and a login lasts a day at most.
+    /// let store = session_store::DynamoDbSessionStore::builder(&sdk_config, "sessions")
+    ///     .absolute_lifetime(Duration::from_secs(24 * 3600))
+    ///     .build();
+    /// # }
+    /// ```
+    pub fn absolute_lifetime(mut self, lifetime: Duration) -> Self {
+        self.settings.absolute_lifetime = Some(lifetime);
         self
     }
 

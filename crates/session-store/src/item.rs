@@ -16,7 +16,6 @@
 
 use std::collections::HashMap;
 
-use actix_web::cookie::time::Duration as CookieDuration;
 use aws_sdk_dynamodb::types::AttributeValue;
 use sha2::{Digest, Sha256};
 
@@ -63,6 +62,7 @@ pub(crate) struct StoredSession {
     pub(crate) state: State,
     pub(crate) expires: i64,
     pub(crate) touched: i64,
+    pub(crate) created: i64,
 }
 
 impl StoredSession {
@@ -84,10 +84,13 @@ impl StoredSession {
             .ok_or_else(|| StoreError::Malformed(format!("{EXPIRES} is missing")))?;
         // Items written by other tools may lack `touched`: treat them as due.
         let touched = number(item, TOUCHED)?.unwrap_or(0);
+        // And `created`: then their absolute lifetime, if any, runs from now on.
+        let created = number(item, CREATED)?.unwrap_or_else(crate::store::now);
         Ok(Self {
             state,
             expires,
             touched,
+            created,
         })
     }
 }
@@ -123,12 +126,6 @@ pub(crate) fn text(state: &State, field: Option<&str>) -> Option<String> {
 /// over-long index key.
 pub(crate) fn can_be_principal(principal: &str) -> bool {
     (1..=MAX_PRINCIPAL_BYTES).contains(&principal.len())
-}
-
-/// The `expires` attribute of a session written at `now` for `ttl`; a
-/// lifetime too long for the clock ends at the largest time, not in a wrap.
-pub(crate) fn expires_at(now: i64, ttl: &CookieDuration) -> AttributeValue {
-    AttributeValue::N(now.saturating_add(ttl.whole_seconds()).to_string())
 }
 
 pub(crate) fn state_value(state: &State) -> AttributeValue {

@@ -13,13 +13,20 @@ const STALE_AFTER: Duration = Duration::from_secs(60);
 /// About 1 MB of entries.
 const PRUNE_AT: usize = 8192;
 
+/// What `load` saw of a session: its `touched` and `created` times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Seen {
+    pub(crate) touched: i64,
+    pub(crate) created: i64,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct RecentLoads {
-    touched: Mutex<HashMap<String, (i64, Instant)>>,
+    touched: Mutex<HashMap<String, (Seen, Instant)>>,
 }
 
 impl RecentLoads {
-    pub(crate) fn remember(&self, id: &str, touched: i64) {
+    pub(crate) fn remember(&self, id: &str, seen: Seen) {
         let mut map = self.touched.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= PRUNE_AT {
             map.retain(|_, (_, at)| at.elapsed() < STALE_AFTER);
@@ -30,13 +37,13 @@ impl RecentLoads {
                 map.clear();
             }
         }
-        map.insert(id.to_owned(), (touched, Instant::now()));
+        map.insert(id.to_owned(), (seen, Instant::now()));
     }
 
-    /// The `touched` time `load` last saw for `id`, if any.
-    pub(crate) fn touched(&self, id: &str) -> Option<i64> {
+    /// What `load` last saw of `id`, if anything.
+    pub(crate) fn seen(&self, id: &str) -> Option<Seen> {
         let map = self.touched.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(id).map(|(touched, _)| *touched)
+        map.get(id).map(|(seen, _)| *seen)
     }
 
     pub(crate) fn forget(&self, id: &str) {
@@ -49,21 +56,32 @@ impl RecentLoads {
 mod tests {
     use super::*;
 
+    fn seen(touched: i64) -> Seen {
+        Seen {
+            touched,
+            created: 0,
+        }
+    }
+
     #[test]
     fn serves_every_request_until_forgotten() {
         let recent = RecentLoads::default();
-        recent.remember("a", 7);
-        assert_eq!(recent.touched("a"), Some(7));
-        assert_eq!(recent.touched("a"), Some(7));
+        let seen = Seen {
+            touched: 7,
+            created: 3,
+        };
+        recent.remember("a", seen);
+        assert_eq!(recent.seen("a"), Some(seen));
+        assert_eq!(recent.seen("a"), Some(seen));
         recent.forget("a");
-        assert_eq!(recent.touched("a"), None);
+        assert_eq!(recent.seen("a"), None);
     }
 
     #[test]
     fn stays_bounded() {
         let recent = RecentLoads::default();
         for i in 0..(PRUNE_AT * 3) {
-            recent.remember(&i.to_string(), 1);
+            recent.remember(&i.to_string(), seen(1));
         }
         assert!(recent.touched.lock().unwrap().len() <= PRUNE_AT);
     }
@@ -77,22 +95,22 @@ mod tests {
         {
             let mut map = recent.touched.lock().unwrap();
             for i in 0..PRUNE_AT - 10 {
-                map.insert(format!("old{i}"), (1, long_ago));
+                map.insert(format!("old{i}"), (seen(1), long_ago));
             }
         }
         for i in 0..11 {
-            recent.remember(&format!("young{i}"), 2);
+            recent.remember(&format!("young{i}"), seen(2));
         }
         assert_eq!(recent.touched.lock().unwrap().len(), 11);
-        assert_eq!(recent.touched("young0"), Some(2));
-        assert_eq!(recent.touched("old0"), None);
+        assert_eq!(recent.seen("young0"), Some(seen(2)));
+        assert_eq!(recent.seen("old0"), None);
     }
 
     #[test]
     fn when_most_entries_are_young_a_pass_starts_afresh() {
         let recent = RecentLoads::default();
         for i in 0..=PRUNE_AT {
-            recent.remember(&i.to_string(), 1);
+            recent.remember(&i.to_string(), seen(1));
         }
         // The pass at PRUNE_AT dropped them all, so the next one is
         // PRUNE_AT loads away rather than one.

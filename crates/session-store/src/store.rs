@@ -12,7 +12,7 @@ use crate::item::{
     TOUCHED,
 };
 use crate::metrics::{Counters, Operation, OperationCounts, Outcome};
-use crate::recent::RecentLoads;
+use crate::recent::{RecentLoads, Seen};
 use crate::{SessionHandle, StoreError};
 
 /// How many fresh keys `save` draws before giving up.
@@ -143,6 +143,56 @@ impl DynamoDbSessionStore {
         self.id_of_hash(&item::key_hash(key.as_ref()))
     }
 
+    /// When a session created at `created` ends however active it is: with
+    /// an absolute lifetime only.
+    fn ends(&self, created: i64) -> Option<i64> {
+        let lifetime = self.inner.settings.absolute_lifetime?;
+        Some(created.saturating_add(lifetime.as_secs().try_into().unwrap_or(i64::MAX)))
+    }
+
+    /// The expiry to write: `ttl` from now, but never past the session's end.
+    /// A lifetime too long for the clock ends at the largest time, not in a wrap.
+    fn expires_at(&self, now: i64, ttl: &CookieDuration, created: Option<i64>) -> i64 {
+        let idle = now.saturating_add(ttl.whole_seconds());
+        match created.and_then(|created| self.ends(created)) {
+            Some(ends) => idle.min(ends),
+            None => idle,
+        }
+    }
+
+    /// The `created` time of session `id`, when an absolute lifetime needs it:
+    /// as the request's load saw it, or read when that was forgotten (the
+    /// memory of loads is pruned under load), with a GetItem of that one
+    /// attribute.
+    async fn created(&self, id: &str) -> Result<Option<i64>, StoreError> {
+        if self.inner.settings.absolute_lifetime.is_none() {
+            return Ok(None);
+        }
+        if let Some(seen) = self.inner.recent.seen(id) {
+            return Ok(Some(seen.created));
+        }
+        let settings = &self.inner.settings;
+        let output = self
+            .call(
+                Operation::GetItem,
+                self.inner
+                    .client
+                    .get_item()
+                    .table_name(&settings.table)
+                    .key(&settings.key_attribute, AttributeValue::S(id.to_owned()))
+                    .projection_expression("#c")
+                    .expression_attribute_names("#c", CREATED)
+                    .consistent_read(true)
+                    .send(),
+            )
+            .await
+            .map_err(|e| self.dynamodb_error("dynamodb:GetItem", e))?;
+        let created = output
+            .item()
+            .and_then(|item| item.get(CREATED)?.as_n().ok()?.parse().ok());
+        Ok(created)
+    }
+
     /// What `state` puts in the principal index.
     fn listing(&self, state: &State) -> Listing {
         let settings = &self.inner.settings;
@@ -237,7 +287,10 @@ impl DynamoDbSessionStore {
                     .table_name(&settings.table)
                     .item(&settings.key_attribute, AttributeValue::S(id))
                     .item(STATE, item::state_value(state))
-                    .item(EXPIRES, item::expires_at(now, ttl))
+                    .item(
+                        EXPIRES,
+                        AttributeValue::N(self.expires_at(now, ttl, Some(now)).to_string()),
+                    )
                     .item(CREATED, AttributeValue::N(now.to_string()))
                     .item(TOUCHED, AttributeValue::N(now.to_string()))
                     .set_optional(PRINCIPAL, listing.principal)
@@ -304,10 +357,15 @@ impl SessionStore for DynamoDbSessionStore {
         };
         let stored =
             StoredSession::decode(raw).map_err(|e| LoadError::Deserialization(e.into()))?;
-        if stored.expires <= now() {
+        let now = now();
+        if stored.expires <= now || self.ends(stored.created).is_some_and(|ends| ends <= now) {
             return Ok(None);
         }
-        self.inner.recent.remember(&id, stored.touched);
+        let seen = Seen {
+            touched: stored.touched,
+            created: stored.created,
+        };
+        self.inner.recent.remember(&id, seen);
         let mut state = stored.state;
         let handle = SessionHandle::from_hash(hash);
         state.insert(
@@ -344,11 +402,21 @@ impl SessionStore for DynamoDbSessionStore {
     ) -> Result<SessionKey, UpdateError> {
         let settings = &self.inner.settings;
         let id = self.id_of(&session_key);
+        let created = self
+            .created(&id)
+            .await
+            .map_err(|e| UpdateError::Other(e.into()))?;
         self.inner.recent.forget(&id);
         let listing = self.listing(&session_state);
         self.check_item(&id, &session_state, &listing)
             .map_err(|e| UpdateError::Other(e.into()))?;
         let now = now();
+        let expires = self.expires_at(now, ttl, created);
+        if expires <= now {
+            // Past its absolute lifetime: ended, as if deleted meanwhile.
+            tracing::info!(table = %settings.table, "session past its absolute lifetime; its change is dropped");
+            return Ok(session_key);
+        }
         let mut request = self
             .inner
             .client
@@ -363,7 +431,7 @@ impl SessionStore for DynamoDbSessionStore {
             .expression_attribute_names("#p", PRINCIPAL)
             .expression_attribute_names("#l", LABEL)
             .expression_attribute_values(":s", item::state_value(&session_state))
-            .expression_attribute_values(":e", item::expires_at(now, ttl))
+            .expression_attribute_values(":e", AttributeValue::N(expires.to_string()))
             .expression_attribute_values(":now", AttributeValue::N(now.to_string()));
         // A field the state no longer has leaves the item too: a logged-out
         // session must drop out of its user's list.
@@ -410,9 +478,13 @@ impl SessionStore for DynamoDbSessionStore {
         let settings = &self.inner.settings;
         let id = self.id_of(session_key);
         let now = now();
-        if let Some(touched) = self.inner.recent.touched(&id)
-            && now.saturating_sub(touched) < touch_window(settings.touch_interval, ttl)
+        if let Some(seen) = self.inner.recent.seen(&id)
+            && now.saturating_sub(seen.touched) < touch_window(settings.touch_interval, ttl)
         {
+            return Ok(());
+        }
+        let expires = self.expires_at(now, ttl, self.created(&id).await?);
+        if expires <= now {
             return Ok(());
         }
         let result = self
@@ -428,7 +500,7 @@ impl SessionStore for DynamoDbSessionStore {
                     .expression_attribute_names("#k", &settings.key_attribute)
                     .expression_attribute_names("#e", EXPIRES)
                     .expression_attribute_names("#t", TOUCHED)
-                    .expression_attribute_values(":e", item::expires_at(now, ttl))
+                    .expression_attribute_values(":e", AttributeValue::N(expires.to_string()))
                     .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
                     .send(),
             )

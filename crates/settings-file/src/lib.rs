@@ -43,6 +43,7 @@ pub const KEYS: &[&str] = &[
     "HOST",
     "COOKIE_SECURE",
     "SESSION_TTL",
+    "SESSION_MAX_LIFETIME",
     "TOUCH_INTERVAL",
     "DYNAMODB_TIMEOUT",
     "TOKEN_REFRESH_MARGIN",

@@ -39,6 +39,7 @@ fn environment_overrides_the_file_and_defaults_apply() {
     assert!(s.cookie_secure, "Secure is on unless turned off");
     assert!(s.credentials.is_none());
     assert_eq!(s.host, "127.0.0.1");
+    assert_eq!(s.session_max_lifetime, None, "no limit unless set");
     let s = load(Stage::Cognito, STAGE_2, &[("SESSION_SECRET", "from env")]).unwrap();
     assert_eq!(s.session_ttl, Duration::from_secs(150));
     assert_eq!(s.session_secret.unwrap().expose_secret(), "from env");
@@ -148,6 +149,9 @@ fn bad_values_are_named_and_out_of_range_durations_too() {
         ("SESSION_TTL", "0.5"),
         ("SESSION_TTL", "1e300"),
         ("SESSION_TTL", "ten"),
+        ("SESSION_MAX_LIFETIME", "0"),
+        ("SESSION_MAX_LIFETIME", "-1"),
+        ("SESSION_MAX_LIFETIME", "1e9"),
         ("TOUCH_INTERVAL", "-1"),
         ("DYNAMODB_TIMEOUT", "0"),
         ("TOKEN_REFRESH_MARGIN", "1e19"),
@@ -156,7 +160,7 @@ fn bad_values_are_named_and_out_of_range_durations_too() {
         assert_eq!(invalid_key(&err), Some(key), "{key}={value}: {err}");
         assert!(err.to_string().contains(value), "{err}");
     }
-    let text = "AWS_REGION=r\nTABLE_NAME=t\nTOUCH_INTERVAL=0\nSESSION_TTL=1.5\nCOOKIE_SECURE=off\n";
+    let text = "AWS_REGION=r\nTABLE_NAME=t\nTOUCH_INTERVAL=0\nSESSION_TTL=1.5\nCOOKIE_SECURE=off\nSESSION_MAX_LIFETIME=86400\n";
     let s = load(Stage::Store, text, &[]).unwrap();
     assert_eq!(
         s.touch_interval,
@@ -165,6 +169,7 @@ fn bad_values_are_named_and_out_of_range_durations_too() {
     );
     assert_eq!(s.session_ttl, Duration::from_millis(1500));
     assert!(!s.cookie_secure);
+    assert_eq!(s.session_max_lifetime, Some(Duration::from_secs(86400)));
 }
 
 #[test]

@@ -34,6 +34,7 @@ pub async fn settings(stage: Stage) -> Settings {
         session_secret: Some("a test secret, stretched by the KDF".into()),
         cookie_secure: false,
         session_ttl: stage.default_session_ttl(),
+        session_max_lifetime: None,
         touch_interval: Duration::from_secs(30),
         dynamodb_timeout: Duration::from_secs(2),
         cognito: None,

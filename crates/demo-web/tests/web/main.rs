@@ -7,6 +7,7 @@ mod cost;
 mod csrf;
 mod headers;
 mod layout;
+mod lifetime;
 mod login;
 mod logout;
 mod new_password;

@@ -4,6 +4,7 @@ mod actix_app;
 mod common;
 mod failures;
 mod lifecycle;
+mod lifetime;
 mod limits;
 mod per_user;
 mod races;
