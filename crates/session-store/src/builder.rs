@@ -376,6 +376,7 @@ impl DynamoDbSessionStoreBuilder {
                 settings: self.settings,
                 counters: Default::default(),
                 recent: Default::default(),
+                loaded: Default::default(),
             }),
         }
     }

@@ -9,6 +9,7 @@
 //! | `label`     | S    | the value of the label field (e.g. `device`), when set; in the index |
 //! | `created`   | N    | epoch seconds of the first save                        |
 //! | `touched`   | N    | epoch seconds of the last write                        |
+//! | `version`   | N    | bumped by every change of `state`: no lost updates     |
 //!
 //! The item id is a hash of the cookie's session key, so read access to the
 //! table (a console, a backup) does not let anyone take over a session. The
@@ -27,6 +28,8 @@ pub(crate) const PRINCIPAL: &str = "principal";
 pub(crate) const LABEL: &str = "label";
 pub(crate) const CREATED: &str = "created";
 pub(crate) const TOUCHED: &str = "touched";
+/// Bumped by every change of the state (see [`crate::merge`]).
+pub(crate) const VERSION: &str = "version";
 /// The global secondary index on [`PRINCIPAL`].
 pub(crate) const PRINCIPAL_INDEX: &str = "principal-index";
 /// The longest index key DynamoDB takes, in bytes.
@@ -49,6 +52,12 @@ pub const HANDLE_FIELD: &str = "_session_handle";
 
 pub(crate) type State = HashMap<String, String>;
 
+/// Whether `field` is one of the store's own, handed to the application on
+/// load and never stored in the state.
+pub(crate) fn is_reserved(field: &str) -> bool {
+    field == HANDLE_FIELD || field == crate::merge::VERSION_FIELD
+}
+
 /// The non-secret part of an item id: hex SHA-256 of the session key.
 pub(crate) fn key_hash(session_key: &str) -> String {
     // `hex` encodes by table; `write!("{b:02x}")` per byte went through the
@@ -63,6 +72,8 @@ pub(crate) struct StoredSession {
     pub(crate) expires: i64,
     pub(crate) touched: i64,
     pub(crate) created: i64,
+    /// 0 for an item written before versions.
+    pub(crate) version: i64,
 }
 
 impl StoredSession {
@@ -86,11 +97,13 @@ impl StoredSession {
         let touched = number(item, TOUCHED)?.unwrap_or(0);
         // And `created`: then their absolute lifetime, if any, runs from now on.
         let created = number(item, CREATED)?.unwrap_or_else(crate::store::now);
+        let version = number(item, VERSION)?.unwrap_or(0);
         Ok(Self {
             state,
             expires,
             touched,
             created,
+            version,
         })
     }
 }
@@ -132,7 +145,7 @@ pub(crate) fn state_value(state: &State) -> AttributeValue {
     AttributeValue::M(
         state
             .iter()
-            .filter(|(k, _)| k.as_str() != HANDLE_FIELD)
+            .filter(|(k, _)| !is_reserved(k))
             .map(|(k, v)| (k.clone(), AttributeValue::S(v.clone())))
             .collect(),
     )
@@ -158,7 +171,7 @@ pub(crate) fn estimated_size(
     const NUMBER: usize = 21;
     let state_size = 3 + state
         .iter()
-        .filter(|(k, _)| k.as_str() != HANDLE_FIELD)
+        .filter(|(k, _)| !is_reserved(k))
         .map(|(k, v)| k.len() + v.len() + 1)
         .sum::<usize>();
     key_attribute.len()
@@ -168,7 +181,8 @@ pub(crate) fn estimated_size(
         + EXPIRES.len()
         + CREATED.len()
         + TOUCHED.len()
-        + 3 * NUMBER
+        + VERSION.len()
+        + 4 * NUMBER
         + listing
             .principal
             .as_ref()

@@ -9,14 +9,36 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use crate::builder::Settings;
 use crate::item::{
     self, CREATED, EXPIRES, HANDLE_FIELD, LABEL, Listing, PRINCIPAL, STATE, State, StoredSession,
-    TOUCHED,
+    TOUCHED, VERSION,
 };
+use crate::merge::{Changes, LoadedStates, VERSION_FIELD, loaded_version};
 use crate::metrics::{Counters, Operation, OperationCounts, Outcome};
 use crate::recent::{RecentLoads, Seen};
 use crate::{SessionHandle, StoreError};
 
 /// How many fresh keys `save` draws before giving up.
 const SAVE_ATTEMPTS: u32 = 3;
+/// How many times a change is applied again over other requests' changes
+/// before the request fails. Each round lets at least one of the writers
+/// through, so this many more than one write at once on one session (a page
+/// whose requests all change it) still all succeed.
+const MERGES: u32 = 10;
+
+/// A random wait of up to `merge` milliseconds.
+fn jitter(merge: u32) -> std::time::Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    std::time::Duration::from_micros(random % (u64::from(merge) * 1000 + 1))
+}
+
+/// How a conditional write of a session's state ended.
+enum Written {
+    Done,
+    /// The session ended, or another request changed it first.
+    Refused,
+}
 
 /// An actix-session [`SessionStore`] on a DynamoDB table.
 ///
@@ -61,6 +83,7 @@ pub(crate) struct Inner {
     pub(crate) settings: Settings,
     pub(crate) counters: Counters,
     pub(crate) recent: RecentLoads,
+    pub(crate) loaded: LoadedStates,
 }
 
 impl std::fmt::Debug for DynamoDbSessionStore {
@@ -266,6 +289,117 @@ impl DynamoDbSessionStore {
         self.inner.counters.record(op, outcome);
     }
 
+    /// One conditional UpdateItem of a session's state over `expected`, the
+    /// version it was read at (`None`: whatever the version). Refused when the
+    /// session ended or another request changed it.
+    async fn write_state(
+        &self,
+        id: &str,
+        state: &State,
+        expected: Option<i64>,
+        created: Option<i64>,
+        ttl: &CookieDuration,
+    ) -> Result<Written, StoreError> {
+        let settings = &self.inner.settings;
+        let listing = self.listing(state);
+        self.check_item(id, state, &listing)?;
+        let now = now();
+        let expires = self.expires_at(now, ttl, created);
+        if expires <= now {
+            // Past its absolute lifetime.
+            return Ok(Written::Refused);
+        }
+        let mut condition = String::from("attribute_exists(#k) AND #e > :now");
+        let mut set = String::from("SET #s = :s, #e = :e, #t = :now");
+        let mut request = self
+            .inner
+            .client
+            .update_item()
+            .table_name(&settings.table)
+            .key(&settings.key_attribute, AttributeValue::S(id.to_owned()))
+            .expression_attribute_names("#k", &settings.key_attribute)
+            .expression_attribute_names("#s", STATE)
+            .expression_attribute_names("#e", EXPIRES)
+            .expression_attribute_names("#t", TOUCHED)
+            .expression_attribute_names("#v", VERSION)
+            .expression_attribute_values(":s", item::state_value(state))
+            .expression_attribute_values(":e", AttributeValue::N(expires.to_string()))
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .expression_attribute_values(":one", AttributeValue::N("1".to_owned()));
+        match expected {
+            // An item written before versions has none: it is at version 0.
+            Some(0) => {
+                condition.push_str(" AND (attribute_not_exists(#v) OR #v = :zero)");
+                set.push_str(", #v = :one");
+            }
+            Some(version) => {
+                condition.push_str(" AND #v = :v");
+                set.push_str(", #v = :v + :one");
+                request = request
+                    .expression_attribute_values(":v", AttributeValue::N(version.to_string()));
+            }
+            None => set.push_str(", #v = if_not_exists(#v, :zero) + :one"),
+        }
+        if matches!(expected, Some(0) | None) {
+            request =
+                request.expression_attribute_values(":zero", AttributeValue::N("0".to_owned()));
+        }
+        // A field the state no longer has leaves the item too: a logged-out
+        // session must drop out of its user's list.
+        let mut remove = Vec::new();
+        for (name, placeholder, attribute, value) in [
+            ("#p", ":p", PRINCIPAL, listing.principal),
+            ("#l", ":l", LABEL, listing.label),
+        ] {
+            request = request.expression_attribute_names(name, attribute);
+            match value {
+                Some(v) => {
+                    set.push_str(&format!(", {name} = {placeholder}"));
+                    request =
+                        request.expression_attribute_values(placeholder, AttributeValue::S(v));
+                }
+                None => remove.push(name),
+            }
+        }
+        if !remove.is_empty() {
+            set.push_str(" REMOVE ");
+            set.push_str(&remove.join(", "));
+        }
+        let request = request
+            .condition_expression(condition)
+            .update_expression(set);
+        match self.call(Operation::UpdateItem, request.send()).await {
+            Ok(_) => Ok(Written::Done),
+            Err(e) if is_conditional_check_failed(&e) => Ok(Written::Refused),
+            Err(e) => Err(self.dynamodb_error("dynamodb:UpdateItem", e)),
+        }
+    }
+
+    /// The session `id` as it is now, if it is live: a consistent GetItem.
+    async fn read_live(&self, id: &str) -> Result<Option<StoredSession>, StoreError> {
+        let settings = &self.inner.settings;
+        let output = self
+            .call(
+                Operation::GetItem,
+                self.inner
+                    .client
+                    .get_item()
+                    .table_name(&settings.table)
+                    .key(&settings.key_attribute, AttributeValue::S(id.to_owned()))
+                    .consistent_read(true)
+                    .send(),
+            )
+            .await
+            .map_err(|e| self.dynamodb_error("dynamodb:GetItem", e))?;
+        let Some(raw) = output.item() else {
+            return Ok(None);
+        };
+        let stored = StoredSession::decode(raw)?;
+        let now = now();
+        let ended = stored.expires <= now || self.ends(stored.created).is_some_and(|e| e <= now);
+        Ok((!ended).then_some(stored))
+    }
+
     /// One conditional PutItem under a fresh key; `None` on a key collision.
     async fn put_new(
         &self,
@@ -293,6 +427,7 @@ impl DynamoDbSessionStore {
                     )
                     .item(CREATED, AttributeValue::N(now.to_string()))
                     .item(TOUCHED, AttributeValue::N(now.to_string()))
+                    .item(VERSION, AttributeValue::N("1".to_owned()))
                     .set_optional(PRINCIPAL, listing.principal)
                     .set_optional(LABEL, listing.label)
                     .condition_expression("attribute_not_exists(#k)")
@@ -366,12 +501,16 @@ impl SessionStore for DynamoDbSessionStore {
             created: stored.created,
         };
         self.inner.recent.remember(&id, seen);
+        self.inner
+            .loaded
+            .remember(&id, stored.version, &stored.state);
         let mut state = stored.state;
         let handle = SessionHandle::from_hash(hash);
         state.insert(
             HANDLE_FIELD.to_owned(),
             serde_json::Value::String(handle.to_string()).to_string(),
         );
+        state.insert(VERSION_FIELD.to_owned(), stored.version.to_string());
         Ok(Some(state))
     }
 
@@ -400,74 +539,45 @@ impl SessionStore for DynamoDbSessionStore {
         session_state: State,
         ttl: &CookieDuration,
     ) -> Result<SessionKey, UpdateError> {
-        let settings = &self.inner.settings;
+        let fail = |e: StoreError| UpdateError::Other(e.into());
         let id = self.id_of(&session_key);
-        let created = self
-            .created(&id)
-            .await
-            .map_err(|e| UpdateError::Other(e.into()))?;
+        let created = self.created(&id).await.map_err(fail)?;
         self.inner.recent.forget(&id);
-        let listing = self.listing(&session_state);
-        self.check_item(&id, &session_state, &listing)
-            .map_err(|e| UpdateError::Other(e.into()))?;
-        let now = now();
-        let expires = self.expires_at(now, ttl, created);
-        if expires <= now {
-            // Past its absolute lifetime: ended, as if deleted meanwhile.
-            tracing::info!(table = %settings.table, "session past its absolute lifetime; its change is dropped");
-            return Ok(session_key);
-        }
-        let mut request = self
-            .inner
-            .client
-            .update_item()
-            .table_name(&settings.table)
-            .key(&settings.key_attribute, AttributeValue::S(id))
-            .condition_expression("attribute_exists(#k) AND #e > :now")
-            .expression_attribute_names("#k", &settings.key_attribute)
-            .expression_attribute_names("#s", STATE)
-            .expression_attribute_names("#e", EXPIRES)
-            .expression_attribute_names("#t", TOUCHED)
-            .expression_attribute_names("#p", PRINCIPAL)
-            .expression_attribute_names("#l", LABEL)
-            .expression_attribute_values(":s", item::state_value(&session_state))
-            .expression_attribute_values(":e", AttributeValue::N(expires.to_string()))
-            .expression_attribute_values(":now", AttributeValue::N(now.to_string()));
-        // A field the state no longer has leaves the item too: a logged-out
-        // session must drop out of its user's list.
-        let mut set = String::from("SET #s = :s, #e = :e, #t = :now");
-        let mut remove = Vec::new();
-        for (name, placeholder, value) in
-            [("#p", ":p", listing.principal), ("#l", ":l", listing.label)]
-        {
-            match value {
-                Some(v) => {
-                    set.push_str(&format!(", {name} = {placeholder}"));
-                    request =
-                        request.expression_attribute_values(placeholder, AttributeValue::S(v));
-                }
-                None => remove.push(name),
+        let version = loaded_version(&session_state);
+        // What this request changed, to apply again over another's change.
+        let changes = version
+            .and_then(|v| self.inner.loaded.get(&id, v))
+            .map(|loaded| Changes::between(&loaded, &session_state));
+        let (mut state, mut expected) = (session_state, version);
+        for merge in 0..=MERGES {
+            if merge > 0 {
+                // Writers that collided wait apart before their next try.
+                tokio::time::sleep(jitter(merge)).await;
             }
-        }
-        if !remove.is_empty() {
-            set.push_str(" REMOVE ");
-            set.push_str(&remove.join(", "));
-        }
-        request = request.update_expression(set);
-        let result = self.call(Operation::UpdateItem, request.send()).await;
-        match result {
-            Ok(_) => Ok(session_key),
-            Err(e) if is_conditional_check_failed(&e) => {
-                // Deleted (logout) or expired while this request ran: writing
-                // would bring it back. The change is dropped; the old key now
-                // loads as absent, so the next request starts afresh.
-                tracing::info!(table = %settings.table, "session ended during the request; its change is dropped");
-                Ok(session_key)
+            match self
+                .write_state(&id, &state, expected, created, ttl)
+                .await
+                .map_err(fail)?
+            {
+                Written::Done => return Ok(session_key),
+                Written::Refused => {}
             }
-            Err(e) => Err(UpdateError::Other(
-                self.dynamodb_error("dynamodb:UpdateItem", e).into(),
-            )),
+            let Some(current) = self.read_live(&id).await.map_err(fail)? else {
+                // Deleted (logout), expired or past its lifetime while this
+                // request ran: writing would bring it back. The change is
+                // dropped; the old key now loads as absent.
+                tracing::info!(table = %self.table(), "session ended during the request; its change is dropped");
+                return Ok(session_key);
+            };
+            // Changed by another request: apply only this one's changes
+            // (without a record of what it loaded, its whole state wins).
+            state = match &changes {
+                Some(changes) => changes.apply(current.state),
+                None => state,
+            };
+            expected = Some(current.version);
         }
+        Err(fail(StoreError::Conflicts(MERGES + 1)))
     }
 
     async fn update_ttl(

@@ -8,6 +8,7 @@ use actix_web::cookie::time::Duration as Ttl;
 use aws_sdk_dynamodb::types::AttributeValue;
 use session_store::{
     DynamoDbSessionStore, DynamoDbSessionStoreBuilder, HANDLE_FIELD, SessionHandle, StoreError,
+    VERSION_FIELD,
 };
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -70,12 +71,16 @@ pub async fn handle_of(store: &DynamoDbSessionStore, key: &SessionKey) -> Sessio
     SessionHandle::from_state(&store.load(key).await.unwrap().unwrap()).unwrap()
 }
 
-pub fn without_handle(
+pub fn without_store_fields(
     mut state: std::collections::HashMap<String, String>,
 ) -> std::collections::HashMap<String, String> {
     assert!(
         state.remove(HANDLE_FIELD).is_some(),
         "a loaded state carries its handle"
+    );
+    assert!(
+        state.remove(VERSION_FIELD).is_some(),
+        "a loaded state carries its version"
     );
     state
 }

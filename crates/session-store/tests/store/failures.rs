@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use actix_session::storage::{LoadError, SessionKey, SessionStore, UpdateError};
 use session_store::{DynamoDbSessionStore, Operation};
 
-use crate::common::{TTL, copy, state, without_handle};
+use crate::common::{TTL, copy, state, without_store_fields};
 
 #[tokio::test]
 async fn an_unreachable_endpoint_fails_within_the_operation_timeout() {
@@ -86,5 +86,5 @@ async fn a_throttled_table_is_a_clear_error_and_loses_nothing() {
         .await
         .unwrap()
         .expect("the session survives");
-    assert_eq!(without_handle(loaded), saved);
+    assert_eq!(without_store_fields(loaded), saved);
 }

@@ -6,6 +6,7 @@ mod failures;
 mod lifecycle;
 mod lifetime;
 mod limits;
+mod merges;
 mod per_user;
 mod races;
 mod sweep;
