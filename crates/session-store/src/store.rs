@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -194,25 +195,8 @@ impl DynamoDbSessionStore {
         if let Some(seen) = self.inner.recent.seen(id) {
             return Ok(Some(seen.created));
         }
-        let settings = &self.inner.settings;
-        let output = self
-            .call(
-                Operation::GetItem,
-                self.inner
-                    .client
-                    .get_item()
-                    .table_name(&settings.table)
-                    .key(&settings.key_attribute, AttributeValue::S(id.to_owned()))
-                    .projection_expression("#c")
-                    .expression_attribute_names("#c", CREATED)
-                    .consistent_read(true)
-                    .send(),
-            )
-            .await
-            .map_err(|e| self.dynamodb_error("dynamodb:GetItem", e))?;
-        let created = output
-            .item()
-            .and_then(|item| item.get(CREATED)?.as_n().ok()?.parse().ok());
+        let item = self.read_item(id, Some(CREATED)).await?;
+        let created = item.and_then(|item| item.get(CREATED)?.as_n().ok()?.parse().ok());
         Ok(created)
     }
 
@@ -375,26 +359,39 @@ impl DynamoDbSessionStore {
         }
     }
 
-    /// The session `id` as it is now, if it is live: a consistent GetItem.
-    async fn read_live(&self, id: &str) -> Result<Option<StoredSession>, StoreError> {
+    /// The item `id` (only the attribute `only`, when given): a consistent
+    /// GetItem.
+    async fn read_item(
+        &self,
+        id: &str,
+        only: Option<&str>,
+    ) -> Result<Option<HashMap<String, AttributeValue>>, StoreError> {
         let settings = &self.inner.settings;
+        let mut request = self
+            .inner
+            .client
+            .get_item()
+            .table_name(&settings.table)
+            .key(&settings.key_attribute, AttributeValue::S(id.to_owned()))
+            .consistent_read(true);
+        if let Some(attribute) = only {
+            request = request
+                .projection_expression("#a")
+                .expression_attribute_names("#a", attribute);
+        }
         let output = self
-            .call(
-                Operation::GetItem,
-                self.inner
-                    .client
-                    .get_item()
-                    .table_name(&settings.table)
-                    .key(&settings.key_attribute, AttributeValue::S(id.to_owned()))
-                    .consistent_read(true)
-                    .send(),
-            )
+            .call(Operation::GetItem, request.send())
             .await
             .map_err(|e| self.dynamodb_error("dynamodb:GetItem", e))?;
-        let Some(raw) = output.item() else {
+        Ok(output.item)
+    }
+
+    /// The session `id` as it is now, if it is live.
+    async fn read_live(&self, id: &str) -> Result<Option<StoredSession>, StoreError> {
+        let Some(raw) = self.read_item(id, None).await? else {
             return Ok(None);
         };
-        let stored = StoredSession::decode(raw)?;
+        let stored = StoredSession::decode(&raw)?;
         let now = now();
         let ended = stored.expires <= now || self.ends(stored.created).is_some_and(|e| e <= now);
         Ok((!ended).then_some(stored))
