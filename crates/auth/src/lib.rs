@@ -46,6 +46,15 @@
 //! cognito.sign_out(&tokens.access_token).await?;
 //! # Ok(()) }
 //! ```
+//!
+//! # Stability
+//!
+//! - The crate is 0.x: a breaking change of its public API bumps the minor
+//!   version (see CHANGELOG.md).
+//! - [`AuthError`] is `non_exhaustive`: new variants are not breaking changes.
+//! - Built and tested with aws-config 1, aws-sdk-cognitoidentityprovider 1 and
+//!   jsonwebtoken 11 (the versions in Cargo.lock). MSRV: Rust 1.94.1, as
+//!   declared; the tests run on the toolchain of this repository's CI.
 
 #![warn(missing_docs)]
 

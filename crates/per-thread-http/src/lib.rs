@@ -23,6 +23,13 @@
 //! # let _ = dynamodb;
 //! # }
 //! ```
+//!
+//! # Stability
+//!
+//! - The crate is 0.x: a breaking change of its public API bumps the minor
+//!   version (see CHANGELOG.md).
+//! - Built and tested with aws-smithy-runtime 1 and aws-types 1 (the versions
+//!   in Cargo.lock). MSRV: Rust 1.94.1, as declared.
 
 #![warn(missing_docs)]
 

@@ -104,6 +104,19 @@
 //! to keep traces for panics only (the demo's binaries do, unless it is set).
 //!
 //! [`SessionStore`]: actix_session::storage::SessionStore
+//!
+//! # Stability
+//!
+//! - The crate is 0.x: a breaking change of its public API bumps the minor
+//!   version (see CHANGELOG.md).
+//! - [`StoreError`], [`Operation`], [`Sweep`], [`SessionInfo`] and
+//!   [`TableReport`] are `non_exhaustive`: new variants and fields are not
+//!   breaking changes.
+//! - The item layout (see the crate's README) only grows: a table written by one
+//!   0.x release is read by the next.
+//! - Built and tested with actix-web 4, actix-session 0.11, aws-config 1 and
+//!   aws-sdk-dynamodb 1 (the versions in Cargo.lock). MSRV: Rust 1.94.1, as
+//!   declared; the tests run on the toolchain of this repository's CI.
 
 #![warn(missing_docs)]
 
