@@ -105,7 +105,7 @@ const MIN_SECRET_BYTES: usize = 32;
 
 /// The cookie key: from SESSION_SECRET (used as is when 64 bytes or more,
 /// else stretched with HKDF-SHA256), or random with a loud warning.
-pub(crate) fn cookie_key(secret: Option<&str>) -> Key {
+pub fn cookie_key(secret: Option<&str>) -> Key {
     match secret {
         Some(secret) if secret.len() >= 64 => {
             Key::try_from(secret.as_bytes()).expect("64 bytes or more")

@@ -4,21 +4,26 @@
 //! |-------------|------|--------------------------------------------------------|
 //! | `id`        | S    | key prefix + SHA-256 of the session key (hex)          |
 //! | `expires`   | N    | epoch seconds; DynamoDB's TTL deletes the item later   |
-//! | `state`     | M    | the session state, field -> JSON text (as actix-session keeps it) |
+//! | `state`     | B    | the session state, sealed (see [`crate::sealed`]); M (field -> JSON text) in items of versions before 0.2 |
 //! | `principal` | S    | the value of the principal field (e.g. `user`), when set; indexed |
 //! | `label`     | S    | the value of the label field (e.g. `device`), when set; in the index |
 //! | `created`   | N    | epoch seconds of the first save                        |
 //! | `touched`   | N    | epoch seconds of the last write                        |
 //! | `version`   | N    | bumped by every change of `state`: no lost updates     |
 //!
-//! The item id is a hash of the cookie's session key, so read access to the
-//! table (a console, a backup) does not let anyone take over a session. The
-//! state is stored as is: what the app keeps in it is readable there.
+//! The item id is a hash of the cookie's session key, and the state is
+//! encrypted with a key derived from it, so read access to the table (a
+//! console, a backup) neither takes over a session nor reads what it holds.
+//! Only what listing a user's sessions needs is readable: the principal, the
+//! label and the times.
 
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use sha2::{Digest, Sha256};
+
+use crate::sealed::{Sealer, Unreadable};
 
 use crate::StoreError;
 
@@ -65,10 +70,28 @@ pub(crate) fn key_hash(session_key: &str) -> String {
     hex::encode(Sha256::digest(session_key.as_bytes()))
 }
 
+/// A session's state as read back, still sealed.
+#[derive(Debug)]
+pub(crate) enum StoredState {
+    Sealed(Vec<u8>),
+    /// Written by a version of this store from before sealing.
+    Plain(State),
+}
+
+impl StoredState {
+    /// The state, and whether it was stored in the clear.
+    pub(crate) fn open(self, sealer: &Sealer, id: &str) -> Result<(State, bool), Unreadable> {
+        match self {
+            Self::Sealed(bytes) => Ok((sealer.open(id, &bytes)?, false)),
+            Self::Plain(state) => Ok((state, true)),
+        }
+    }
+}
+
 /// A session item as read back from DynamoDB.
 #[derive(Debug)]
 pub(crate) struct StoredSession {
-    pub(crate) state: State,
+    pub(crate) state: StoredState,
     pub(crate) expires: i64,
     pub(crate) touched: i64,
     pub(crate) created: i64,
@@ -79,16 +102,22 @@ pub(crate) struct StoredSession {
 impl StoredSession {
     pub(crate) fn decode(item: &HashMap<String, AttributeValue>) -> Result<Self, StoreError> {
         let state = match item.get(STATE) {
-            Some(AttributeValue::M(map)) => map
-                .iter()
-                .map(|(k, v)| match v {
-                    AttributeValue::S(s) => Ok((k.clone(), s.clone())),
-                    _ => Err(StoreError::Malformed(format!(
-                        "state field {k:?} is not a string"
-                    ))),
-                })
-                .collect::<Result<State, _>>()?,
-            Some(_) => return Err(StoreError::Malformed(format!("{STATE} is not a map"))),
+            Some(AttributeValue::B(bytes)) => StoredState::Sealed(bytes.clone().into_inner()),
+            Some(AttributeValue::M(map)) => StoredState::Plain(
+                map.iter()
+                    .map(|(k, v)| match v {
+                        AttributeValue::S(s) => Ok((k.clone(), s.clone())),
+                        _ => Err(StoreError::Malformed(format!(
+                            "state field {k:?} is not a string"
+                        ))),
+                    })
+                    .collect::<Result<State, _>>()?,
+            ),
+            Some(_) => {
+                return Err(StoreError::Malformed(format!(
+                    "{STATE} is neither binary nor a map"
+                )));
+            }
             None => return Err(StoreError::Malformed(format!("{STATE} is missing"))),
         };
         let expires = number(item, EXPIRES)?
@@ -141,14 +170,8 @@ pub(crate) fn can_be_principal(principal: &str) -> bool {
     (1..=MAX_PRINCIPAL_BYTES).contains(&principal.len())
 }
 
-pub(crate) fn state_value(state: &State) -> AttributeValue {
-    AttributeValue::M(
-        state
-            .iter()
-            .filter(|(k, _)| !is_reserved(k))
-            .map(|(k, v)| (k.clone(), AttributeValue::S(v.clone())))
-            .collect(),
-    )
+pub(crate) fn state_value(sealed: Vec<u8>) -> AttributeValue {
+    AttributeValue::B(Blob::new(sealed))
 }
 
 /// The attributes copied out of a session's state into its item, to be
@@ -159,25 +182,20 @@ pub(crate) struct Listing {
     pub(crate) label: Option<String>,
 }
 
-/// An upper estimate of the DynamoDB size of an item holding `state`, after
-/// DynamoDB's rules: names and strings count their UTF-8 bytes, a number at
-/// most 21 bytes, a map 3 bytes plus 1 per element.
+/// An upper estimate of the DynamoDB size of an item holding a sealed state
+/// of `state_bytes`, after DynamoDB's rules: names, strings and binaries
+/// count their bytes, a number at most 21 bytes.
 pub(crate) fn estimated_size(
     key_attribute: &str,
     id: &str,
-    state: &State,
+    state_bytes: usize,
     listing: &Listing,
 ) -> usize {
     const NUMBER: usize = 21;
-    let state_size = 3 + state
-        .iter()
-        .filter(|(k, _)| !is_reserved(k))
-        .map(|(k, v)| k.len() + v.len() + 1)
-        .sum::<usize>();
     key_attribute.len()
         + id.len()
         + STATE.len()
-        + state_size
+        + state_bytes
         + EXPIRES.len()
         + CREATED.len()
         + TOUCHED.len()
@@ -228,7 +246,7 @@ mod tests {
             StoredSession::decode(&item),
             Err(StoreError::Malformed(_))
         ));
-        item.insert(STATE.into(), AttributeValue::M(HashMap::new()));
+        item.insert(STATE.into(), state_value(vec![1; 40]));
         item.insert(EXPIRES.into(), AttributeValue::N("soon".into()));
         assert!(matches!(
             StoredSession::decode(&item),
@@ -240,22 +258,14 @@ mod tests {
     }
 
     #[test]
-    fn size_grows_with_state_and_skips_the_handle() {
-        let mut state = State::new();
+    fn size_grows_with_the_state_and_the_listing() {
         let none = Listing::default();
-        let empty = estimated_size("id", "x", &state, &none);
-        state.insert("k".into(), "v".repeat(1000));
-        assert!(estimated_size("id", "x", &state, &none) >= empty + 1000);
-        let mut with_handle = state.clone();
-        with_handle.insert(HANDLE_FIELD.into(), "\"h\"".into());
-        assert_eq!(
-            estimated_size("id", "x", &state, &none),
-            estimated_size("id", "x", &with_handle, &none)
-        );
+        let empty = estimated_size("id", "x", 0, &none);
+        assert!(estimated_size("id", "x", 1000, &none) >= empty + 1000);
         let listed = Listing {
             principal: Some("p".repeat(100)),
             label: Some("l".repeat(100)),
         };
-        assert!(estimated_size("id", "x", &state, &listed) >= empty + 1200);
+        assert!(estimated_size("id", "x", 0, &listed) >= empty + 200);
     }
 }

@@ -80,10 +80,10 @@
 //!
 //! # Logging
 //!
-//! At TRACE, the AWS SDK prints each DynamoDB answer in full, and a session
-//! item's `state` holds whatever the app keeps in the session (CSRF tokens,
-//! OAuth tokens...). Keep [`SDK_DUMPS_TARGET`] at DEBUG or below, whatever
-//! the rest of the log shows:
+//! At TRACE, the AWS SDK prints each DynamoDB answer in full. A session's
+//! state is sealed there, but its principal (a user name) and label are not.
+//! Keep [`SDK_DUMPS_TARGET`] at DEBUG or below, whatever the rest of the log
+//! shows:
 //!
 //! ```
 //! use tracing_subscriber::filter::{EnvFilter, FilterExt, Targets};
@@ -127,6 +127,7 @@ mod item;
 mod merge;
 mod metrics;
 mod recent;
+mod sealed;
 mod sessions;
 mod store;
 mod sweep;
@@ -143,8 +144,8 @@ pub use sweep::{SWEEP_IAM_ACTIONS, Sweep, SweepCursor};
 pub use table::TableReport;
 
 /// The `tracing` target under which the AWS SDK logs, at TRACE, each answer
-/// and output in full: for the store, the session's state (see "Logging" in
-/// the crate's docs).
+/// and output in full: for the store, the sessions' principals and labels
+/// (see "Logging" in the crate's docs).
 ///
 /// ```
 /// assert!(session_store::SDK_DUMPS_TARGET.starts_with("aws_smithy_runtime"));

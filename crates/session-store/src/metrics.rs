@@ -79,6 +79,7 @@ pub(crate) struct Counters {
     calls: [AtomicU64; OPERATIONS],
     failures: [AtomicU64; OPERATIONS],
     refused: [AtomicU64; OPERATIONS],
+    unreadable: AtomicU64,
 }
 
 impl Counters {
@@ -91,11 +92,16 @@ impl Counters {
         }
     }
 
+    pub(crate) fn record_unreadable(&self) {
+        self.unreadable.fetch_add(1, Relaxed);
+    }
+
     pub(crate) fn snapshot(&self) -> OperationCounts {
         OperationCounts {
             calls: std::array::from_fn(|i| self.calls[i].load(Relaxed)),
             failures: std::array::from_fn(|i| self.failures[i].load(Relaxed)),
             refused: std::array::from_fn(|i| self.refused[i].load(Relaxed)),
+            unreadable: self.unreadable.load(Relaxed),
         }
     }
 }
@@ -118,6 +124,7 @@ pub struct OperationCounts {
     calls: [u64; OPERATIONS],
     failures: [u64; OPERATIONS],
     refused: [u64; OPERATIONS],
+    unreadable: u64,
 }
 
 impl OperationCounts {
@@ -159,6 +166,21 @@ impl OperationCounts {
     /// ```
     pub fn refused(&self, op: Operation) -> u64 {
         self.refused[op as usize]
+    }
+
+    /// Session states read that did not open: damaged, or copied from
+    /// another item. Each was treated as no session. More than a few hint
+    /// at someone writing to the table.
+    ///
+    /// ```
+    /// # async fn example(store: session_store::DynamoDbSessionStore) {
+    /// if store.operation_counts().unreadable() > 0 {
+    ///     eprintln!("session states that do not decrypt: check who writes to the table");
+    /// }
+    /// # }
+    /// ```
+    pub fn unreadable(&self) -> u64 {
+        self.unreadable
     }
 
     /// Calls made of every kind.
@@ -209,6 +231,7 @@ impl OperationCounts {
             calls: std::array::from_fn(|i| self.calls[i].saturating_sub(earlier.calls[i])),
             failures: std::array::from_fn(|i| self.failures[i].saturating_sub(earlier.failures[i])),
             refused: std::array::from_fn(|i| self.refused[i].saturating_sub(earlier.refused[i])),
+            unreadable: self.unreadable.saturating_sub(earlier.unreadable),
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::item::{
 use crate::merge::{Changes, LoadedStates, VERSION_FIELD, loaded_version};
 use crate::metrics::{Counters, Operation, OperationCounts, Outcome};
 use crate::recent::{RecentLoads, Seen};
+use crate::sealed::Sealer;
 use crate::{SessionHandle, StoreError};
 
 /// How many fresh keys `save` draws before giving up.
@@ -210,14 +211,14 @@ impl DynamoDbSessionStore {
     }
 
     /// Refuses, before any call, an item DynamoDB would refuse.
-    fn check_item(&self, id: &str, state: &State, listing: &Listing) -> Result<(), StoreError> {
+    fn check_item(&self, id: &str, sealed: &[u8], listing: &Listing) -> Result<(), StoreError> {
         if let Some(p) = &listing.principal
             && !item::can_be_principal(p)
         {
             return Err(StoreError::PrincipalTooLong { bytes: p.len() });
         }
         let settings = &self.inner.settings;
-        let bytes = item::estimated_size(&settings.key_attribute, id, state, listing);
+        let bytes = item::estimated_size(&settings.key_attribute, id, sealed.len(), listing);
         if bytes > settings.max_item_bytes {
             return Err(StoreError::TooLarge {
                 bytes,
@@ -279,6 +280,7 @@ impl DynamoDbSessionStore {
     async fn write_state(
         &self,
         id: &str,
+        sealer: &Sealer,
         state: &State,
         expected: Option<i64>,
         created: Option<i64>,
@@ -286,7 +288,8 @@ impl DynamoDbSessionStore {
     ) -> Result<Written, StoreError> {
         let settings = &self.inner.settings;
         let listing = self.listing(state);
-        self.check_item(id, state, &listing)?;
+        let sealed = sealer.seal(id, state);
+        self.check_item(id, &sealed, &listing)?;
         let now = now();
         let expires = self.expires_at(now, ttl, created);
         if expires <= now {
@@ -306,7 +309,7 @@ impl DynamoDbSessionStore {
             .expression_attribute_names("#e", EXPIRES)
             .expression_attribute_names("#t", TOUCHED)
             .expression_attribute_names("#v", VERSION)
-            .expression_attribute_values(":s", item::state_value(state))
+            .expression_attribute_values(":s", item::state_value(sealed))
             .expression_attribute_values(":e", AttributeValue::N(expires.to_string()))
             .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
             .expression_attribute_values(":one", AttributeValue::N("1".to_owned()));
@@ -386,15 +389,75 @@ impl DynamoDbSessionStore {
         Ok(output.item)
     }
 
-    /// The session `id` as it is now, if it is live.
-    async fn read_live(&self, id: &str) -> Result<Option<StoredSession>, StoreError> {
+    /// The state and version of session `id` as it is now, if it is live
+    /// (and opens).
+    async fn read_live(
+        &self,
+        id: &str,
+        sealer: &Sealer,
+    ) -> Result<Option<(State, i64)>, StoreError> {
         let Some(raw) = self.read_item(id, None).await? else {
             return Ok(None);
         };
         let stored = StoredSession::decode(&raw)?;
+        if self.has_ended(&stored) {
+            return Ok(None);
+        }
+        let version = stored.version;
+        Ok(self
+            .open(id, sealer, stored.state)
+            .map(|(state, _)| (state, version)))
+    }
+
+    fn has_ended(&self, stored: &StoredSession) -> bool {
         let now = now();
-        let ended = stored.expires <= now || self.ends(stored.created).is_some_and(|e| e <= now);
-        Ok((!ended).then_some(stored))
+        stored.expires <= now || self.ends(stored.created).is_some_and(|ends| ends <= now)
+    }
+
+    /// The state of item `id`, and whether it was stored in the clear; `None`
+    /// when it does not open: another key's state copied in, damaged bytes.
+    /// Then the session is absent, as a cookie that matches no item is.
+    fn open(&self, id: &str, sealer: &Sealer, stored: item::StoredState) -> Option<(State, bool)> {
+        match stored.open(sealer, id) {
+            Ok(opened) => Some(opened),
+            Err(why) => {
+                self.inner.counters.record_unreadable();
+                tracing::warn!(table = %self.table(), "a session state does not open ({why}): the session is treated as absent");
+                None
+            }
+        }
+    }
+
+    /// Writes again, sealed, the state of an item from before sealing, so
+    /// that the table holds it in the clear no longer; over its version, so
+    /// that a change made meanwhile wins. A failure is only logged: the
+    /// session was read, and its next change seals it anyway.
+    async fn seal_legacy(
+        &self,
+        id: &str,
+        sealer: &Sealer,
+        state: &State,
+        stored: &StoredSession,
+    ) -> Option<i64> {
+        let left = CookieDuration::seconds(stored.expires - now());
+        match self
+            .write_state(
+                id,
+                sealer,
+                state,
+                Some(stored.version),
+                Some(stored.created),
+                &left,
+            )
+            .await
+        {
+            Ok(Written::Done) => Some(stored.version + 1),
+            Ok(Written::Refused) => None,
+            Err(e) => {
+                tracing::warn!(table = %self.table(), error = %e, "could not seal a session stored in the clear");
+                None
+            }
+        }
     }
 
     /// One conditional PutItem under a fresh key; `None` on a key collision.
@@ -407,7 +470,8 @@ impl DynamoDbSessionStore {
         let key = (settings.key_generator)();
         let id = self.id_of(&key);
         let listing = self.listing(state);
-        self.check_item(&id, state, &listing)?;
+        let sealed = Sealer::for_session(key.as_ref()).seal(&id, state);
+        self.check_item(&id, &sealed, &listing)?;
         let now = now();
         let result = self
             .call(
@@ -417,7 +481,7 @@ impl DynamoDbSessionStore {
                     .put_item()
                     .table_name(&settings.table)
                     .item(&settings.key_attribute, AttributeValue::S(id))
-                    .item(STATE, item::state_value(state))
+                    .item(STATE, item::state_value(sealed))
                     .item(
                         EXPIRES,
                         AttributeValue::N(self.expires_at(now, ttl, Some(now)).to_string()),
@@ -487,21 +551,26 @@ impl SessionStore for DynamoDbSessionStore {
         let Some(raw) = output.item() else {
             return Ok(None);
         };
-        let stored =
+        let mut stored =
             StoredSession::decode(raw).map_err(|e| LoadError::Deserialization(e.into()))?;
-        let now = now();
-        if stored.expires <= now || self.ends(stored.created).is_some_and(|ends| ends <= now) {
+        if self.has_ended(&stored) {
             return Ok(None);
+        }
+        let sealer = Sealer::for_session(session_key.as_ref());
+        let sealed = std::mem::replace(&mut stored.state, item::StoredState::Plain(State::new()));
+        let Some((mut state, in_the_clear)) = self.open(&id, &sealer, sealed) else {
+            return Ok(None);
+        };
+        if in_the_clear && let Some(version) = self.seal_legacy(&id, &sealer, &state, &stored).await
+        {
+            stored.version = version;
         }
         let seen = Seen {
             touched: stored.touched,
             created: stored.created,
         };
         self.inner.recent.remember(&id, seen);
-        self.inner
-            .loaded
-            .remember(&id, stored.version, &stored.state);
-        let mut state = stored.state;
+        self.inner.loaded.remember(&id, stored.version, &state);
         let handle = SessionHandle::from_hash(hash);
         state.insert(
             HANDLE_FIELD.to_owned(),
@@ -538,6 +607,7 @@ impl SessionStore for DynamoDbSessionStore {
     ) -> Result<SessionKey, UpdateError> {
         let fail = |e: StoreError| UpdateError::Other(e.into());
         let id = self.id_of(&session_key);
+        let sealer = Sealer::for_session(session_key.as_ref());
         let created = self.created(&id).await.map_err(fail)?;
         self.inner.recent.forget(&id);
         let version = loaded_version(&session_state);
@@ -552,14 +622,14 @@ impl SessionStore for DynamoDbSessionStore {
                 tokio::time::sleep(jitter(merge)).await;
             }
             match self
-                .write_state(&id, &state, expected, created, ttl)
+                .write_state(&id, &sealer, &state, expected, created, ttl)
                 .await
                 .map_err(fail)?
             {
                 Written::Done => return Ok(session_key),
                 Written::Refused => {}
             }
-            let Some(current) = self.read_live(&id).await.map_err(fail)? else {
+            let Some((current, version)) = self.read_live(&id, &sealer).await.map_err(fail)? else {
                 // Deleted (logout), expired or past its lifetime while this
                 // request ran: writing would bring it back. The change is
                 // dropped; the old key now loads as absent.
@@ -569,10 +639,10 @@ impl SessionStore for DynamoDbSessionStore {
             // Changed by another request: apply only this one's changes
             // (without a record of what it loaded, its whole state wins).
             state = match &changes {
-                Some(changes) => changes.apply(current.state),
+                Some(changes) => changes.apply(current),
                 None => state,
             };
-            expected = Some(current.version);
+            expected = Some(version);
         }
         Err(fail(StoreError::Conflicts(MERGES + 1)))
     }

@@ -130,6 +130,23 @@ pub fn unique_name(prefix: &str) -> String {
     format!("{prefix}-{run}-{n}")
 }
 
+/// `len` characters of random base64url text: as incompressible as the
+/// tokens a session holds, so that a size test is not undone by the store's
+/// compression.
+///
+/// ```
+/// let text = test_support::random_text(100);
+/// assert_eq!(text.len(), 100);
+/// assert_ne!(text, test_support::random_text(100));
+/// ```
+pub fn random_text(len: usize) -> String {
+    use base64::Engine;
+    let bytes: Vec<u8> = (0..len).map(|_| rand::random()).collect();
+    let mut text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    text.truncate(len);
+    text
+}
+
 /// `http://127.0.0.1:PORT` on a port nothing listens on (one just freed):
 /// an endpoint that refuses every connection.
 ///

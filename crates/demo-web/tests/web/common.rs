@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::net::TcpListener;
 use std::time::Duration;
 
+use actix_session::storage::{SessionKey, SessionStore};
+use actix_web::cookie::{Cookie, CookieJar};
 use aws_sdk_dynamodb::types::AttributeValue;
 use demo_web::settings::{CognitoSettings, Settings, Stage};
 use demo_web::startup::Application;
@@ -96,6 +98,60 @@ impl TestApp {
                     == Some(user)
             })
             .collect()
+    }
+
+    /// The session key in `browser`'s session cookie, which only the app's
+    /// cookie key decrypts.
+    pub fn session_key(&self, browser: &Browser) -> SessionKey {
+        let cookie = browser
+            .cookie(&self.address, "session")
+            .expect("a session cookie");
+        let secret = self.settings.session_secret.as_ref().map(|s| {
+            use secrecy::ExposeSecret;
+            s.expose_secret().to_owned()
+        });
+        let key = demo_web::startup::cookie_key(secret.as_deref());
+        let mut jar = CookieJar::new();
+        // Sent percent-encoded (the value is base64, with '+', '/' and '=').
+        let cookie = percent_encoding::percent_decode_str(&cookie).decode_utf8_lossy();
+        jar.add_original(Cookie::new("session", cookie.into_owned()));
+        let plain = jar
+            .private(&key)
+            .get("session")
+            .expect("the cookie decrypts");
+        SessionKey::try_from(plain.value().to_owned()).unwrap()
+    }
+
+    /// A session store on the app's table: the one way to read the state it
+    /// seals.
+    pub async fn session_store(&self) -> session_store::DynamoDbSessionStore {
+        let aws = test_support::local_aws().await;
+        session_store::DynamoDbSessionStore::builder(&aws.config, &self.settings.table_name).build()
+    }
+
+    /// The state of `browser`'s session, as the app loads it.
+    pub async fn session_state(&self, browser: &Browser) -> HashMap<String, String> {
+        let store = self.session_store().await;
+        store
+            .load(&self.session_key(browser))
+            .await
+            .unwrap()
+            .expect("a live session")
+    }
+
+    /// Changes the state of `browser`'s session, as a request of the app would.
+    pub async fn edit_session_state(
+        &self,
+        browser: &Browser,
+        edit: impl FnOnce(&mut HashMap<String, String>),
+    ) {
+        let store = self.session_store().await;
+        let key = self.session_key(browser);
+        let mut state = store.load(&key).await.unwrap().expect("a live session");
+        edit(&mut state);
+        let ttl =
+            actix_web::cookie::time::Duration::seconds(self.settings.session_ttl.as_secs() as i64);
+        store.update(key, state, &ttl).await.unwrap();
     }
 
     /// Logs `browser` in with the login form.

@@ -100,7 +100,7 @@ async fn cognito_login_verifies_tokens_and_never_shows_them() {
     assert_eq!((page.status, page.location()), (303, Some("/")));
     let home = browser.get(&app.url("/")).await;
     home.assert_shows("Hello <strong>a</strong>");
-    let tokens = stored_tokens(&app, "a").await;
+    let tokens = stored_tokens(&app, &browser).await;
     for token in [
         &tokens.access_token,
         &tokens.id_token,

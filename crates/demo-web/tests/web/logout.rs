@@ -28,7 +28,7 @@ async fn logout_signs_out_at_cognito() {
     let app = app_with(&pool, |_| {}).await;
     let browser = Browser::new();
     app.log_in(&browser, "a", "aaaaaa").await;
-    let tokens = stored_tokens(&app, "a").await;
+    let tokens = stored_tokens(&app, &browser).await;
     browser
         .submit(&app.url("/"), &app.url("/logout"), &[])
         .await;

@@ -23,32 +23,19 @@ pub async fn at_the_new_password_form() -> (DemoPool, TestApp, Browser) {
     (pool, app, browser)
 }
 
-/// Changes the pending challenge kept in the (only) session item, as
-/// Cognito could have sent it.
-pub async fn edit_challenge(app: &TestApp, edit: impl FnOnce(&mut serde_json::Value)) {
-    let items = app.items().await;
-    assert_eq!(items.len(), 1, "one session");
-    let mut challenge: serde_json::Value = serde_json::from_str(
-        items[0]["state"].as_m().unwrap()["challenge"]
-            .as_s()
-            .unwrap(),
-    )
-    .unwrap();
-    edit(&mut challenge);
-    app.dynamodb
-        .update_item()
-        .table_name(&app.settings.table_name)
-        .key("id", items[0]["id"].clone())
-        .update_expression("SET #s.#c = :c")
-        .expression_attribute_names("#s", "state")
-        .expression_attribute_names("#c", "challenge")
-        .expression_attribute_values(
-            ":c",
-            aws_sdk_dynamodb::types::AttributeValue::S(challenge.to_string()),
-        )
-        .send()
-        .await
-        .unwrap();
+/// Changes the pending challenge kept in `browser`'s session, as Cognito
+/// could have sent it.
+pub async fn edit_challenge(
+    app: &TestApp,
+    browser: &Browser,
+    edit: impl FnOnce(&mut serde_json::Value),
+) {
+    app.edit_session_state(browser, |state| {
+        let mut challenge: serde_json::Value = serde_json::from_str(&state["challenge"]).unwrap();
+        edit(&mut challenge);
+        state.insert("challenge".into(), challenge.to_string());
+    })
+    .await;
 }
 
 /// Submits the new-password form at `form`, the password typed twice.
@@ -116,7 +103,7 @@ async fn attributes_the_pool_requires_are_asked_for_with_the_new_password() {
     let (_pool, app, browser) = at_the_new_password_form().await;
     // Cognito names the required attributes the user lacks in its challenge;
     // the emulator never does, so the test puts them there.
-    edit_challenge(&app, |challenge| {
+    edit_challenge(&app, &browser, |challenge| {
         challenge["required_attributes"] = serde_json::json!(["name", "email"]);
     })
     .await;
@@ -170,7 +157,10 @@ async fn attributes_the_pool_requires_are_asked_for_with_the_new_password() {
 async fn an_expired_new_password_challenge_leads_back_to_the_login() {
     let (_pool, app, browser) = at_the_new_password_form().await;
     // Cognito forgets the challenge's session after a few minutes.
-    edit_challenge(&app, |challenge| challenge["session"] = "expired".into()).await;
+    edit_challenge(&app, &browser, |challenge| {
+        challenge["session"] = "expired".into()
+    })
+    .await;
 
     let page = choose_password(&browser, &app.url("/new-password"), "cccccc").await;
     assert_eq!(page.status, 401, "{}", page.body);
@@ -226,7 +216,7 @@ async fn a_new_password_refused_for_an_attribute_or_the_apps_settings_keeps_the_
     let browser = Browser::new();
     let page = app.log_in(&browser, "c", "temporary").await;
     assert_eq!((page.status, page.location()), (303, Some("/new-password")));
-    edit_challenge(&app, |challenge| {
+    edit_challenge(&app, &browser, |challenge| {
         challenge["required_attributes"] = serde_json::json!(["email"]);
     })
     .await;

@@ -115,7 +115,7 @@ async fn served_without_a_refresh(app: &TestApp, browser: &Browser, before: &Tok
     let page = browser.get(&app.url("/")).await;
     assert_eq!(page.status, 200, "{}", page.body);
     page.assert_shows("Hello <strong>a</strong>");
-    let during = stored_tokens(app, "a").await;
+    let during = stored_tokens(app, browser).await;
     assert_eq!(
         during.access_token, before.access_token,
         "no refresh happened"
@@ -130,7 +130,7 @@ async fn a_refresh_that_fails_at_cognito_waits_while_the_token_holds() {
         app_behind_outage(&pool, |c| c.refresh_margin = Duration::from_secs(4000)).await;
     let browser = Browser::new();
     assert_eq!(app.log_in(&browser, "a", "aaaaaa").await.status, 303);
-    let before = stored_tokens(&app, "a").await;
+    let before = stored_tokens(&app, &browser).await;
 
     // Cognito unreachable, answering TooManyRequestsException (its refresh
     // quota is per account), or refusing the app's client secret or auth
@@ -148,7 +148,7 @@ async fn a_refresh_that_fails_at_cognito_waits_while_the_token_holds() {
     outage.stop_refusing();
     let page = browser.get(&app.url("/")).await;
     page.assert_shows("Hello <strong>a</strong>");
-    let after = stored_tokens(&app, "a").await;
+    let after = stored_tokens(&app, &browser).await;
     assert_ne!(after.access_token, before.access_token, "refreshed");
 }
 

@@ -6,7 +6,7 @@ use demo_web::Settings;
 use demo_web::settings::{CognitoSettings, Stage};
 use test_support::cognito::DemoPool;
 
-use crate::common::{Outage, TestApp, cognito_settings, settings, spawn_app};
+use crate::common::{Browser, Outage, TestApp, cognito_settings, settings, spawn_app};
 
 pub async fn stage2_settings(
     pool: &DemoPool,
@@ -41,10 +41,8 @@ pub async fn pool_with_demo_users() -> DemoPool {
     pool
 }
 
-/// The tokens the session item holds for `user`.
-pub async fn stored_tokens(app: &TestApp, user: &str) -> Tokens {
-    let items = app.logged_in_items(user).await;
-    assert_eq!(items.len(), 1, "one session of {user}");
-    let raw = items[0]["state"].as_m().unwrap()["tokens"].as_s().unwrap();
-    serde_json::from_str(raw).unwrap()
+/// The tokens `browser`'s session holds.
+pub async fn stored_tokens(app: &TestApp, browser: &Browser) -> Tokens {
+    let state = app.session_state(browser).await;
+    serde_json::from_str(&state["tokens"]).unwrap()
 }

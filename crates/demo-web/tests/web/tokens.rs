@@ -13,12 +13,12 @@ async fn expiring_tokens_are_refreshed_and_a_failed_refresh_logs_out() {
     let app = app_with(&pool, |c| c.refresh_margin = Duration::from_secs(4000)).await;
     let browser = Browser::new();
     app.log_in(&browser, "a", "aaaaaa").await;
-    let before = stored_tokens(&app, "a").await;
+    let before = stored_tokens(&app, &browser).await;
     browser
         .get(&app.url("/"))
         .await
         .assert_shows("Hello <strong>a</strong>");
-    let after = stored_tokens(&app, "a").await;
+    let after = stored_tokens(&app, &browser).await;
     assert_ne!(
         before.access_token, after.access_token,
         "refreshed transparently"
@@ -38,29 +38,50 @@ async fn expiring_tokens_are_refreshed_and_a_failed_refresh_logs_out() {
 }
 
 #[tokio::test]
-async fn a_tampered_token_in_the_session_is_not_a_login() {
+async fn a_user_name_that_the_tokens_do_not_carry_is_not_a_login() {
     let pool = pool_with_demo_users().await;
     let app = app_with(&pool, |_| {}).await;
     let browser = Browser::new();
     app.log_in(&browser, "a", "aaaaaa").await;
-    // Someone with write access to the table swaps the user name.
-    let item = &app.logged_in_items("a").await[0];
-    let id = item["id"].as_s().unwrap().clone();
-    app.dynamodb
-        .update_item()
-        .table_name(&app.settings.table_name)
-        .key("id", aws_sdk_dynamodb::types::AttributeValue::S(id))
-        .update_expression("SET #s.#u = :u")
-        .expression_attribute_names("#s", "state")
-        .expression_attribute_names("#u", "user")
-        .expression_attribute_values(
-            ":u",
-            aws_sdk_dynamodb::types::AttributeValue::S("\"b\"".into()),
-        )
-        .send()
-        .await
-        .unwrap();
+    // A bug that writes the wrong user into the session.
+    app.edit_session_state(&browser, |state| {
+        state.insert("user".into(), "\"b\"".into());
+    })
+    .await;
     let page = browser.get(&app.url("/restricted")).await;
     page.assert_lacks("Hello <strong>b</strong>"); // tokens of a do not make b
     page.assert_shows("This is a restricted area");
+}
+
+#[tokio::test]
+async fn a_state_copied_into_another_session_item_is_no_login() {
+    let pool = pool_with_demo_users().await;
+    let app = app_with(&pool, |_| {}).await;
+    let (alice, bob) = (Browser::new(), Browser::new());
+    app.log_in(&alice, "a", "aaaaaa").await;
+    app.log_in(&bob, "b", "bbbbbb").await;
+    // Someone with write access to the table copies b's sealed state into
+    // a's item, hoping to ride b's login with a's cookie.
+    let (item_a, item_b) = (
+        app.logged_in_items("a").await.remove(0),
+        app.logged_in_items("b").await.remove(0),
+    );
+    app.dynamodb
+        .update_item()
+        .table_name(&app.settings.table_name)
+        .key("id", item_a["id"].clone())
+        .update_expression("SET #s = :s")
+        .expression_attribute_names("#s", "state")
+        .expression_attribute_values(":s", item_b["state"].clone())
+        .send()
+        .await
+        .unwrap();
+    // As for a visitor with no session: the state did not open.
+    let page = alice.get(&app.url("/restricted")).await;
+    assert_eq!(page.status, 401, "{}", page.body);
+    page.assert_shows("Not Logged");
+    page.assert_lacks("Hello");
+    bob.get(&app.url("/restricted"))
+        .await
+        .assert_shows("Hello <strong>b</strong>");
 }

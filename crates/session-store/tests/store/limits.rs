@@ -8,7 +8,7 @@ use crate::common::{TTL, cause_of, copy, scan, state, store};
 #[tokio::test]
 async fn a_session_too_large_for_an_item_is_refused_and_nothing_is_written() {
     let store = store().await;
-    let huge = "x".repeat(450 * 1024);
+    let huge = test_support::random_text(600 * 1024);
     let err = store
         .save(state(&[("blob", &huge)]), &TTL)
         .await

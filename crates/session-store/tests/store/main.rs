@@ -9,6 +9,7 @@ mod limits;
 mod merges;
 mod per_user;
 mod races;
+mod sealing;
 mod sweep;
 mod table;
 mod threads;
