@@ -8,7 +8,8 @@ use std::time::Duration;
 use prometheus::core::Collector;
 use prometheus::proto::MetricFamily;
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    CounterVec, Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry,
+    TextEncoder,
 };
 use session_store::{DynamoDbSessionStore, Operation};
 
@@ -90,22 +91,32 @@ impl Metrics {
         families.extend(totals(
             "dynamodb_operations_total",
             "DynamoDB calls by operation",
-            Operation::ALL.map(|op| (op.name(), dynamodb.calls(op))),
+            Operation::ALL.map(|op| (op.name(), dynamodb.calls(op) as f64)),
         ));
         families.extend(totals(
             "dynamodb_operation_failures_total",
             "Failed DynamoDB calls",
-            Operation::ALL.map(|op| (op.name(), dynamodb.failures(op))),
+            Operation::ALL.map(|op| (op.name(), dynamodb.failures(op) as f64)),
+        ));
+        families.extend(totals(
+            "dynamodb_consumed_capacity_units_total",
+            "Capacity units DynamoDB reported consumed (read units for reads, write units for writes)",
+            Operation::ALL.map(|op| (op.name(), dynamodb.capacity_units(op))),
+        ));
+        families.extend(totals(
+            "session_states_unreadable_total",
+            "Session states that did not decrypt (treated as no session)",
+            [("load", dynamodb.unreadable() as f64)],
         ));
         families.extend(totals(
             "cognito_calls_total",
             "Cognito calls by operation",
-            cognito.iter().map(|c| (c.call, c.calls)),
+            cognito.iter().map(|c| (c.call, c.calls as f64)),
         ));
         families.extend(totals(
             "cognito_call_failures_total",
             "Failed Cognito calls",
-            cognito.iter().map(|c| (c.call, c.failures)),
+            cognito.iter().map(|c| (c.call, c.failures as f64)),
         ));
         let mut buffer = Vec::new();
         TextEncoder::new()
@@ -121,10 +132,9 @@ impl Metrics {
 fn totals<'a>(
     name: &str,
     help: &str,
-    totals: impl IntoIterator<Item = (&'a str, u64)>,
+    totals: impl IntoIterator<Item = (&'a str, f64)>,
 ) -> Vec<MetricFamily> {
-    let counter =
-        IntCounterVec::new(Opts::new(name, help), &["operation"]).expect("a valid metric");
+    let counter = CounterVec::new(Opts::new(name, help), &["operation"]).expect("a valid metric");
     for (operation, total) in totals {
         counter.with_label_values(&[operation]).inc_by(total);
     }

@@ -1,8 +1,9 @@
 //! An [actix-session](https://docs.rs/actix-session) [`SessionStore`] on
 //! Amazon DynamoDB.
 //!
-//! - Conditional writes: a request racing a logout or an expiry never brings
-//!   the session back, and a new session never overwrites another.
+//! - Conditional writes over a version: a request racing a logout or an
+//!   expiry never brings the session back, a new session never overwrites
+//!   another, and concurrent changes of one session are merged, not lost.
 //! - Expired items are ignored on read (DynamoDB's TTL deletes them up to
 //!   days later), and [`ensure_table`](DynamoDbSessionStore::ensure_table)
 //!   turns TTL on for you.
@@ -10,12 +11,17 @@
 //!   extended at most once per touch interval (capped at half the session's
 //!   lifetime, so that a session read that often never expires in use),
 //!   without a second read.
-//! - Item ids are hashes of the cookie's key: reading the table does not let
-//!   anyone take a session over (the state itself is stored as is).
+//! - Item ids are hashes of the cookie's key, and states are sealed
+//!   (AES-256-GCM) under a key derived from it: reading the table neither
+//!   takes a session over nor reads what it holds. Large states are
+//!   compressed first, to cut write units.
+//! - The user index holds only what never changes, so that touching a
+//!   session does not write the index too.
 //! - Per-user sessions: list a user's sessions, each with its label (such as
 //!   the device it was opened on), and revoke one or all others (an index on
 //!   the session's principal field; one Query, no Scan).
-//! - Every call is bounded by an operation timeout, and counted
+//! - Every call is bounded by an operation timeout, and counted with the
+//!   capacity DynamoDB says it consumed
 //!   ([`DynamoDbSessionStore::operation_counts`]).
 //! - One connection pool per thread ([`per_thread_http`]): a call on one
 //!   actix worker never waits on another worker's runtime.

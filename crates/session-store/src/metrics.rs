@@ -1,5 +1,7 @@
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
+use aws_sdk_dynamodb::types::ConsumedCapacity;
+
 /// How many kinds of operation there are.
 const OPERATIONS: usize = 6;
 
@@ -65,6 +67,34 @@ impl Operation {
     }
 }
 
+/// An answer that says what capacity its call consumed, table and indexes
+/// together (the store asks for it with `ReturnConsumedCapacity::Total`).
+pub(crate) trait Consumed {
+    fn consumed(&self) -> Option<&ConsumedCapacity>;
+}
+
+macro_rules! consumed {
+    ($($output:ty),*) => {$(
+        impl Consumed for $output {
+            fn consumed(&self) -> Option<&ConsumedCapacity> {
+                self.consumed_capacity()
+            }
+        }
+    )*};
+}
+
+consumed!(
+    aws_sdk_dynamodb::operation::get_item::GetItemOutput,
+    aws_sdk_dynamodb::operation::put_item::PutItemOutput,
+    aws_sdk_dynamodb::operation::update_item::UpdateItemOutput,
+    aws_sdk_dynamodb::operation::delete_item::DeleteItemOutput,
+    aws_sdk_dynamodb::operation::query::QueryOutput,
+    aws_sdk_dynamodb::operation::scan::ScanOutput
+);
+
+/// Capacity units are counted in thousandths: DynamoDB reports halves.
+const MILLI: f64 = 1000.0;
+
 /// How a call ended.
 pub(crate) enum Outcome {
     Done,
@@ -79,6 +109,7 @@ pub(crate) struct Counters {
     calls: [AtomicU64; OPERATIONS],
     failures: [AtomicU64; OPERATIONS],
     refused: [AtomicU64; OPERATIONS],
+    capacity: [AtomicU64; OPERATIONS],
     unreadable: AtomicU64,
 }
 
@@ -92,6 +123,12 @@ impl Counters {
         }
     }
 
+    pub(crate) fn record_capacity(&self, op: Operation, consumed: Option<&ConsumedCapacity>) {
+        if let Some(units) = consumed.and_then(|c| c.capacity_units()) {
+            self.capacity[op as usize].fetch_add((units * MILLI).round() as u64, Relaxed);
+        }
+    }
+
     pub(crate) fn record_unreadable(&self) {
         self.unreadable.fetch_add(1, Relaxed);
     }
@@ -101,6 +138,7 @@ impl Counters {
             calls: std::array::from_fn(|i| self.calls[i].load(Relaxed)),
             failures: std::array::from_fn(|i| self.failures[i].load(Relaxed)),
             refused: std::array::from_fn(|i| self.refused[i].load(Relaxed)),
+            capacity: std::array::from_fn(|i| self.capacity[i].load(Relaxed)),
             unreadable: self.unreadable.load(Relaxed),
         }
     }
@@ -124,6 +162,7 @@ pub struct OperationCounts {
     calls: [u64; OPERATIONS],
     failures: [u64; OPERATIONS],
     refused: [u64; OPERATIONS],
+    capacity: [u64; OPERATIONS],
     unreadable: u64,
 }
 
@@ -166,6 +205,57 @@ impl OperationCounts {
     /// ```
     pub fn refused(&self, op: Operation) -> u64 {
         self.refused[op as usize]
+    }
+
+    /// The capacity units that DynamoDB said calls of `op` consumed, its
+    /// indexes included: what it bills. Reads are read units, writes write
+    /// units. (Writes whose condition was refused consumed some too, which
+    /// DynamoDB does not report on errors.)
+    ///
+    /// ```
+    /// # async fn example(store: session_store::DynamoDbSessionStore) {
+    /// use session_store::Operation;
+    /// let counts = store.operation_counts();
+    /// let reads = counts.capacity_units(Operation::GetItem);
+    /// println!("{reads} read units over {} reads", counts.calls(Operation::GetItem));
+    /// # }
+    /// ```
+    pub fn capacity_units(&self, op: Operation) -> f64 {
+        self.capacity[op as usize] as f64 / MILLI
+    }
+
+    /// Read units consumed by every kind of read (GetItem, Query, Scan).
+    ///
+    /// ```
+    /// # async fn example(store: session_store::DynamoDbSessionStore) {
+    /// let counts = store.operation_counts();
+    /// println!("{} RCU, {} WCU", counts.read_units(), counts.write_units());
+    /// # }
+    /// ```
+    pub fn read_units(&self) -> f64 {
+        [Operation::GetItem, Operation::Query, Operation::Scan]
+            .map(|op| self.capacity_units(op))
+            .iter()
+            .sum()
+    }
+
+    /// Write units consumed by every kind of write (PutItem, UpdateItem,
+    /// DeleteItem), index writes included.
+    ///
+    /// ```
+    /// # async fn example(store: session_store::DynamoDbSessionStore) {
+    /// println!("{} write units so far", store.operation_counts().write_units());
+    /// # }
+    /// ```
+    pub fn write_units(&self) -> f64 {
+        [
+            Operation::PutItem,
+            Operation::UpdateItem,
+            Operation::DeleteItem,
+        ]
+        .map(|op| self.capacity_units(op))
+        .iter()
+        .sum()
     }
 
     /// Session states read that did not open: damaged, or copied from
@@ -231,6 +321,7 @@ impl OperationCounts {
             calls: std::array::from_fn(|i| self.calls[i].saturating_sub(earlier.calls[i])),
             failures: std::array::from_fn(|i| self.failures[i].saturating_sub(earlier.failures[i])),
             refused: std::array::from_fn(|i| self.refused[i].saturating_sub(earlier.refused[i])),
+            capacity: std::array::from_fn(|i| self.capacity[i].saturating_sub(earlier.capacity[i])),
             unreadable: self.unreadable.saturating_sub(earlier.unreadable),
         }
     }

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, ReturnValue};
 
 use crate::item::{
     self, CREATED, EXPIRES, HANDLE_FIELD, LABEL, PRINCIPAL, PRINCIPAL_INDEX, TOUCHED,
@@ -141,9 +141,21 @@ fn time(seconds: i64) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(seconds.max(0) as u64)
 }
 
+/// How many sessions' times [`DynamoDbSessionStore::list_sessions`] reads at once.
+const TIMES_AT_ONCE: usize = 16;
+
+/// A session as the principal index shows it: what never changes.
+struct Indexed {
+    handle: SessionHandle,
+    created: i64,
+    label: Option<String>,
+}
+
 impl DynamoDbSessionStore {
     /// The live sessions of `principal` (the value of the principal field,
-    /// e.g. a user name), oldest first. One Query on the principal index.
+    /// e.g. a user name), oldest first: one Query on the principal index,
+    /// then one GetItem per session for its times (the index leaves them
+    /// out, so that touching a session does not write the index too).
     /// Only this store's: in a table shared under other key prefixes,
     /// another app's sessions of a user of the same name are left out.
     ///
@@ -155,6 +167,40 @@ impl DynamoDbSessionStore {
     /// # Ok(()) }
     /// ```
     pub async fn list_sessions(&self, principal: &str) -> Result<Vec<SessionInfo>, StoreError> {
+        use futures::stream::{self, StreamExt, TryStreamExt};
+        let indexed = self.indexed_sessions(principal).await?;
+        let mut sessions: Vec<SessionInfo> = stream::iter(indexed)
+            .map(|entry| self.with_times(entry))
+            .buffer_unordered(TIMES_AT_ONCE)
+            .try_filter_map(|session| async move { Ok(session) })
+            .try_collect()
+            .await?;
+        sessions.sort_by_key(|s| s.created);
+        Ok(sessions)
+    }
+
+    /// The session `entry` with its times, if it is live.
+    async fn with_times(&self, entry: Indexed) -> Result<Option<SessionInfo>, StoreError> {
+        let id = self.id_of_hash(&entry.handle.0);
+        let Some(raw) = self.read_item(&id, &[EXPIRES, TOUCHED]).await? else {
+            return Ok(None); // ended since the query
+        };
+        let expires = item::number(&raw, EXPIRES)?.unwrap_or_default();
+        if expires <= now() {
+            return Ok(None);
+        }
+        Ok(Some(SessionInfo {
+            handle: entry.handle,
+            created: time(entry.created),
+            last_touched: time(item::number(&raw, TOUCHED)?.unwrap_or_default()),
+            expires: time(expires),
+            label: entry.label,
+        }))
+    }
+
+    /// Every session of `principal` in the principal index, expired ones
+    /// (until DynamoDB's TTL deletes them) included.
+    async fn indexed_sessions(&self, principal: &str) -> Result<Vec<Indexed>, StoreError> {
         let settings = self.settings();
         let mut sessions = Vec::new();
         // DynamoDB would refuse the query; no session is stored under it anyway.
@@ -168,14 +214,12 @@ impl DynamoDbSessionStore {
                     Operation::Query,
                     self.client()
                         .query()
+                        .return_consumed_capacity(ReturnConsumedCapacity::Total)
                         .table_name(&settings.table)
                         .index_name(PRINCIPAL_INDEX)
                         .key_condition_expression("#p = :p")
-                        .filter_expression("#e > :now")
                         .expression_attribute_names("#p", PRINCIPAL)
-                        .expression_attribute_names("#e", EXPIRES)
                         .expression_attribute_values(":p", AttributeValue::S(principal.to_owned()))
-                        .expression_attribute_values(":now", AttributeValue::N(now().to_string()))
                         .set_exclusive_start_key(start)
                         .send(),
                 )
@@ -183,7 +227,7 @@ impl DynamoDbSessionStore {
             let page =
                 result.map_err(|e| StoreError::dynamodb("dynamodb:Query", &settings.table, e))?;
             for raw in page.items() {
-                sessions.extend(self.session_info(raw)?);
+                sessions.extend(self.indexed(raw)?);
             }
             // A page holds 1 MB of index entries: one page is the norm.
             match page.last_evaluated_key {
@@ -191,17 +235,16 @@ impl DynamoDbSessionStore {
                 _ => break,
             }
         }
-        sessions.sort_by_key(|s| s.created);
         Ok(sessions)
     }
 
     /// The session of an index entry; `None` for another app's, in a table
     /// shared under other key prefixes (the index holds every app's
     /// principals, and theirs may be named alike).
-    fn session_info(
+    fn indexed(
         &self,
         raw: &HashMap<String, AttributeValue>,
-    ) -> Result<Option<SessionInfo>, StoreError> {
+    ) -> Result<Option<Indexed>, StoreError> {
         let settings = self.settings();
         let id = match raw.get(&settings.key_attribute) {
             Some(AttributeValue::S(id)) => id,
@@ -220,12 +263,9 @@ impl DynamoDbSessionStore {
         else {
             return Ok(None);
         };
-        let number = |name| item::number(raw, name).map(Option::unwrap_or_default);
-        Ok(Some(SessionInfo {
+        Ok(Some(Indexed {
             handle,
-            created: time(number(CREATED)?),
-            last_touched: time(number(TOUCHED)?),
-            expires: time(number(EXPIRES)?),
+            created: item::number(raw, CREATED)?.unwrap_or_default(),
             label: match raw.get(LABEL) {
                 Some(AttributeValue::S(label)) => Some(label.clone()),
                 _ => None,
@@ -234,8 +274,8 @@ impl DynamoDbSessionStore {
     }
 
     /// Ends the session `handle` if it belongs to `principal`; `false` when
-    /// there was no such session (already gone, or someone else's). One
-    /// conditional DeleteItem.
+    /// there was no such live session (already gone or expired, or someone
+    /// else's). One conditional DeleteItem.
     ///
     /// ```no_run
     /// # async fn example(store: session_store::DynamoDbSessionStore, handle: session_store::SessionHandle) -> Result<(), session_store::StoreError> {
@@ -253,6 +293,7 @@ impl DynamoDbSessionStore {
                 Operation::DeleteItem,
                 self.client()
                     .delete_item()
+                    .return_consumed_capacity(ReturnConsumedCapacity::Total)
                     .table_name(&settings.table)
                     .key(
                         &settings.key_attribute,
@@ -261,11 +302,19 @@ impl DynamoDbSessionStore {
                     .condition_expression("#p = :p")
                     .expression_attribute_names("#p", PRINCIPAL)
                     .expression_attribute_values(":p", AttributeValue::S(principal.to_owned()))
+                    // At no extra cost: whether it was still live.
+                    .return_values(ReturnValue::AllOld)
                     .send(),
             )
             .await;
         match result {
-            Ok(_) => Ok(true),
+            Ok(deleted) => {
+                let expires = match deleted.attributes() {
+                    Some(old) => item::number(old, EXPIRES)?.unwrap_or_default(),
+                    None => 0,
+                };
+                Ok(expires > now())
+            }
             Err(SdkError::ServiceError(e)) if e.err().is_conditional_check_failed_exception() => {
                 Ok(false)
             }
@@ -278,7 +327,9 @@ impl DynamoDbSessionStore {
     }
 
     /// Ends every session of `principal` but `keep` (typically the current
-    /// one); returns how many were ended. One Query, then one DeleteItem each.
+    /// one); returns how many live ones were ended. One Query, then one
+    /// DeleteItem each (expired ones that DynamoDB's TTL has not deleted yet
+    /// included).
     ///
     /// ```no_run
     /// # async fn example(store: session_store::DynamoDbSessionStore, current: session_store::SessionHandle) -> Result<(), session_store::StoreError> {
@@ -291,7 +342,7 @@ impl DynamoDbSessionStore {
         keep: &SessionHandle,
     ) -> Result<usize, StoreError> {
         let mut ended = 0;
-        for session in self.list_sessions(principal).await? {
+        for session in self.indexed_sessions(principal).await? {
             if &session.handle != keep && self.revoke_session(principal, &session.handle).await? {
                 ended += 1;
             }

@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration as CookieDuration;
 use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
 
 use crate::builder::Settings;
 use crate::item::{
@@ -13,7 +13,7 @@ use crate::item::{
     TOUCHED, VERSION,
 };
 use crate::merge::{Changes, LoadedStates, VERSION_FIELD, loaded_version};
-use crate::metrics::{Counters, Operation, OperationCounts, Outcome};
+use crate::metrics::{Consumed, Counters, Operation, OperationCounts, Outcome};
 use crate::recent::{RecentLoads, Seen};
 use crate::sealed::Sealer;
 use crate::{SessionHandle, StoreError};
@@ -196,7 +196,7 @@ impl DynamoDbSessionStore {
         if let Some(seen) = self.inner.recent.seen(id) {
             return Ok(Some(seen.created));
         }
-        let item = self.read_item(id, Some(CREATED)).await?;
+        let item = self.read_item(id, &[CREATED]).await?;
         let created = item.and_then(|item| item.get(CREATED)?.as_n().ok()?.parse().ok());
         Ok(created)
     }
@@ -245,19 +245,24 @@ impl DynamoDbSessionStore {
         StoreError::dynamodb(action, &self.inner.settings.table, err)
     }
 
-    /// Makes one DynamoDB call: timed for [`crate::call_time`] and counted.
+    /// Makes one DynamoDB call: timed for [`crate::call_time`], counted,
+    /// and its consumed capacity added up.
     pub(crate) async fn call<T, E>(
         &self,
         op: Operation,
         request: impl Future<Output = Result<T, SdkError<E>>>,
     ) -> Result<T, SdkError<E>>
     where
+        T: Consumed,
         E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
     {
         let started = std::time::Instant::now();
         let result = request.await;
         crate::call_time::add(started.elapsed());
         self.record_sdk(op, &result);
+        if let Ok(output) = &result {
+            self.inner.counters.record_capacity(op, output.consumed());
+        }
         result
     }
 
@@ -302,6 +307,7 @@ impl DynamoDbSessionStore {
             .inner
             .client
             .update_item()
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .table_name(&settings.table)
             .key(&settings.key_attribute, AttributeValue::S(id.to_owned()))
             .expression_attribute_names("#k", &settings.key_attribute)
@@ -362,25 +368,28 @@ impl DynamoDbSessionStore {
         }
     }
 
-    /// The item `id` (only the attribute `only`, when given): a consistent
-    /// GetItem.
-    async fn read_item(
+    /// The item `id` (only the attributes `only`, unless empty): a
+    /// consistent GetItem.
+    pub(crate) async fn read_item(
         &self,
         id: &str,
-        only: Option<&str>,
+        only: &[&str],
     ) -> Result<Option<HashMap<String, AttributeValue>>, StoreError> {
         let settings = &self.inner.settings;
         let mut request = self
             .inner
             .client
             .get_item()
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .table_name(&settings.table)
             .key(&settings.key_attribute, AttributeValue::S(id.to_owned()))
             .consistent_read(true);
-        if let Some(attribute) = only {
-            request = request
-                .projection_expression("#a")
-                .expression_attribute_names("#a", attribute);
+        if !only.is_empty() {
+            let names: Vec<String> = (0..only.len()).map(|i| format!("#a{i}")).collect();
+            request = request.projection_expression(names.join(", "));
+            for (name, attribute) in names.into_iter().zip(only) {
+                request = request.expression_attribute_names(name, *attribute);
+            }
         }
         let output = self
             .call(Operation::GetItem, request.send())
@@ -396,7 +405,7 @@ impl DynamoDbSessionStore {
         id: &str,
         sealer: &Sealer,
     ) -> Result<Option<(State, i64)>, StoreError> {
-        let Some(raw) = self.read_item(id, None).await? else {
+        let Some(raw) = self.read_item(id, &[]).await? else {
             return Ok(None);
         };
         let stored = StoredSession::decode(&raw)?;
@@ -479,6 +488,7 @@ impl DynamoDbSessionStore {
                 self.inner
                     .client
                     .put_item()
+                    .return_consumed_capacity(ReturnConsumedCapacity::Total)
                     .table_name(&settings.table)
                     .item(&settings.key_attribute, AttributeValue::S(id))
                     .item(STATE, item::state_value(sealed))
@@ -540,6 +550,7 @@ impl SessionStore for DynamoDbSessionStore {
                 self.inner
                     .client
                     .get_item()
+                    .return_consumed_capacity(ReturnConsumedCapacity::Total)
                     .table_name(&settings.table)
                     .key(&settings.key_attribute, AttributeValue::S(id.clone()))
                     .consistent_read(settings.consistent_reads)
@@ -670,6 +681,7 @@ impl SessionStore for DynamoDbSessionStore {
                 self.inner
                     .client
                     .update_item()
+                    .return_consumed_capacity(ReturnConsumedCapacity::Total)
                     .table_name(&settings.table)
                     .key(&settings.key_attribute, AttributeValue::S(id))
                     .update_expression("SET #e = :e, #t = :now")
@@ -700,6 +712,7 @@ impl SessionStore for DynamoDbSessionStore {
                 self.inner
                     .client
                     .delete_item()
+                    .return_consumed_capacity(ReturnConsumedCapacity::Total)
                     .table_name(&settings.table)
                     .key(&settings.key_attribute, AttributeValue::S(id))
                     .send(),

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
 
 use crate::item::EXPIRES;
 use crate::metrics::Operation;
@@ -75,6 +75,7 @@ impl DynamoDbSessionStore {
         let mut scan = self
             .client()
             .scan()
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .table_name(&settings.table)
             .limit(limit.clamp(1, i32::MAX as u32) as i32)
             .projection_expression("#k")
@@ -103,6 +104,7 @@ impl DynamoDbSessionStore {
                     Operation::DeleteItem,
                     self.client()
                         .delete_item()
+                        .return_consumed_capacity(ReturnConsumedCapacity::Total)
                         .table_name(&settings.table)
                         .key(&settings.key_attribute, id.clone())
                         .condition_expression("#e <= :now")

@@ -54,6 +54,15 @@ async fn a_read_only_request_costs_one_get_item_and_no_write() {
     for write in ["PutItem", "UpdateItem", "DeleteItem"] {
         assert_eq!(ops(&after, write), ops(&before, write), "{write}");
     }
+    // And the capacity DynamoDB reported: read units only.
+    let units = |page: &str, op: &str| {
+        common::metric(
+            page,
+            &format!("dynamodb_consumed_capacity_units_total{{operation=\"{op}\"}}"),
+        )
+    };
+    assert!(units(&after, "GetItem") > units(&before, "GetItem"));
+    assert_eq!(units(&after, "UpdateItem"), units(&before, "UpdateItem"));
     // A page view changes the session: one read, one write.
     browser.get(&app.url("/")).await;
     let last = scrape.get(&app.url("/metrics")).await.body;

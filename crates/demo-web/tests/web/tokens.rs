@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::common::Browser;
+use crate::common::{self, Browser};
 use crate::stage2::{app_with, pool_with_demo_users, stored_tokens};
 
 #[tokio::test]
@@ -81,6 +81,14 @@ async fn a_state_copied_into_another_session_item_is_no_login() {
     assert_eq!(page.status, 401, "{}", page.body);
     page.assert_shows("Not Logged");
     page.assert_lacks("Hello");
+    let metrics = Browser::new().get(&app.url("/metrics")).await.body;
+    assert_eq!(
+        common::metric(
+            &metrics,
+            "session_states_unreadable_total{operation=\"load\"}"
+        ),
+        1.0
+    );
     bob.get(&app.url("/restricted"))
         .await
         .assert_shows("Hello <strong>b</strong>");

@@ -1,6 +1,7 @@
 //! The store against the emulator's DynamoDB, by feature.
 
 mod actix_app;
+mod capacity;
 mod common;
 mod failures;
 mod lifecycle;

@@ -14,6 +14,7 @@ async fn ensure_table_twice_creates_once_and_turns_ttl_on() {
     assert!(report.ttl_enabled);
     assert!(report.principal_index);
     assert!(report.labels_listed);
+    assert!(!report.index_written_on_touch);
     let ttl = store
         .client()
         .describe_time_to_live()
@@ -27,6 +28,25 @@ async fn ensure_table_twice_creates_once_and_turns_ttl_on() {
         description.time_to_live_status().map(|s| s.as_str()),
         Some("ENABLED")
     );
+}
+
+#[tokio::test]
+async fn the_index_holds_only_what_never_changes() {
+    let store = store().await;
+    let table = store
+        .client()
+        .describe_table()
+        .table_name(store.table())
+        .send()
+        .await
+        .unwrap();
+    let index = &table.table().unwrap().global_secondary_indexes()[0];
+    let projection = index.projection().unwrap();
+    let mut projected = projection.non_key_attributes().to_vec();
+    projected.sort();
+    // Neither `touched` nor `expires`: a touch writes the table alone, and
+    // the big `state` is never copied.
+    assert_eq!(projected, ["created", "label"]);
 }
 
 #[tokio::test]
