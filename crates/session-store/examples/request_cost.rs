@@ -1,0 +1,282 @@
+//! What a request costs in DynamoDB capacity units, before and after the
+//! store sealed and compressed states and slimmed its index, and what the
+//! seed's Node store (dynamodb-store) costs: for `scripts/bench-capacity`.
+//!
+//! The emulator reports fixed capacity figures, so this example writes real
+//! sessions through the store, reads the items back, and prices them by
+//! DynamoDB's published rules: an item's size is the sum of its attribute
+//! names and values; a write costs 1 WCU per started KB of the larger of the
+//! old and new item, plus 1 per started KB of each index entry it changes
+//! (an entry is its attributes plus 100 bytes); a consistent read costs 1 RCU
+//! per started 4 KB, an eventually consistent one half that.
+//!
+//! Run: `cargo run -p session-store --example request_cost` (starts the
+//! emulator if none runs).
+
+use std::collections::HashMap;
+
+use actix_session::storage::SessionStore;
+use actix_web::cookie::time::Duration;
+use aws_sdk_dynamodb::types::AttributeValue;
+use session_store::{DynamoDbSessionStore, SessionHandle};
+
+type Item = HashMap<String, AttributeValue>;
+
+/// DynamoDB's size of a number: 1 byte per two significant digits, plus 1.
+fn number_size(n: &str) -> usize {
+    let digits = n
+        .trim_start_matches('-')
+        .replace('.', "")
+        .trim_matches('0')
+        .len()
+        .max(1);
+    digits.div_ceil(2) + 1
+}
+
+fn value_size(value: &AttributeValue) -> usize {
+    match value {
+        AttributeValue::S(s) => s.len(),
+        AttributeValue::N(n) => number_size(n),
+        AttributeValue::B(b) => b.as_ref().len(),
+        AttributeValue::Bool(_) | AttributeValue::Null(_) => 1,
+        AttributeValue::M(map) => {
+            3 + map
+                .iter()
+                .map(|(k, v)| k.len() + value_size(v) + 1)
+                .sum::<usize>()
+        }
+        AttributeValue::L(list) => 3 + list.iter().map(|v| value_size(v) + 1).sum::<usize>(),
+        other => panic!("not priced: {other:?}"),
+    }
+}
+
+fn item_size(item: &Item) -> usize {
+    item.iter().map(|(k, v)| k.len() + value_size(v)).sum()
+}
+
+/// The principal index's entry of `item`, holding `projected`.
+fn index_entry_size(item: &Item, projected: &[&str]) -> usize {
+    ["id", "principal"]
+        .iter()
+        .chain(projected)
+        .filter_map(|name| Some(name.len() + value_size(item.get(*name)?)))
+        .sum::<usize>()
+        + 100
+}
+
+fn write_units(bytes: usize) -> f64 {
+    bytes.div_ceil(1024) as f64
+}
+
+fn read_units(bytes: usize, consistent: bool) -> f64 {
+    let units = bytes.div_ceil(4096) as f64;
+    if consistent { units } else { units / 2.0 }
+}
+
+/// One JWT-shaped token: a header, `claims` bytes of claims and an RS256
+/// signature, base64url as Cognito sends them.
+fn jwt(claims: &str) -> String {
+    use base64::Engine;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let header = r#"{"kid":"Ab1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV1wX2yZ3aB4c=","alg":"RS256"}"#;
+    format!(
+        "{}.{}.{}",
+        b64(header.as_bytes()),
+        b64(claims.as_bytes()),
+        test_support::random_text(342)
+    )
+}
+
+/// The state of a logged-in session of the demo's stage 1, or with `tokens`
+/// of stage 2, with tokens as large as a real Cognito pool's (a claim set
+/// like Cognito's, RS256 signatures, and a JWE refresh token of 1.8 KB).
+fn demo_state(tokens: bool) -> HashMap<String, String> {
+    let json = |v: serde_json::Value| v.to_string();
+    let mut state = HashMap::from([
+        ("user".to_owned(), json("alice".into())),
+        ("views".to_owned(), json(12.into())),
+        ("device".to_owned(), json("Firefox 133 on Linux".into())),
+        (
+            "csrf".to_owned(),
+            json(test_support::random_text(43).into()),
+        ),
+    ]);
+    if tokens {
+        let sub = "1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901";
+        let iss = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEfGhI";
+        let id = format!(
+            r#"{{"sub":"{sub}","email_verified":true,"iss":"{iss}","cognito:username":"alice","origin_jti":"{sub}","aud":"4abcdefghijklmnopqrstuvwxy","event_id":"{sub}","token_use":"id","auth_time":1765000000,"exp":1765003600,"iat":1765000000,"jti":"{sub}","email":"alice@example.com"}}"#
+        );
+        let access = format!(
+            r#"{{"sub":"{sub}","iss":"{iss}","client_id":"4abcdefghijklmnopqrstuvwxy","origin_jti":"{sub}","event_id":"{sub}","token_use":"access","scope":"aws.cognito.signin.user.admin","auth_time":1765000000,"exp":1765003600,"iat":1765000000,"jti":"{sub}","username":"alice"}}"#
+        );
+        let refresh = format!(
+            "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.{}.{}.{}.{}",
+            test_support::random_text(342),
+            test_support::random_text(16),
+            test_support::random_text(1380),
+            test_support::random_text(22)
+        );
+        let tokens = serde_json::json!({
+            "access_token": jwt(&access),
+            "id_token": jwt(&id),
+            "refresh_token": refresh,
+            "expires_in": 3600,
+        });
+        state.insert("tokens".to_owned(), tokens.to_string());
+    }
+    state
+}
+
+/// `item` as the store laid it out before sealing: the state as a map of
+/// JSON texts.
+fn in_the_clear(item: &Item, state: &HashMap<String, String>) -> Item {
+    let mut clear = item.clone();
+    let map = state
+        .iter()
+        .map(|(k, v)| (k.clone(), AttributeValue::S(v.clone())))
+        .collect();
+    clear.insert("state".to_owned(), AttributeValue::M(map));
+    clear
+}
+
+/// The seed's store (dynamodb-store): `sess:` and the session id, `expires`,
+/// and `sess`, the express-session object with its cookie, as a map.
+fn node_item(state: &HashMap<String, String>) -> Item {
+    let s = |v: &str| AttributeValue::S(v.to_owned());
+    let cookie = HashMap::from([
+        (
+            "originalMaxAge".to_owned(),
+            AttributeValue::N("8000".into()),
+        ),
+        ("expires".to_owned(), s("2026-12-06T23:00:08.000Z")),
+        ("httpOnly".to_owned(), AttributeValue::Bool(true)),
+        ("path".to_owned(), s("/")),
+    ]);
+    let data = HashMap::from([
+        ("views".to_owned(), AttributeValue::N("12".into())),
+        ("user".to_owned(), s("alice")),
+    ]);
+    let mut sess = HashMap::from([
+        ("cookie".to_owned(), AttributeValue::M(cookie)),
+        ("data".to_owned(), AttributeValue::M(data)),
+    ]);
+    if let Some(tokens) = state.get("tokens") {
+        sess.insert("tokens".to_owned(), s(tokens));
+    }
+    HashMap::from([
+        (
+            "id".to_owned(),
+            s(&format!("sess:{}", test_support::random_text(32))),
+        ),
+        ("expires".to_owned(), AttributeValue::N("1765062008".into())),
+        ("sess".to_owned(), AttributeValue::M(sess)),
+    ])
+}
+
+/// How one store lays out one session, and what that costs per request.
+struct Layout {
+    name: &'static str,
+    item_bytes: usize,
+    index_bytes: Option<usize>,
+    consistent: bool,
+    /// Whether a change or a touch also writes the index entry.
+    index_written: bool,
+    touches: bool,
+}
+
+impl Layout {
+    /// Its row of the table: a page view reads and changes the session, a
+    /// read-only request reads it, a touch extends its expiry.
+    fn row(&self) -> String {
+        let read = read_units(self.item_bytes, self.consistent);
+        let index = match self.index_bytes {
+            Some(bytes) if self.index_written => write_units(bytes),
+            _ => 0.0,
+        };
+        let write = write_units(self.item_bytes) + index;
+        let touch = if self.touches {
+            write.to_string()
+        } else {
+            "none".to_owned()
+        };
+        format!(
+            "{} | {} | {} | {read} / {write} | {read} / 0 | {touch}",
+            self.name,
+            self.item_bytes,
+            self.index_bytes
+                .map_or("no index".to_owned(), |b| b.to_string()),
+        )
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let aws = test_support::local_aws().await;
+    let store =
+        DynamoDbSessionStore::builder(&aws.config, test_support::unique_name("cost")).build();
+    store.ensure_table().await.expect("the table");
+    let ttl = Duration::hours(1);
+    println!(
+        "| session | layout | item bytes | index entry bytes | page view (read + change) RCU / WCU | read-only request RCU / WCU | touch WCU |"
+    );
+    println!("| --- | --- | ---: | ---: | --- | --- | ---: |");
+    for (name, tokens) in [("stage 1", false), ("stage 2 (Cognito tokens)", true)] {
+        let state = demo_state(tokens);
+        let key = store.save(state.clone(), &ttl).await.expect("save");
+        let loaded = store.load(&key).await.expect("load").expect("the session");
+        let handle = SessionHandle::from_state(&loaded).expect("a stored session's handle");
+        let sealed = store
+            .client()
+            .get_item()
+            .table_name(store.table())
+            .key("id", AttributeValue::S(handle.to_string()))
+            .send()
+            .await
+            .expect("GetItem")
+            .item
+            .expect("the item just saved");
+        let clear = in_the_clear(&sealed, &state);
+        let before_index = index_entry_size(&clear, &["created", "touched", "expires", "label"]);
+        let after_index = index_entry_size(&sealed, &["created", "label"]);
+        let node = node_item(&state);
+        let layouts = [
+            Layout {
+                name: "seed's Node store, eventual reads",
+                item_bytes: item_size(&node),
+                index_bytes: None,
+                consistent: false,
+                index_written: false,
+                // It has no touch: read-only requests write nothing.
+                touches: false,
+            },
+            Layout {
+                name: "before: clear state, times in the index",
+                item_bytes: item_size(&clear),
+                index_bytes: Some(before_index),
+                consistent: true,
+                index_written: true,
+                touches: true,
+            },
+            Layout {
+                name: "after: sealed, compressed, lean index",
+                item_bytes: item_size(&sealed),
+                index_bytes: Some(after_index),
+                consistent: true,
+                index_written: false,
+                touches: true,
+            },
+            Layout {
+                name: "after, with consistent_reads(false)",
+                item_bytes: item_size(&sealed),
+                index_bytes: Some(after_index),
+                consistent: false,
+                index_written: false,
+                touches: true,
+            },
+        ];
+        for layout in layouts {
+            println!("| {name} | {} |", layout.row());
+        }
+    }
+}
