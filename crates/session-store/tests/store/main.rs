@@ -3,6 +3,7 @@
 mod actix_app;
 mod capacity;
 mod common;
+mod examples;
 mod failures;
 mod lifecycle;
 mod lifetime;
