@@ -377,6 +377,7 @@ impl DynamoDbSessionStoreBuilder {
                 counters: Default::default(),
                 recent: Default::default(),
                 loaded: Default::default(),
+                writers: Default::default(),
             }),
         }
     }

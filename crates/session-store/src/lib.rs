@@ -138,6 +138,7 @@ mod sessions;
 mod store;
 mod sweep;
 mod table;
+mod writers;
 
 pub use builder::{BillingMode, DYNAMODB_MAX_ITEM_BYTES, DynamoDbSessionStoreBuilder};
 pub use error::{StoreError, describe_sdk_error};

@@ -2,7 +2,8 @@
 //! its state. A change is written only over the version its request loaded;
 //! when another request changed the session in between, the store reads it
 //! again and applies only the fields this request changed (same field: the
-//! last writer wins).
+//! last writer wins). Writes of one process queue first (see
+//! [`crate::writers`]), so that merges are for other processes' writes.
 //!
 //! What a request changed is its state against the state it loaded, which
 //! the store keeps for a minute after each load ([`LoadedStates`]). The

@@ -16,6 +16,7 @@ use crate::merge::{Changes, LoadedStates, VERSION_FIELD, loaded_version};
 use crate::metrics::{Consumed, Counters, Operation, OperationCounts, Outcome};
 use crate::recent::{RecentLoads, Seen};
 use crate::sealed::Sealer;
+use crate::writers::SessionWriters;
 use crate::{SessionHandle, StoreError};
 
 /// How many fresh keys `save` draws before giving up.
@@ -86,6 +87,7 @@ pub(crate) struct Inner {
     pub(crate) counters: Counters,
     pub(crate) recent: RecentLoads,
     pub(crate) loaded: LoadedStates,
+    pub(crate) writers: SessionWriters,
 }
 
 impl std::fmt::Debug for DynamoDbSessionStore {
@@ -626,7 +628,16 @@ impl SessionStore for DynamoDbSessionStore {
         let changes = version
             .and_then(|v| self.inner.loaded.get(&id, v))
             .map(|loaded| Changes::between(&loaded, &session_state));
+        let mut writer = self.inner.writers.lock(&id).await;
         let (mut state, mut expected) = (session_state, version);
+        // Another request of this process wrote since this one loaded: its
+        // state is the current one, unless another process wrote too.
+        if let (Some(changes), Some((written, current))) = (&changes, writer.written())
+            && version.is_some_and(|loaded| loaded < *written)
+        {
+            state = changes.apply(current.clone());
+            expected = Some(*written);
+        }
         for merge in 0..=MERGES {
             if merge > 0 {
                 // Writers that collided wait apart before their next try.
@@ -637,7 +648,10 @@ impl SessionStore for DynamoDbSessionStore {
                 .await
                 .map_err(fail)?
             {
-                Written::Done => return Ok(session_key),
+                Written::Done => {
+                    writer.wrote(expected.map(|v| (v + 1, state)));
+                    return Ok(session_key);
+                }
                 Written::Refused => {}
             }
             let Some((current, version)) = self.read_live(&id, &sealer).await.map_err(fail)? else {

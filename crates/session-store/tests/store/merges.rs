@@ -63,10 +63,11 @@ async fn concurrent_changes_of_one_field_leave_the_last_writers() {
 }
 
 #[tokio::test]
-async fn many_requests_at_once_each_keep_their_field() {
+async fn many_requests_at_once_each_keep_their_field_at_one_write_each() {
     let store = store().await;
     let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
     let loaded: Vec<_> = futures_join(&store, &key, 8).await;
+    let before = store.operation_counts();
     let writes = loaded.into_iter().enumerate().map(|(i, mut s)| {
         let store = store.clone();
         let key = copy(&key);
@@ -76,11 +77,55 @@ async fn many_requests_at_once_each_keep_their_field() {
     for write in writes.collect::<Vec<_>>() {
         write.await.unwrap();
     }
+    // In one process they queue, each over the state the one before wrote:
+    // one write each, none refused, no re-read.
+    let used = store.operation_counts().since(&before);
+    assert_eq!(
+        (
+            used.calls(Operation::UpdateItem),
+            used.refused(Operation::UpdateItem),
+            used.calls(Operation::GetItem)
+        ),
+        (8, 0, 0)
+    );
     let now = store.load(&key).await.unwrap().unwrap();
     for i in 0..8 {
         assert_eq!(
             now.get(&format!("field{i}")).map(String::as_str),
             Some(&*i.to_string()),
+            "{now:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn requests_of_two_processes_at_once_each_keep_their_field() {
+    let one = store().await;
+    let aws = test_support::local_aws().await;
+    let other = session_store::DynamoDbSessionStore::builder(&aws.config, one.table()).build();
+    let key = one.save(state(&[("user", "alice")]), &TTL).await.unwrap();
+    // All load the same version, then all write at once.
+    let stores = [&one, &other, &one, &other, &one, &other];
+    let mut loaded = Vec::new();
+    for store in stores {
+        loaded.push(store.load(&key).await.unwrap().unwrap());
+    }
+    let mut writes = Vec::new();
+    for (i, (store, mut state)) in stores.into_iter().zip(loaded).enumerate() {
+        state.insert(format!("field{i}"), format!("{i}"));
+        let (store, key) = (store.clone(), copy(&key));
+        writes.push(tokio::spawn(async move {
+            store.update(key, state, &TTL).await.unwrap()
+        }));
+    }
+    for write in writes {
+        write.await.unwrap();
+    }
+    let now = one.load(&key).await.unwrap().unwrap();
+    for i in 0..6 {
+        assert_eq!(
+            now.get(&format!("field{i}")),
+            Some(&i.to_string()),
             "{now:?}"
         );
     }
