@@ -7,12 +7,13 @@
 //! so the first row is paid per request; the SRP rows once per login, on
 //! tokio's blocking threads (`Cognito::sign_in` keeps them off the worker).
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use auth::srp::SrpClient;
 use auth::{JwkSet, TokenUse, TokenVerifier};
 use jsonwebtoken::Algorithm;
 use serde_json::json;
+use test_support::bench::{ROUNDS, per_call};
 
 // Shared with the verification tests, which use more of it than the bench does.
 #[path = "../tests/auth/keys.rs"]
@@ -21,9 +22,6 @@ mod keys;
 
 const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench";
 const CLIENT: &str = "bench-client";
-/// Each row runs for about this long, in rounds of which the fastest is kept.
-const ROW: Duration = Duration::from_millis(600);
-const ROUNDS: u32 = 5;
 
 /// A token signed by a fresh 2048-bit key (Cognito's size), and a verifier
 /// that trusts that key.
@@ -43,29 +41,6 @@ fn signed_token(alg: Algorithm) -> (String, TokenVerifier) {
         token,
         TokenVerifier::with_keys(ISSUER, CLIENT, &set).unwrap(),
     )
-}
-
-/// Microseconds per call of `f`: the fastest of a few rounds, each about
-/// ROW / ROUNDS long, so that a busy moment of a shared machine is left out.
-fn per_call(mut f: impl FnMut()) -> (f64, u64) {
-    f(); // warm-up
-    let started = Instant::now();
-    let mut batch = 1u64;
-    while started.elapsed() < ROW / ROUNDS / 4 {
-        for _ in 0..batch {
-            f();
-        }
-        batch *= 2;
-    }
-    let mut best = f64::MAX;
-    for _ in 0..ROUNDS {
-        let t = Instant::now();
-        for _ in 0..batch {
-            f();
-        }
-        best = best.min(t.elapsed().as_secs_f64() * 1e6 / batch as f64);
-    }
-    (best, batch * u64::from(ROUNDS))
 }
 
 fn main() {

@@ -24,6 +24,7 @@
 //! # }
 //! ```
 
+pub mod bench;
 pub mod browser;
 pub mod cognito;
 pub mod outage;
