@@ -15,6 +15,9 @@
 //!   `SSL_CERT_DIR`), as the SDK's own client does;
 //! - [`Cognito::refresh`] and [`Cognito::sign_out`], which revokes the
 //!   tokens at Cognito (GlobalSignOut);
+//! - [`Cognito::check_tokens`]: what a web app does with a session's tokens
+//!   on each request (verify, refresh when due, end the session when Cognito
+//!   refuses, keep it through an outage while the access token holds);
 //! - one [`AuthError`] whose messages are safe to show a user;
 //! - SRP's arithmetic (about 12 ms of CPU per sign-in) in constant time, so
 //!   that its timing and memory accesses do not depend on the password, and
@@ -64,6 +67,7 @@ mod client;
 mod error;
 mod jwks;
 mod secret_hash;
+mod session_tokens;
 pub mod srp;
 mod tokens;
 mod verify;
@@ -74,5 +78,6 @@ pub use client::Cognito;
 pub use error::AuthError;
 pub use jsonwebtoken::jwk::JwkSet;
 pub use secret_hash::secret_hash;
+pub use session_tokens::TokenCheck;
 pub use tokens::{NewPasswordChallenge, SignIn, Tokens, redact};
 pub use verify::{Claims, DEFAULT_LEEWAY, TokenUse, TokenVerifier};

@@ -3,6 +3,7 @@
 mod cognito;
 mod jwks;
 mod keys;
+mod session_tokens;
 mod srp;
 mod threads;
 mod verify;

@@ -1,10 +1,10 @@
 //! Stage 2: users of a Cognito user pool, their tokens verified on each
 //! request and refreshed when due.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use async_trait::async_trait;
-use auth::{AuthError, Cognito, NewPasswordChallenge, SignIn, TokenUse, Tokens};
+use auth::{AuthError, Cognito, NewPasswordChallenge, SignIn, TokenCheck, TokenUse, Tokens};
 
 use super::{Authenticator, Check, LogIn, LogOutScope, LoginError};
 
@@ -96,58 +96,17 @@ impl Authenticator for CognitoUsers {
         let Some(tokens) = tokens else {
             return Ok(Check::Invalid);
         };
-        let fresh_until = SystemTime::now() + self.refresh_margin;
-        // Whether the access token still verifies, though it is due for a refresh.
-        let still_valid = match self
+        match self
             .cognito
-            .verifier()
-            .verify(&tokens.access_token, TokenUse::Access)
+            .check_tokens(user, tokens, self.refresh_margin)
             .await
         {
-            Ok(claims) if claims.username != user => return Ok(Check::Invalid),
-            Ok(claims) if claims.expires_at > fresh_until => return Ok(Check::Valid),
-            Ok(_) => true,
-            Err(AuthError::InvalidToken { .. }) => false,
-            Err(err) => return Err(err.into()),
-        };
-        let Some(refresh_token) = tokens.refresh_token.as_deref() else {
-            return Ok(Check::Invalid);
-        };
-        match self.cognito.refresh(user, refresh_token).await {
-            Ok(refreshed) => match self
-                .cognito
-                .verifier()
-                .verify(&refreshed.access_token, TokenUse::Access)
-                .await
-            {
-                Ok(claims) if claims.username == user => Ok(Check::Refreshed(refreshed)),
-                Ok(_) => Ok(Check::Invalid),
-                Err(AuthError::InvalidToken { reason }) => {
-                    tracing::info!(%reason, "refreshed token rejected");
-                    Ok(Check::Invalid)
-                }
-                Err(err) => Err(err.into()),
-            },
-            // Cognito down, throttling (its refresh quota is per account) or
-            // refusing the app's settings: not the user's doing, so the
-            // refresh can wait while the token still holds.
-            Err(
-                err @ (AuthError::ServiceUnavailable { .. }
-                | AuthError::TooManyAttempts
-                | AuthError::Misconfigured { .. }),
-            ) => {
-                if still_valid {
-                    tracing::warn!(error = ?err, "refresh not possible now; trying on a later request");
-                    Ok(Check::Valid)
-                } else {
-                    tracing::warn!(error = ?err, "refresh not possible now");
-                    Err(LoginError::Unavailable(err.to_string()))
-                }
-            }
-            Err(err) => {
-                tracing::info!(error = ?err, "refresh failed; logging the session out");
-                Ok(Check::Invalid)
-            }
+            Ok(TokenCheck::Refreshed(tokens, _)) => Ok(Check::Refreshed(tokens)),
+            Ok(TokenCheck::Ended) => Ok(Check::Invalid),
+            Ok(_) => Ok(Check::Valid),
+            // Throttled: Cognito's to lift, not the user's fault.
+            Err(err @ AuthError::TooManyAttempts) => Err(LoginError::Unavailable(err.to_string())),
+            Err(err) => Err(err.into()),
         }
     }
 
