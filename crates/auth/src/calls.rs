@@ -9,18 +9,24 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 /// }
 /// assert!(auth::CALLS.contains(&"GlobalSignOut"));
 /// ```
-pub const CALLS: [&str; 4] = [
+pub const CALLS: [&str; 10] = [
     "InitiateAuth",
     "RespondToAuthChallenge",
     "GlobalSignOut",
     "GetUser",
+    "SignUp",
+    "ConfirmSignUp",
+    "ResendConfirmationCode",
+    "ForgotPassword",
+    "ConfirmForgotPassword",
+    "ChangePassword",
 ];
 
 /// Lock-free counters of Cognito calls by kind, with failures.
 #[derive(Debug, Default)]
 pub(crate) struct CallCounters {
-    calls: [AtomicU64; 4],
-    failures: [AtomicU64; 4],
+    calls: [AtomicU64; CALLS.len()],
+    failures: [AtomicU64; CALLS.len()],
 }
 
 /// Calls made of one kind, from [`crate::Cognito::call_counts`].

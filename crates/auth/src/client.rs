@@ -96,7 +96,7 @@ impl Cognito {
         &self.pool_id
     }
 
-    fn secret_hash(&self, username: &str) -> Option<String> {
+    pub(crate) fn secret_hash(&self, username: &str) -> Option<String> {
         self.client_secret
             .as_deref()
             .map(|secret| secret_hash(secret, username, &self.client_id))

@@ -33,6 +33,15 @@ pub enum AuthError {
     /// which its API marks sensitive).
     #[error("{0}")]
     InvalidAttribute(String),
+    /// The user name of a new account is taken.
+    #[error("This user name is taken, please choose another.")]
+    UsernameExists,
+    /// A confirmation or reset code is wrong.
+    #[error("This code is not the one we sent, please check it.")]
+    InvalidCode,
+    /// A confirmation or reset code has expired or was used: ask for a new one.
+    #[error("This code has expired, please ask for a new one.")]
+    ExpiredCode,
     /// Too many attempts or requests; try again later.
     #[error("Too many attempts, please try again later.")]
     TooManyAttempts,
@@ -128,6 +137,15 @@ impl AuthError {
             "NotAuthorizedException" if message.contains("attempts exceeded") => {
                 Self::TooManyAttempts
             }
+            // "Incorrect username or password." is the current password;
+            // "Access Token has been revoked" and the like, the token.
+            "NotAuthorizedException" if call == Call::ChangePassword => {
+                if message.contains("Token") {
+                    Self::invalid_token(reason())
+                } else {
+                    Self::InvalidCredentials
+                }
+            }
             // "Invalid session for the user[, session is expired]."
             "NotAuthorizedException" if call != Call::WithToken && message.contains("session") => {
                 Self::ChallengeExpired
@@ -137,9 +155,15 @@ impl AuthError {
             "UserNotConfirmedException" => Self::UserNotConfirmed,
             "PasswordResetRequiredException" => Self::PasswordResetRequired,
             "InvalidPasswordException" => Self::InvalidPassword(message.to_owned()),
-            "InvalidParameterException" if call == Call::NewPassword && !message.is_empty() => {
+            "InvalidParameterException"
+                if matches!(call, Call::NewPassword | Call::Account) && !message.is_empty() =>
+            {
                 Self::InvalidAttribute(message.to_owned())
             }
+            "UsernameExistsException" => Self::UsernameExists,
+            "CodeMismatchException" => Self::InvalidCode,
+            "ExpiredCodeException" => Self::ExpiredCode,
+            "CodeDeliveryFailureException" => Self::ServiceUnavailable { reason: reason() },
             "TooManyRequestsException"
             | "LimitExceededException"
             | "TooManyFailedAttemptsException" => Self::TooManyAttempts,
@@ -170,6 +194,11 @@ pub(crate) enum Call {
     /// A call with a token (GetUser, GlobalSignOut, a refresh): there,
     /// NotAuthorized means the token is no good, not a wrong password.
     WithToken,
+    /// A call about an account, with a user name and what the user typed
+    /// (sign-up, confirmation codes, a forgotten password).
+    Account,
+    /// ChangePassword: a token and the current password.
+    ChangePassword,
 }
 
 /// Cognito's answers to an app client used against its own settings: a
@@ -284,6 +313,66 @@ mod tests {
         ));
         assert_eq!(not_found(Call::Challenge), AuthError::ChallengeExpired);
         assert_eq!(not_found(Call::NewPassword), AuthError::ChallengeExpired);
+    }
+
+    #[test]
+    fn account_answers_are_said_in_the_users_words() {
+        let account = |code, message| mapped_for(Call::Account, code, message);
+        assert_eq!(
+            account("UsernameExistsException", "User already exists"),
+            AuthError::UsernameExists
+        );
+        assert_eq!(
+            account(
+                "CodeMismatchException",
+                "Invalid verification code provided, please try again."
+            ),
+            AuthError::InvalidCode
+        );
+        assert_eq!(
+            account(
+                "ExpiredCodeException",
+                "Invalid code provided, please request a code again."
+            ),
+            AuthError::ExpiredCode
+        );
+        assert_eq!(
+            account(
+                "LimitExceededException",
+                "Attempt limit exceeded, please try after some time."
+            ),
+            AuthError::TooManyAttempts
+        );
+        assert_eq!(
+            account("InvalidParameterException", "Invalid email address format."),
+            AuthError::InvalidAttribute("Invalid email address format.".into())
+        );
+        assert!(matches!(
+            account(
+                "CodeDeliveryFailureException",
+                "Unable to deliver the code."
+            ),
+            AuthError::ServiceUnavailable { .. }
+        ));
+    }
+
+    #[test]
+    fn a_change_of_password_tells_a_wrong_password_from_a_bad_token() {
+        let change = |message| mapped_for(Call::ChangePassword, "NotAuthorizedException", message);
+        assert_eq!(
+            change("Incorrect username or password."),
+            AuthError::InvalidCredentials
+        );
+        for message in [
+            "Access Token has been revoked",
+            "Access Token has expired",
+            "Invalid Access Token",
+        ] {
+            assert!(
+                matches!(change(message), AuthError::InvalidToken { .. }),
+                "{message}"
+            );
+        }
     }
 
     #[test]

@@ -15,6 +15,10 @@
 //!   `SSL_CERT_DIR`), as the SDK's own client does;
 //! - [`Cognito::refresh`] and [`Cognito::sign_out`], which revokes the
 //!   tokens at Cognito (GlobalSignOut);
+//! - the account's life: [`Cognito::sign_up`], [`Cognito::confirm_sign_up`],
+//!   [`Cognito::resend_confirmation_code`], [`Cognito::forgot_password`]
+//!   (the same answer whether the user exists or not),
+//!   [`Cognito::confirm_forgot_password`], [`Cognito::change_password`];
 //! - [`Cognito::check_tokens`]: what a web app does with a session's tokens
 //!   on each request (verify, refresh when due, end the session when Cognito
 //!   refuses, keep it through an outage while the access token holds);
@@ -61,6 +65,7 @@
 
 #![warn(missing_docs)]
 
+mod account;
 mod builder;
 mod calls;
 mod client;
@@ -72,6 +77,7 @@ pub mod srp;
 mod tokens;
 mod verify;
 
+pub use account::{CodeDelivery, SignedUp};
 pub use builder::{AuthFlow, CognitoBuilder};
 pub use calls::{CALLS, CallCount};
 pub use client::Cognito;

@@ -37,6 +37,39 @@ pub struct DemoPool {
 }
 
 impl DemoPool {
+    /// The code that a password reset of `username` e-mails: the emulator
+    /// answers it in a response header of ForgotPassword, which this calls
+    /// (a new call replaces the code of an earlier one).
+    ///
+    /// ```no_run
+    /// # async fn example(pool: test_support::cognito::DemoPool) {
+    /// let code = pool.password_reset_code("a").await;
+    /// assert!(code.starts_with("moto-confirmation-code:"));
+    /// # }
+    /// ```
+    pub async fn password_reset_code(&self, username: &str) -> String {
+        let aws = crate::local_aws().await;
+        let body = serde_json::json!({ "ClientId": self.client_id, "Username": username });
+        let answer = reqwest::Client::new()
+            .post(&aws.endpoint)
+            .header(
+                "X-Amz-Target",
+                "AWSCognitoIdentityProviderService.ForgotPassword",
+            )
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("ForgotPassword");
+        answer
+            .headers()
+            .get("x-moto-forgot-password-confirmation-code")
+            .expect("the emulator's code header")
+            .to_str()
+            .unwrap()
+            .to_owned()
+    }
+
     /// Creates the pool and its client.
     ///
     /// ```

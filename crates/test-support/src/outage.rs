@@ -42,9 +42,15 @@ enum Refusal {
 
 /// Cognito's answer `code: message` (HTTP 400), as the service sends it.
 fn cognito_error(code: &str, message: &str) -> Vec<u8> {
-    let body = serde_json::json!({ "__type": code, "message": message }).to_string();
+    let body = serde_json::json!({ "__type": code, "message": message });
+    cognito_answer("400 Bad Request", &body)
+}
+
+/// An answer of Cognito's with `status` and the JSON `body`.
+fn cognito_answer(status: &str, body: &serde_json::Value) -> Vec<u8> {
+    let body = body.to_string();
     format!(
-        "HTTP/1.1 400 Bad Request\r\n\
+        "HTTP/1.1 {status}\r\n\
          content-type: application/x-amz-json-1.1\r\n\
          content-length: {}\r\n\
          connection: close\r\n\r\n{body}",
@@ -142,6 +148,14 @@ impl Outage {
     pub fn answer(&self, marker: &'static str, code: &str, message: &str) {
         *self.refused.lock().unwrap() =
             Some((marker, Refusal::Answer(cognito_error(code, message))));
+    }
+
+    /// Answers every request whose head contains `marker` with a success
+    /// of Cognito's, the JSON `body`: for calls the emulator lacks, with the
+    /// answer Cognito documents.
+    pub fn succeed(&self, marker: &'static str, body: serde_json::Value) {
+        *self.refused.lock().unwrap() =
+            Some((marker, Refusal::Answer(cognito_answer("200 OK", &body))));
     }
 
     /// Forwards every request again, after [`Outage::refuse`] or [`Outage::answer`].

@@ -67,6 +67,10 @@ impl Pool {
     pub async fn confirmed_user(&self, name: &str, password: &str) {
         self.demo.confirmed_user(name, password).await;
     }
+
+    pub fn demo(&self) -> &DemoPool {
+        &self.demo
+    }
 }
 
 pub fn tokens(outcome: SignIn) -> Tokens {

@@ -1,5 +1,6 @@
 //! The Cognito client against the emulator, SRP and token verification, by feature.
 
+mod account;
 mod cognito;
 mod jwks;
 mod keys;
