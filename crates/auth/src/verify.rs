@@ -76,6 +76,7 @@ struct RawClaims {
     cognito_username: Option<String>,
     #[serde(rename = "cognito:groups", default)]
     groups: Vec<String>,
+    scope: Option<String>,
     email: Option<String>,
 }
 
@@ -96,7 +97,13 @@ struct RawClaims {
 /// ```
 pub struct TokenVerifier {
     issuer: String,
-    client_id: String,
+    /// The app clients whose tokens are accepted: the first is the one given
+    /// at construction.
+    client_ids: Vec<String>,
+    /// Access tokens must carry at least one of these (none: no check).
+    scopes: Vec<String>,
+    /// Tokens must name at least one of these groups (none: no check).
+    groups: Vec<String>,
     leeway: Duration,
     jwks: Jwks,
 }
@@ -105,7 +112,9 @@ impl std::fmt::Debug for TokenVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TokenVerifier")
             .field("issuer", &self.issuer)
-            .field("client_id", &self.client_id)
+            .field("client_ids", &self.client_ids)
+            .field("scopes", &self.scopes)
+            .field("groups", &self.groups)
             .field("jwks", &self.jwks.url())
             .finish()
     }
@@ -142,7 +151,9 @@ impl TokenVerifier {
     ) -> Self {
         Self {
             issuer: issuer.into(),
-            client_id: client_id.into(),
+            client_ids: vec![client_id.into()],
+            scopes: Vec::new(),
+            groups: Vec::new(),
             leeway: DEFAULT_LEEWAY,
             jwks: Jwks::from_url(jwks_url.into(), timeout),
         }
@@ -170,7 +181,9 @@ impl TokenVerifier {
     ) -> Result<Self, AuthError> {
         Ok(Self {
             issuer: issuer.into(),
-            client_id: client_id.into(),
+            client_ids: vec![client_id.into()],
+            scopes: Vec::new(),
+            groups: Vec::new(),
             leeway: DEFAULT_LEEWAY,
             jwks: Jwks::fixed(keys)?,
         })
@@ -187,6 +200,59 @@ impl TokenVerifier {
     #[must_use]
     pub fn leeway(mut self, leeway: Duration) -> Self {
         self.leeway = leeway;
+        self
+    }
+
+    /// Accepts the tokens of another app client of the pool too (e.g. a
+    /// mobile app's beside the web app's).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let pool = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf";
+    /// let verifier = auth::TokenVerifier::new(pool, "web-client", format!("{pool}/.well-known/jwks.json"), Duration::from_secs(5))
+    ///     .also_client("mobile-client");
+    /// ```
+    #[must_use]
+    pub fn also_client(mut self, client_id: impl Into<String>) -> Self {
+        self.client_ids.push(client_id.into());
+        self
+    }
+
+    /// Requires access tokens to carry at least one of `scopes` (their
+    /// `scope` claim), as aws-jwt-verify's `scope` option does. ID tokens
+    /// carry no scope: with this set, they are refused.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let pool = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf";
+    /// let verifier = auth::TokenVerifier::new(pool, "client-id", format!("{pool}/.well-known/jwks.json"), Duration::from_secs(5))
+    ///     .require_any_scope(["orders/read", "orders/write"]);
+    /// ```
+    #[must_use]
+    pub fn require_any_scope<S: Into<String>>(
+        mut self,
+        scopes: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Requires tokens to name at least one of `groups` in `cognito:groups`,
+    /// as aws-jwt-verify's `groups` option does.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let pool = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf";
+    /// // An admin area: only members of `admins` get in.
+    /// let admins = auth::TokenVerifier::new(pool, "client-id", format!("{pool}/.well-known/jwks.json"), Duration::from_secs(5))
+    ///     .require_any_group(["admins"]);
+    /// ```
+    #[must_use]
+    pub fn require_any_group<S: Into<String>>(
+        mut self,
+        groups: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.groups = groups.into_iter().map(Into::into).collect();
         self
     }
 
@@ -253,9 +319,24 @@ impl TokenVerifier {
             TokenUse::Access => raw.client_id.as_deref(),
             TokenUse::Id => raw.aud.as_deref(),
         };
-        if audience != Some(self.client_id.as_str()) {
+        if !audience.is_some_and(|a| self.client_ids.iter().any(|c| c == a)) {
             return Err(AuthError::invalid_token(format!(
                 "issued to client {audience:?}"
+            )));
+        }
+        if !self.scopes.is_empty() {
+            let scope = raw.scope.as_deref().unwrap_or_default();
+            if !scope.split(' ').any(|s| self.scopes.iter().any(|r| r == s)) {
+                return Err(AuthError::invalid_token(format!(
+                    "scope {scope:?} has none of {:?}",
+                    self.scopes
+                )));
+            }
+        }
+        if !self.groups.is_empty() && !raw.groups.iter().any(|g| self.groups.contains(g)) {
+            return Err(AuthError::invalid_token(format!(
+                "groups {:?} have none of {:?}",
+                raw.groups, self.groups
             )));
         }
         let username = match token_use {

@@ -8,3 +8,4 @@ mod session_tokens;
 mod srp;
 mod threads;
 mod verify;
+mod verify_options;
