@@ -26,8 +26,10 @@ emulator_start() {
       "$root/.venv/bin/pip" install --quiet --disable-pip-version-check "waitress==$WAITRESS_VERSION"
     server=("$root/.venv/bin/python" "$root/scripts/lib/moto-keepalive.py")
   fi
+  # TOTP codes checked, as Cognito does (the tests compute them).
   MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY=HASH \
   MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY=HASH \
+  MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true \
     "${server[@]}" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
   EMULATOR_PID=$!
   trap emulator_stop EXIT

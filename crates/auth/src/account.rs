@@ -9,8 +9,9 @@ use crate::{AuthError, Cognito};
 /// Where Cognito sent a confirmation code, as Cognito masks it.
 ///
 /// ```
-/// let delivery = auth::CodeDelivery { medium: "EMAIL".into(), destination: "a***@e***".into() };
-/// println!("A code was sent by {} to {}.", delivery.medium.to_lowercase(), delivery.destination);
+/// fn tell(delivery: &auth::CodeDelivery) -> String {
+///     format!("A code was sent by {} to {}.", delivery.medium.to_lowercase(), delivery.destination)
+/// }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

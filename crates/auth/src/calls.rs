@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 /// }
 /// assert!(auth::CALLS.contains(&"GlobalSignOut"));
 /// ```
-pub const CALLS: [&str; 10] = [
+pub const CALLS: [&str; 13] = [
     "InitiateAuth",
     "RespondToAuthChallenge",
     "GlobalSignOut",
@@ -20,6 +20,9 @@ pub const CALLS: [&str; 10] = [
     "ForgotPassword",
     "ConfirmForgotPassword",
     "ChangePassword",
+    "AssociateSoftwareToken",
+    "VerifySoftwareToken",
+    "SetUserMFAPreference",
 ];
 
 /// Lock-free counters of Cognito calls by kind, with failures.

@@ -11,7 +11,7 @@ use crate::calls::{CallCount, CallCounters};
 use crate::error::Call;
 use crate::srp::{SrpClient, timestamp};
 use crate::{
-    AuthError, AuthFlow, NewPasswordChallenge, SignIn, TokenVerifier, Tokens, secret_hash,
+    AuthError, AuthFlow, MfaKind, NewPasswordChallenge, SignIn, TokenVerifier, Tokens, secret_hash,
 };
 
 /// A Cognito user pool app client: sign-in, challenges, refresh, sign-out
@@ -31,6 +31,9 @@ use crate::{
 ///     }
 ///     SignIn::NewPasswordRequired(challenge) => {
 ///         cognito.answer_new_password(&challenge, "a new password", &[]).await?;
+///     }
+///     SignIn::MfaRequired(challenge) => {
+///         cognito.answer_mfa(&challenge, "123456").await?;
 ///     }
 /// }
 /// # Ok(()) }
@@ -129,7 +132,7 @@ impl Cognito {
 
     /// One RespondToAuthChallenge call for `username` (as the challenge names
     /// them), with SECRET_HASH when the client has a secret; counted.
-    async fn respond_to_challenge(
+    pub(crate) async fn respond_to_challenge(
         &self,
         call: Call,
         challenge: ChallengeNameType,
@@ -152,7 +155,7 @@ impl Cognito {
         }
         let answer = request.send().await;
         self.counters.record("RespondToAuthChallenge", &answer);
-        next_step(answer.map_err(|e| AuthError::from_sdk(e, call))?)
+        next_step(answer.map_err(|e| AuthError::from_sdk(e, call))?, username)
     }
 
     /// Signs `username` in with `password`, by SRP unless configured otherwise.
@@ -165,6 +168,7 @@ impl Cognito {
     ///     Ok(SignIn::NewPasswordRequired(challenge)) => {
     ///         println!("{} must choose a new password", challenge.username)
     ///     }
+    ///     Ok(SignIn::MfaRequired(challenge)) => println!("now a code ({:?})", challenge.kind),
     ///     // Safe to show: the same text for a wrong password and an unknown user.
     ///     Err(e) => println!("{e}"),
     /// }
@@ -183,7 +187,7 @@ impl Cognito {
                         Call::SignIn,
                     )
                     .await?;
-                next_step(output)
+                next_step(output, username)
             }
         }
     }
@@ -205,7 +209,7 @@ impl Cognito {
             )
             .await?;
         if output.challenge_name != Some(ChallengeNameType::PasswordVerifier) {
-            return next_step(output);
+            return next_step(output, username);
         }
         let params = output.challenge_parameters.unwrap_or_default();
         let param = |name: &'static str| {
@@ -265,6 +269,7 @@ impl Cognito {
     /// match cognito.answer_new_password(&challenge, "a new long password", &attributes).await? {
     ///     auth::SignIn::Tokens(tokens) => println!("signed in for {} s", tokens.expires_in),
     ///     auth::SignIn::NewPasswordRequired(_) => println!("Cognito asks again"),
+    ///     auth::SignIn::MfaRequired(_) => println!("and now a one-time code"),
     /// }
     /// # Ok(()) }
     /// ```
@@ -312,7 +317,7 @@ impl Cognito {
                 Call::WithToken,
             )
             .await?;
-        match next_step(output)? {
+        match next_step(output, username)? {
             SignIn::Tokens(mut tokens) => {
                 // Cognito returns no refresh token here unless it rotates them.
                 tokens.refresh_token = tokens
@@ -320,7 +325,7 @@ impl Cognito {
                     .or_else(|| Some(refresh_token.to_owned()));
                 Ok(tokens)
             }
-            SignIn::NewPasswordRequired(_) => {
+            SignIn::NewPasswordRequired(_) | SignIn::MfaRequired(_) => {
                 Err(AuthError::other("refresh answered with a challenge"))
             }
         }
@@ -434,7 +439,9 @@ impl From<RespondToAuthChallengeOutput> for Answer {
 }
 
 /// The tokens of an answer, or the challenge it asks to answer next.
-fn next_step(answer: impl Into<Answer>) -> Result<SignIn, AuthError> {
+/// `username`: the name the sign-in began with, for a challenge whose
+/// parameters do not name the user (Cognito's canonical name comes first).
+fn next_step(answer: impl Into<Answer>, username: &str) -> Result<SignIn, AuthError> {
     let Answer {
         challenge,
         parameters,
@@ -463,8 +470,8 @@ fn next_step(answer: impl Into<Answer>) -> Result<SignIn, AuthError> {
             let username = parameters
                 .get("USER_ID_FOR_SRP")
                 .or_else(|| parameters.get("USERNAME"))
-                .cloned()
-                .ok_or_else(|| AuthError::other("NEW_PASSWORD_REQUIRED without a user name"))?;
+                .map_or(username, String::as_str)
+                .to_owned();
             Ok(SignIn::NewPasswordRequired(NewPasswordChallenge {
                 username,
                 session: session
@@ -472,6 +479,18 @@ fn next_step(answer: impl Into<Answer>) -> Result<SignIn, AuthError> {
                 required_attributes,
             }))
         }
+        Some(ChallengeNameType::SoftwareTokenMfa) => crate::mfa::mfa_challenge(
+            MfaKind::Totp,
+            &parameters.unwrap_or_default(),
+            session,
+            username,
+        ),
+        Some(ChallengeNameType::SmsMfa) => crate::mfa::mfa_challenge(
+            MfaKind::Sms,
+            &parameters.unwrap_or_default(),
+            session,
+            username,
+        ),
         Some(other) => Err(AuthError::UnsupportedChallenge {
             challenge: other.as_str().to_owned(),
         }),
@@ -488,15 +507,17 @@ mod tests {
     #[test]
     fn other_challenges_are_unsupported_not_panics() {
         for challenge in [
-            ChallengeNameType::SmsMfa,
-            ChallengeNameType::SoftwareTokenMfa,
             ChallengeNameType::MfaSetup,
+            ChallengeNameType::SelectMfaType,
         ] {
-            let err = next_step(Answer {
-                challenge: Some(challenge.clone()),
-                session: Some("s".into()),
-                ..Answer::default()
-            })
+            let err = next_step(
+                Answer {
+                    challenge: Some(challenge.clone()),
+                    session: Some("s".into()),
+                    ..Answer::default()
+                },
+                "a",
+            )
             .unwrap_err();
             assert_eq!(
                 err,
@@ -506,9 +527,46 @@ mod tests {
             );
         }
         assert!(matches!(
-            next_step(Answer::default()),
+            next_step(Answer::default(), "a"),
             Err(AuthError::Other { .. })
         ));
+    }
+
+    #[test]
+    fn code_challenges_are_typed() {
+        let parameters = HashMap::from([(
+            "CODE_DELIVERY_DESTINATION".to_owned(),
+            "+*******0100".to_owned(),
+        )]);
+        let step = next_step(
+            Answer {
+                challenge: Some(ChallengeNameType::SmsMfa),
+                parameters: Some(parameters),
+                session: Some("s".into()),
+                result: None,
+            },
+            "alice",
+        );
+        let Ok(SignIn::MfaRequired(challenge)) = step else {
+            panic!("{step:?}")
+        };
+        assert_eq!(
+            (
+                challenge.username.as_str(),
+                challenge.kind,
+                challenge.destination.as_deref()
+            ),
+            ("alice", MfaKind::Sms, Some("+*******0100"))
+        );
+        // Without Cognito's session there is nothing to answer.
+        let step = next_step(
+            Answer {
+                challenge: Some(ChallengeNameType::SoftwareTokenMfa),
+                ..Answer::default()
+            },
+            "alice",
+        );
+        assert!(matches!(step, Err(AuthError::Other { .. })), "{step:?}");
     }
 
     #[test]
@@ -537,12 +595,15 @@ mod tests {
                 r#"["userAttributes.email"]"#.to_owned(),
             ),
         ]);
-        let step = next_step(Answer {
-            challenge: Some(ChallengeNameType::NewPasswordRequired),
-            parameters: Some(parameters),
-            session: Some("s".into()),
-            result: None,
-        });
+        let step = next_step(
+            Answer {
+                challenge: Some(ChallengeNameType::NewPasswordRequired),
+                parameters: Some(parameters),
+                session: Some("s".into()),
+                result: None,
+            },
+            "alias@example.com",
+        );
         let SignIn::NewPasswordRequired(challenge) = step.unwrap() else {
             panic!()
         };

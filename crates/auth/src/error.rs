@@ -150,7 +150,9 @@ impl AuthError {
             "NotAuthorizedException" if call != Call::WithToken && message.contains("session") => {
                 Self::ChallengeExpired
             }
-            "NotAuthorizedException" if call == Call::WithToken => Self::invalid_token(reason()),
+            "NotAuthorizedException" if matches!(call, Call::WithToken | Call::Code) => {
+                Self::invalid_token(reason())
+            }
             "NotAuthorizedException" | "UserNotFoundException" => Self::InvalidCredentials,
             "UserNotConfirmedException" => Self::UserNotConfirmed,
             "PasswordResetRequiredException" => Self::PasswordResetRequired,
@@ -161,7 +163,8 @@ impl AuthError {
                 Self::InvalidAttribute(message.to_owned())
             }
             "UsernameExistsException" => Self::UsernameExists,
-            "CodeMismatchException" => Self::InvalidCode,
+            // EnableSoftwareTokenMFA: a wrong code when enrolling an app.
+            "CodeMismatchException" | "EnableSoftwareTokenMFAException" => Self::InvalidCode,
             "ExpiredCodeException" => Self::ExpiredCode,
             "CodeDeliveryFailureException" => Self::ServiceUnavailable { reason: reason() },
             "TooManyRequestsException"
@@ -199,6 +202,8 @@ pub(crate) enum Call {
     Account,
     /// ChangePassword: a token and the current password.
     ChangePassword,
+    /// A call with a token and a one-time code (VerifySoftwareToken).
+    Code,
 }
 
 /// Cognito's answers to an app client used against its own settings: a

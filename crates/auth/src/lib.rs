@@ -19,6 +19,9 @@
 //!   [`Cognito::resend_confirmation_code`], [`Cognito::forgot_password`]
 //!   (the same answer whether the user exists or not),
 //!   [`Cognito::confirm_forgot_password`], [`Cognito::change_password`];
+//! - two-factor sign-in with an authenticator app: [`Cognito::associate_totp`],
+//!   [`Cognito::verify_totp`], [`Cognito::set_totp_mfa`], and
+//!   [`SignIn::MfaRequired`] answered with [`Cognito::answer_mfa`];
 //! - [`Cognito::check_tokens`]: what a web app does with a session's tokens
 //!   on each request (verify, refresh when due, end the session when Cognito
 //!   refuses, keep it through an outage while the access token holds);
@@ -71,6 +74,7 @@ mod calls;
 mod client;
 mod error;
 mod jwks;
+mod mfa;
 mod secret_hash;
 mod session_tokens;
 pub mod srp;
@@ -83,6 +87,7 @@ pub use calls::{CALLS, CallCount};
 pub use client::Cognito;
 pub use error::AuthError;
 pub use jsonwebtoken::jwk::JwkSet;
+pub use mfa::{MfaChallenge, MfaKind, TotpSecret};
 pub use secret_hash::secret_hash;
 pub use session_tokens::TokenCheck;
 pub use tokens::{NewPasswordChallenge, SignIn, Tokens, redact};

@@ -67,7 +67,14 @@ pub fn redact(token: &str) -> String {
 ///         // Here a web app shows a form; see Cognito::answer_new_password.
 ///         match cognito.answer_new_password(&challenge, "a new long password", &[]).await? {
 ///             SignIn::Tokens(tokens) => tokens,
-///             SignIn::NewPasswordRequired(_) => return Ok(()),
+///             _ => return Ok(()),
+///         }
+///     }
+///     SignIn::MfaRequired(challenge) => {
+///         // Here a web app asks for the code of the user's authenticator app.
+///         match cognito.answer_mfa(&challenge, "123456").await? {
+///             SignIn::Tokens(tokens) => tokens,
+///             _ => return Ok(()),
 ///         }
 ///     }
 /// };
@@ -82,6 +89,10 @@ pub enum SignIn {
     /// The user has a temporary password and must choose a new one:
     /// answer with [`crate::Cognito::answer_new_password`].
     NewPasswordRequired(NewPasswordChallenge),
+    /// The password was right; now a one-time code (from the user's
+    /// authenticator app, or a text message): answer with
+    /// [`crate::Cognito::answer_mfa`].
+    MfaRequired(crate::MfaChallenge),
 }
 
 /// Cognito's NEW_PASSWORD_REQUIRED challenge. Serializable, so a web app can

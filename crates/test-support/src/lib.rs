@@ -32,6 +32,7 @@ pub mod process;
 pub mod proxy;
 pub mod threads;
 pub mod tls;
+pub mod totp;
 pub mod web;
 
 use std::path::{Path, PathBuf};
@@ -147,6 +148,14 @@ pub fn random_text(len: usize) -> String {
     text.truncate(len);
     text
 }
+
+/// The emulator checks TOTP codes only with this in its environment (any
+/// code passes otherwise); scripts/lib/emulator.sh sets it too.
+///
+/// ```
+/// assert_eq!(test_support::EMULATOR_CHECKS_TOTP.1, "true");
+/// ```
+pub const EMULATOR_CHECKS_TOTP: (&str, &str) = ("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true");
 
 /// `http://127.0.0.1:PORT` on a port nothing listens on (one just freed):
 /// an endpoint that refuses every connection.
@@ -288,7 +297,10 @@ impl PrivateEmulator {
         let process = process::Process::start(
             &program,
             &args,
-            &[],
+            &[(
+                EMULATOR_CHECKS_TOTP.0.to_owned(),
+                EMULATOR_CHECKS_TOTP.1.to_owned(),
+            )],
             "moto-test",
             self.port,
             "/moto-api/data.json",

@@ -4,6 +4,7 @@ mod account;
 mod cognito;
 mod jwks;
 mod keys;
+mod mfa;
 mod session_tokens;
 mod srp;
 mod threads;

@@ -48,6 +48,14 @@ impl CognitoUsers {
                 })
             }
             SignIn::NewPasswordRequired(challenge) => Ok(LogIn::NewPasswordRequired(challenge)),
+            // The code page is yet to come (issue 38): said as before, when
+            // the crate did not know the challenge.
+            SignIn::MfaRequired(challenge) => Err(LoginError::Rejected(
+                AuthError::UnsupportedChallenge {
+                    challenge: challenge.kind.challenge_name().to_owned(),
+                }
+                .to_string(),
+            )),
         }
     }
 }

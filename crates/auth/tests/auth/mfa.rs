@@ -1,0 +1,122 @@
+//! Two-factor sign-in with an authenticator app, on the emulator, which
+//! checks the codes (test-support starts it so; the codes are RFC 6238's,
+//! computed here).
+
+use auth::{AuthError, AuthFlow, MfaKind, SignIn};
+use aws_sdk_cognitoidentityprovider::types::{SoftwareTokenMfaConfigType, UserPoolMfaType};
+use test_support::totp;
+
+use crate::cognito::{Pool, tokens};
+
+/// The seed's pool with two-factor sign-in optional, by app.
+async fn pool_with_optional_mfa() -> Pool {
+    let pool = Pool::new().await;
+    let demo = pool.demo();
+    demo.admin
+        .set_user_pool_mfa_config()
+        .user_pool_id(&demo.pool_id)
+        .software_token_mfa_configuration(
+            SoftwareTokenMfaConfigType::builder().enabled(true).build(),
+        )
+        .mfa_configuration(UserPoolMfaType::Optional)
+        .send()
+        .await
+        .unwrap();
+    pool.confirmed_user("a", "aaaaaa").await;
+    pool
+}
+
+/// A code of `secret` that is not the current one.
+async fn wrong_code(secret: &str) -> String {
+    let right = totp::code_now(secret).await;
+    let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
+    wrong
+}
+
+#[tokio::test]
+async fn an_enrolled_app_is_asked_for_at_sign_in_until_turned_off() {
+    let pool = pool_with_optional_mfa().await;
+    // The emulator checks passwords with this flow only.
+    let cognito = pool.cognito(AuthFlow::Password);
+    let signed_in = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+
+    let secret = cognito
+        .associate_totp(&signed_in.access_token)
+        .await
+        .unwrap();
+    let uri = secret.otpauth_uri("Demo", "a");
+    assert!(uri.starts_with("otpauth://totp/Demo:a?secret="), "{uri}");
+    let wrong = wrong_code(secret.base32()).await;
+    assert_eq!(
+        cognito
+            .verify_totp(&signed_in.access_token, &wrong, "phone")
+            .await,
+        Err(AuthError::InvalidCode)
+    );
+    let code = totp::code_now(secret.base32()).await;
+    cognito
+        .verify_totp(&signed_in.access_token, &code, "phone")
+        .await
+        .unwrap();
+    cognito
+        .set_totp_mfa(&signed_in.access_token, true)
+        .await
+        .unwrap();
+
+    let SignIn::MfaRequired(challenge) = cognito.sign_in("a", "aaaaaa").await.unwrap() else {
+        panic!("a code is asked for");
+    };
+    assert_eq!(
+        (challenge.username.as_str(), challenge.kind),
+        ("a", MfaKind::Totp)
+    );
+    assert!(
+        !format!("{challenge:?}").contains(&challenge.session),
+        "the session is a secret"
+    );
+    let wrong = wrong_code(secret.base32()).await;
+    assert_eq!(
+        cognito.answer_mfa(&challenge, &wrong).await,
+        Err(AuthError::InvalidCode)
+    );
+    let code = totp::code_now(secret.base32()).await;
+    let after_code = tokens(cognito.answer_mfa(&challenge, &code).await.unwrap());
+    let claims = cognito
+        .verifier()
+        .verify(&after_code.access_token, auth::TokenUse::Access)
+        .await
+        .unwrap();
+    assert_eq!(claims.username, "a");
+
+    cognito
+        .set_totp_mfa(&after_code.access_token, false)
+        .await
+        .unwrap();
+    assert!(matches!(
+        cognito.sign_in("a", "aaaaaa").await.unwrap(),
+        SignIn::Tokens(_)
+    ));
+    let counts = cognito.call_counts();
+    let count = |call| counts.iter().find(|c| c.call == call).unwrap().calls;
+    assert_eq!(
+        (
+            count("AssociateSoftwareToken"),
+            count("VerifySoftwareToken"),
+            count("SetUserMFAPreference")
+        ),
+        (1, 2, 2)
+    );
+}
+
+#[tokio::test]
+async fn enrolling_needs_a_valid_token() {
+    let pool = pool_with_optional_mfa().await;
+    let cognito = pool.cognito(AuthFlow::Password);
+    let signed_in = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+    cognito.sign_out(&signed_in.access_token).await.unwrap();
+    let err = cognito
+        .associate_totp(&signed_in.access_token)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AuthError::InvalidToken { .. }), "{err:?}");
+}
