@@ -82,6 +82,11 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
             id
         }
     };
+    // Also on a pool made before: a setting, set again alike.
+    crate::pool::optional_totp(&idp, &pool)
+        .send()
+        .await
+        .map_err(|e| failed("cognito-idp:SetUserPoolMfaConfig", e))?;
     let client = match find_client(&idp, &pool, &name).await? {
         Some(id) => {
             println!("cognito: found app client {id}");

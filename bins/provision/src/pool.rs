@@ -4,14 +4,16 @@
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::operation::create_user_pool::builders::CreateUserPoolFluentBuilder;
 use aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::builders::CreateUserPoolClientFluentBuilder;
+use aws_sdk_cognitoidentityprovider::operation::set_user_pool_mfa_config::builders::SetUserPoolMfaConfigFluentBuilder;
 use aws_sdk_cognitoidentityprovider::types::{
-    AliasAttributeType, ExplicitAuthFlowsType, PasswordPolicyType, PreventUserExistenceErrorTypes,
+    AdminCreateUserConfigType, AliasAttributeType, ExplicitAuthFlowsType, PasswordPolicyType,
+    PreventUserExistenceErrorTypes, SoftwareTokenMfaConfigType, UserPoolMfaType,
     UserPoolPolicyType, UsernameConfigurationType, VerifiedAttributeType,
 };
 
 /// CreateUserPool for the pool `name`: e-mail alias, auto-verified e-mail,
 /// passwords of 6 or more with a lowercase letter, user names and e-mails
-/// not case-sensitive.
+/// not case-sensitive, self sign-up allowed.
 ///
 /// ```no_run
 /// # async fn example(idp: aws_sdk_cognitoidentityprovider::Client) {
@@ -30,6 +32,12 @@ pub fn new_pool(idp: &Client, name: &str) -> CreateUserPoolFluentBuilder {
         // AWS's advice, not its default (which the seed kept): `A` and
         // `A@a.com` sign in as `a`. It cannot be changed later.
         .username_configuration(case_insensitive)
+        // Visitors create their own accounts (the sign-up page).
+        .admin_create_user_config(
+            AdminCreateUserConfigType::builder()
+                .allow_admin_create_user_only(false)
+                .build(),
+        )
         .policies(
             UserPoolPolicyType::builder()
                 .password_policy(
@@ -45,6 +53,23 @@ pub fn new_pool(idp: &Client, name: &str) -> CreateUserPoolFluentBuilder {
                 )
                 .build(),
         )
+}
+
+/// SetUserPoolMfaConfig for `pool_id`: two-factor sign-in optional, with an
+/// authenticator app (TOTP). CreateUserPool cannot say it.
+///
+/// ```no_run
+/// # async fn example(idp: aws_sdk_cognitoidentityprovider::Client) {
+/// let set = provision::pool::optional_totp(&idp, "eu-west-1_AbC").send().await;
+/// # }
+/// ```
+pub fn optional_totp(idp: &Client, pool_id: &str) -> SetUserPoolMfaConfigFluentBuilder {
+    idp.set_user_pool_mfa_config()
+        .user_pool_id(pool_id)
+        .software_token_mfa_configuration(
+            SoftwareTokenMfaConfigType::builder().enabled(true).build(),
+        )
+        .mfa_configuration(UserPoolMfaType::Optional)
 }
 
 /// CreateUserPoolClient for the app client `name` of `pool_id`: no secret,

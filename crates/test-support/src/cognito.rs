@@ -90,6 +90,10 @@ impl DemoPool {
             .and_then(|p| p.id())
             .expect("pool id")
             .to_owned();
+        provision::pool::optional_totp(&admin, &pool_id)
+            .send()
+            .await
+            .expect("SetUserPoolMfaConfig");
         let client = provision::pool::new_app_client(&admin, &pool_id, "web")
             .send()
             .await

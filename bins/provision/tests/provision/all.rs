@@ -75,6 +75,30 @@ async fn all_twice_gives_the_same_ids_and_one_pool() {
         "`A` and `A@a.com` sign in as `a` (the emulator keeps the setting, Cognito applies it)"
     );
 
+    let user_pool = pool.user_pool().unwrap();
+    assert_eq!(
+        user_pool
+            .admin_create_user_config()
+            .map(|c| c.allow_admin_create_user_only()),
+        Some(false),
+        "visitors sign up themselves"
+    );
+    let mfa = idp
+        .get_user_pool_mfa_config()
+        .user_pool_id(ws.value("POOL_ID"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        mfa.mfa_configuration(),
+        Some(&aws_sdk_cognitoidentityprovider::types::UserPoolMfaType::Optional)
+    );
+    assert_eq!(
+        mfa.software_token_mfa_configuration().map(|c| c.enabled()),
+        Some(true),
+        "two-factor sign-in by authenticator app, for those who turn it on"
+    );
+
     let client = idp
         .describe_user_pool_client()
         .user_pool_id(ws.value("POOL_ID"))

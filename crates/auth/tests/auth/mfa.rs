@@ -3,25 +3,13 @@
 //! computed here).
 
 use auth::{AuthError, AuthFlow, MfaKind, SignIn};
-use aws_sdk_cognitoidentityprovider::types::{SoftwareTokenMfaConfigType, UserPoolMfaType};
 use test_support::totp;
 
 use crate::cognito::{Pool, tokens};
 
-/// The seed's pool with two-factor sign-in optional, by app.
+/// The demo's pool (two-factor sign-in optional, by app) with user `a`.
 async fn pool_with_optional_mfa() -> Pool {
     let pool = Pool::new().await;
-    let demo = pool.demo();
-    demo.admin
-        .set_user_pool_mfa_config()
-        .user_pool_id(&demo.pool_id)
-        .software_token_mfa_configuration(
-            SoftwareTokenMfaConfigType::builder().enabled(true).build(),
-        )
-        .mfa_configuration(UserPoolMfaType::Optional)
-        .send()
-        .await
-        .unwrap();
     pool.confirmed_user("a", "aaaaaa").await;
     pool
 }
