@@ -1,5 +1,6 @@
 //! Building a [`Cognito`]: the pool, the app client and how to call them.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::SdkConfig;
@@ -7,7 +8,6 @@ use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::Region;
 use aws_sdk_cognitoidentityprovider::config::timeout::TimeoutConfig;
 
-use crate::calls::CallCounters;
 use crate::{Cognito, TokenVerifier};
 
 /// How [`Cognito::sign_in`] proves the password.
@@ -229,13 +229,16 @@ impl CognitoBuilder {
             .build();
         Cognito {
             client: Client::from_conf(config),
-            verifier: TokenVerifier::new(issuer, &self.client_id, jwks_url, self.timeout)
-                .leeway(self.leeway),
+            verifier: Arc::new(
+                TokenVerifier::new(issuer, &self.client_id, jwks_url, self.timeout)
+                    .leeway(self.leeway),
+            ),
             pool_id: self.pool_id,
             client_id: self.client_id,
             client_secret: self.client_secret,
             auth_flow: self.auth_flow,
-            counters: CallCounters::default(),
+            counters: Default::default(),
+            user_context: None,
         }
     }
 }

@@ -1,4 +1,5 @@
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
@@ -38,14 +39,18 @@ use crate::{
 /// }
 /// # Ok(()) }
 /// ```
+#[derive(Clone)]
 pub struct Cognito {
     pub(crate) client: Client,
     pub(crate) pool_id: String,
     pub(crate) client_id: String,
     pub(crate) client_secret: Option<String>,
     pub(crate) auth_flow: AuthFlow,
-    pub(crate) verifier: TokenVerifier,
-    pub(crate) counters: CallCounters,
+    /// Shared by clones: one key cache and one set of counts.
+    pub(crate) verifier: Arc<TokenVerifier>,
+    pub(crate) counters: Arc<CallCounters>,
+    /// Sent with the calls made without a token (see [`Cognito::for_user`]).
+    pub(crate) user_context: Option<crate::UserContext>,
 }
 
 impl std::fmt::Debug for Cognito {
@@ -118,7 +123,8 @@ impl Cognito {
             .client
             .initiate_auth()
             .client_id(&self.client_id)
-            .auth_flow(flow);
+            .auth_flow(flow)
+            .set_user_context_data(self.user_context_data());
         for (name, value) in parameters {
             request = request.auth_parameters(*name, *value);
         }
@@ -146,6 +152,7 @@ impl Cognito {
             .client_id(&self.client_id)
             .challenge_name(challenge)
             .set_session(session)
+            .set_user_context_data(self.user_context_data())
             .challenge_responses("USERNAME", username);
         for (name, value) in responses {
             request = request.challenge_responses(name, value);

@@ -22,6 +22,8 @@
 //! - two-factor sign-in with an authenticator app: [`Cognito::associate_totp`],
 //!   [`Cognito::verify_totp`], [`Cognito::set_totp_mfa`], and
 //!   [`SignIn::MfaRequired`] answered with [`Cognito::answer_mfa`];
+//! - the end user's IP address sent to Cognito's threat protection with
+//!   every call made without a token ([`Cognito::for_user`]);
 //! - [`Cognito::check_tokens`]: what a web app does with a session's tokens
 //!   on each request (verify, refresh when due, end the session when Cognito
 //!   refuses, keep it through an outage while the access token holds);
@@ -79,6 +81,7 @@ mod secret_hash;
 mod session_tokens;
 pub mod srp;
 mod tokens;
+mod user_context;
 mod verify;
 
 pub use account::{CodeDelivery, SignedUp};
@@ -91,4 +94,5 @@ pub use mfa::{MfaChallenge, MfaKind, TotpSecret};
 pub use secret_hash::secret_hash;
 pub use session_tokens::TokenCheck;
 pub use tokens::{NewPasswordChallenge, SignIn, Tokens, redact};
+pub use user_context::UserContext;
 pub use verify::{Claims, DEFAULT_LEEWAY, TokenUse, TokenVerifier};

@@ -29,7 +29,12 @@ pub struct Outage {
     tasks: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
     /// Requests whose head contains this text are dropped or answered.
     refused: Arc<std::sync::Mutex<Option<(&'static str, Refusal)>>>,
+    /// The first bytes of the latest requests (headers and a small body).
+    seen: Arc<std::sync::Mutex<std::collections::VecDeque<String>>>,
 }
+
+/// How many requests [`Outage::requests`] remembers.
+const REMEMBERED: usize = 256;
 
 /// What [`Outage`] does with the requests it singles out.
 #[derive(Clone)]
@@ -81,6 +86,7 @@ impl Outage {
             target,
             tasks: Default::default(),
             refused: Default::default(),
+            seen: Default::default(),
         };
         outage.serve(listener);
         outage
@@ -89,9 +95,10 @@ impl Outage {
     fn serve(&self, listener: tokio::net::TcpListener) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let (target, tasks, refused) = (self.target, self.tasks.clone(), self.refused.clone());
+        let seen = self.seen.clone();
         let accept = tokio::spawn(async move {
             while let Ok((mut inbound, _)) = listener.accept().await {
-                let refused = refused.clone();
+                let (refused, seen) = (refused.clone(), seen.clone());
                 let task = tokio::spawn(async move {
                     // The emulator closes each connection after one answer,
                     // so the first request's head names the service.
@@ -100,6 +107,13 @@ impl Outage {
                         return;
                     };
                     head.truncate(n);
+                    {
+                        let mut seen = seen.lock().unwrap();
+                        if seen.len() == REMEMBERED {
+                            seen.pop_front();
+                        }
+                        seen.push_back(String::from_utf8_lossy(&head).into_owned());
+                    }
                     let refusal = refused.lock().unwrap().clone();
                     match refusal {
                         Some((marker, refusal))
@@ -156,6 +170,16 @@ impl Outage {
     pub fn succeed(&self, marker: &'static str, body: serde_json::Value) {
         *self.refused.lock().unwrap() =
             Some((marker, Refusal::Answer(cognito_answer("200 OK", &body))));
+    }
+
+    /// The latest requests whose first bytes contain `marker`, as sent: the
+    /// headers, and the body of a small request (the SDK writes them at once).
+    pub fn requests(&self, marker: &str) -> Vec<String> {
+        let seen = self.seen.lock().unwrap();
+        seen.iter()
+            .filter(|r| r.contains(marker))
+            .cloned()
+            .collect()
     }
 
     /// Forwards every request again, after [`Outage::refuse`] or [`Outage::answer`].

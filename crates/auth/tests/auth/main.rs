@@ -8,5 +8,6 @@ mod mfa;
 mod session_tokens;
 mod srp;
 mod threads;
+mod user_context;
 mod verify;
 mod verify_options;
