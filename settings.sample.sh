@@ -51,6 +51,11 @@ SESSION_MAX_LIFETIME=
 # Seconds: an unchanged session's expiry is written at most this often
 # (and at least every half SESSION_TTL while it is in use); empty: 30.
 TOUCH_INTERVAL=
+# Proxies in front of the app (load balancer, CDN), as addresses or CIDR
+# ranges separated by commas: their X-Forwarded-For names the user's address,
+# which stage 2 sends to Cognito's threat protection. Empty: the peer's
+# address is the user's, and the header is ignored.
+TRUSTED_PROXIES=
 # Seconds a DynamoDB call may take before the request gets the 503 page;
 # empty: 3.
 DYNAMODB_TIMEOUT=

@@ -16,6 +16,7 @@
 //! ```
 
 mod authenticator;
+mod client_address;
 mod device;
 mod error;
 pub mod logging;

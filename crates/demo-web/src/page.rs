@@ -40,7 +40,7 @@ impl FromRequest for Page {
         Box::pin(async move {
             let mut page = Page::of(req)?;
             if reads {
-                page.user = current_user(&page.state, &page.session).await?;
+                page.user = current_user(&page).await?;
             }
             Ok(page)
         })
@@ -64,7 +64,7 @@ impl FromRequest for SignedIn {
         let req = req.clone();
         Box::pin(async move {
             let mut page = Page::of(req)?;
-            let Some(user) = current_user(&page.state, &page.session).await? else {
+            let Some(user) = current_user(&page).await? else {
                 return Err(AppError::SignInRequired(login_for(&page.req)));
             };
             page.user = Some(user.clone());
@@ -93,12 +93,17 @@ fn login_for(req: &HttpRequest) -> String {
 
 /// The signed-in user of a session, after the authenticator's check
 /// (stage 2: verified tokens, refreshed when due; invalid ones log out).
-async fn current_user(state: &AppState, session: &AppSession) -> Result<Option<String>, AppError> {
+async fn current_user(page: &Page) -> Result<Option<String>, AppError> {
+    let session = page.session();
     let Some(user) = session.user()? else {
         return Ok(None);
     };
     let tokens = session.tokens()?;
-    match state.authenticator.check(&user, tokens.as_ref()).await {
+    let check = page
+        .state()
+        .authenticator
+        .check(&user, tokens.as_ref(), page.client_address());
+    match check.await {
         Ok(Check::Valid) => Ok(Some(user)),
         Ok(Check::Refreshed(tokens)) => {
             session.set_tokens(&tokens)?;
@@ -143,6 +148,11 @@ impl Page {
     /// The session.
     pub fn session(&self) -> &AppSession {
         &self.session
+    }
+
+    /// The address of the user behind the request (see [`crate::client_address`]).
+    pub fn client_address(&self) -> Option<std::net::IpAddr> {
+        crate::client_address::of(&self.req, &self.state.trusted_proxies)
     }
 
     /// Who is signed in (always `None` for a post: see [`Page`]).

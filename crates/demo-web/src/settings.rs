@@ -86,6 +86,8 @@ pub struct Settings {
     pub touch_interval: Duration,
     /// Bound on each DynamoDB call.
     pub dynamodb_timeout: Duration,
+    /// Proxies whose `X-Forwarded-For` names the user's address.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Stage 2 only.
     pub cognito: Option<CognitoSettings>,
 }
@@ -143,6 +145,7 @@ struct Raw {
     session_max_lifetime: Option<f64>,
     touch_interval: Option<f64>,
     dynamodb_timeout: Option<f64>,
+    trusted_proxies: Option<String>,
     token_refresh_margin: Option<f64>,
     pool_id: Option<String>,
     client_id: Option<String>,
@@ -167,6 +170,7 @@ fn expected(key: &str) -> &'static str {
         "COGNITO_AUTH_FLOW" => "expected srp or password",
         "SESSION_TTL" | "SESSION_MAX_LIFETIME" => "expected a number of seconds from 1 to 400 days",
         "DYNAMODB_TIMEOUT" => "expected a number of seconds above 0, up to 400 days",
+        "TRUSTED_PROXIES" => "expected IP addresses or CIDR ranges, separated by commas",
         _ => "expected a number of seconds from 0 to 400 days",
     }
 }
@@ -312,6 +316,8 @@ impl Settings {
                 .transpose()?,
             touch_interval: seconds("TOUCH_INTERVAL", raw.touch_interval, 30 * SECOND, ZERO)?,
             dynamodb_timeout: seconds("DYNAMODB_TIMEOUT", raw.dynamodb_timeout, 3 * SECOND, MS)?,
+            trusted_proxies: proxies(raw.trusted_proxies.as_deref().unwrap_or_default())
+                .ok_or_else(|| invalid("TRUSTED_PROXIES"))?,
             cognito,
         })
     }
@@ -329,6 +335,19 @@ fn within(seconds: f64, least: Duration) -> Option<Duration> {
     Duration::try_from_secs_f64(seconds)
         .ok()
         .filter(|d| (least..=MAX).contains(d))
+}
+
+/// `10.0.0.0/8, 192.0.2.7` as networks; an address alone is a network of one.
+fn proxies(list: &str) -> Option<Vec<ipnet::IpNet>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse()
+                .ok()
+                .or_else(|| item.parse::<std::net::IpAddr>().ok().map(Into::into))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -209,6 +209,7 @@ impl Application {
             authenticator,
             stage_title,
             metrics: Default::default(),
+            trusted_proxies: settings.trusted_proxies.clone(),
         });
         let port = listener
             .local_addr()

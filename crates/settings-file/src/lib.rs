@@ -46,6 +46,7 @@ pub const KEYS: &[&str] = &[
     "SESSION_MAX_LIFETIME",
     "TOUCH_INTERVAL",
     "DYNAMODB_TIMEOUT",
+    "TRUSTED_PROXIES",
     "TOKEN_REFRESH_MARGIN",
 ];
 

@@ -1,10 +1,13 @@
 //! Stage 2: users of a Cognito user pool, their tokens verified on each
 //! request and refreshed when due.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use auth::{AuthError, Cognito, NewPasswordChallenge, SignIn, TokenCheck, TokenUse, Tokens};
+use auth::{
+    AuthError, Cognito, NewPasswordChallenge, SignIn, TokenCheck, TokenUse, Tokens, UserContext,
+};
 
 use super::{Authenticator, Check, LogIn, LogOutScope, LoginError};
 
@@ -22,6 +25,14 @@ impl CognitoUsers {
         Self {
             cognito,
             refresh_margin,
+        }
+    }
+
+    /// The Cognito client for a call on behalf of the user at `client`.
+    fn for_client(&self, client: Option<IpAddr>) -> Cognito {
+        match client {
+            Some(ip) => self.cognito.for_user(UserContext::from_ip(ip)),
+            None => self.cognito.clone(),
         }
     }
 
@@ -62,8 +73,13 @@ impl CognitoUsers {
 
 #[async_trait]
 impl Authenticator for CognitoUsers {
-    async fn log_in(&self, username: &str, password: &str) -> Result<LogIn, LoginError> {
-        let outcome = self.cognito.sign_in(username, password).await?;
+    async fn log_in(
+        &self,
+        username: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<LogIn, LoginError> {
+        let outcome = self.for_client(client).sign_in(username, password).await?;
         self.signed_in(outcome).await
     }
 
@@ -80,9 +96,10 @@ impl Authenticator for CognitoUsers {
         challenge: &NewPasswordChallenge,
         new_password: &str,
         attributes: &[(String, String)],
+        client: Option<IpAddr>,
     ) -> Result<LogIn, LoginError> {
         let outcome = self
-            .cognito
+            .for_client(client)
             .answer_new_password(challenge, new_password, attributes)
             .await
             .map_err(|err| match err {
@@ -100,12 +117,17 @@ impl Authenticator for CognitoUsers {
         self.signed_in(outcome).await
     }
 
-    async fn check(&self, user: &str, tokens: Option<&Tokens>) -> Result<Check, LoginError> {
+    async fn check(
+        &self,
+        user: &str,
+        tokens: Option<&Tokens>,
+        client: Option<IpAddr>,
+    ) -> Result<Check, LoginError> {
         let Some(tokens) = tokens else {
             return Ok(Check::Invalid);
         };
         match self
-            .cognito
+            .for_client(client)
             .check_tokens(user, tokens, self.refresh_margin)
             .await
         {

@@ -1,5 +1,7 @@
 //! Stage 1: the original demo's two local users.
 
+use std::net::IpAddr;
+
 use async_trait::async_trait;
 use auth::{NewPasswordChallenge, Tokens};
 
@@ -11,7 +13,12 @@ pub struct LocalUsers;
 
 #[async_trait]
 impl Authenticator for LocalUsers {
-    async fn log_in(&self, username: &str, password: &str) -> Result<LogIn, LoginError> {
+    async fn log_in(
+        &self,
+        username: &str,
+        password: &str,
+        _client: Option<IpAddr>,
+    ) -> Result<LogIn, LoginError> {
         if !["a", "b"].contains(&username) {
             return Err(LoginError::Rejected("Invalid user".into()));
         }
@@ -37,13 +44,19 @@ impl Authenticator for LocalUsers {
         _: &NewPasswordChallenge,
         _: &str,
         _: &[(String, String)],
+        _: Option<IpAddr>,
     ) -> Result<LogIn, LoginError> {
         Err(LoginError::Rejected(
             "Local users have no temporary passwords.".into(),
         ))
     }
 
-    async fn check(&self, _user: &str, _tokens: Option<&Tokens>) -> Result<Check, LoginError> {
+    async fn check(
+        &self,
+        _user: &str,
+        _tokens: Option<&Tokens>,
+        _client: Option<IpAddr>,
+    ) -> Result<Check, LoginError> {
         Ok(Check::Valid)
     }
 

@@ -4,6 +4,8 @@
 mod cognito;
 mod local;
 
+use std::net::IpAddr;
+
 use async_trait::async_trait;
 use auth::{AuthError, NewPasswordChallenge, Tokens};
 
@@ -87,8 +89,15 @@ pub enum LogOutScope {
 /// Logs users in and out, and checks a logged-in session on each request.
 #[async_trait]
 pub trait Authenticator: Send + Sync + 'static {
-    /// Checks a user name and password.
-    async fn log_in(&self, username: &str, password: &str) -> Result<LogIn, LoginError>;
+    /// Checks a user name and password. `client`: the user's address (see
+    /// [`crate::client_address`]), for the identity provider's threat
+    /// protection.
+    async fn log_in(
+        &self,
+        username: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<LogIn, LoginError>;
 
     /// The password used by "Quick log in as « user »", for the demo users.
     fn quick_login_password(&self, username: &str) -> Option<&'static str>;
@@ -100,13 +109,19 @@ pub trait Authenticator: Send + Sync + 'static {
         challenge: &NewPasswordChallenge,
         new_password: &str,
         attributes: &[(String, String)],
+        client: Option<IpAddr>,
     ) -> Result<LogIn, LoginError>;
 
     /// Checks the credentials of a logged-in session (stage 2: verifies the
     /// tokens, refreshing them when they are about to expire; while Cognito
     /// cannot be reached or throttles, an access token that still verifies
     /// is enough).
-    async fn check(&self, user: &str, tokens: Option<&Tokens>) -> Result<Check, LoginError>;
+    async fn check(
+        &self,
+        user: &str,
+        tokens: Option<&Tokens>,
+        client: Option<IpAddr>,
+    ) -> Result<Check, LoginError>;
 
     /// Ends the user's sign-in at the identity provider (stage 2:
     /// GlobalSignOut), and says which of the user's sessions must end.

@@ -155,12 +155,14 @@ fn bad_values_are_named_and_out_of_range_durations_too() {
         ("TOUCH_INTERVAL", "-1"),
         ("DYNAMODB_TIMEOUT", "0"),
         ("TOKEN_REFRESH_MARGIN", "1e19"),
+        ("TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("TRUSTED_PROXIES", "proxy.example"),
     ] {
         let err = load(Stage::Cognito, STAGE_2, &[(key, value)]).expect_err(value);
         assert_eq!(invalid_key(&err), Some(key), "{key}={value}: {err}");
         assert!(err.to_string().contains(value), "{err}");
     }
-    let text = "AWS_REGION=r\nTABLE_NAME=t\nTOUCH_INTERVAL=0\nSESSION_TTL=1.5\nCOOKIE_SECURE=off\nSESSION_MAX_LIFETIME=86400\n";
+    let text = "AWS_REGION=r\nTABLE_NAME=t\nTOUCH_INTERVAL=0\nSESSION_TTL=1.5\nCOOKIE_SECURE=off\nSESSION_MAX_LIFETIME=86400\nTRUSTED_PROXIES=10.0.0.0/8,192.0.2.7\n";
     let s = load(Stage::Store, text, &[]).unwrap();
     assert_eq!(
         s.touch_interval,
@@ -170,6 +172,10 @@ fn bad_values_are_named_and_out_of_range_durations_too() {
     assert_eq!(s.session_ttl, Duration::from_millis(1500));
     assert!(!s.cookie_secure);
     assert_eq!(s.session_max_lifetime, Some(Duration::from_secs(86400)));
+    assert_eq!(
+        s.trusted_proxies,
+        ["10.0.0.0/8", "192.0.2.7/32"].map(|n| n.parse::<ipnet::IpNet>().unwrap())
+    );
 }
 
 #[test]

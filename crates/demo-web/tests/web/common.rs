@@ -39,6 +39,7 @@ pub async fn settings(stage: Stage) -> Settings {
         session_max_lifetime: None,
         touch_interval: Duration::from_secs(30),
         dynamodb_timeout: Duration::from_secs(2),
+        trusted_proxies: Vec::new(),
         cognito: None,
     }
 }

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod chromium;
+mod client_address;
 mod common;
 mod cost;
 mod csrf;

@@ -29,7 +29,12 @@ fn login_page(
 /// Checks the credentials: on success signs in (or asks for a new
 /// password), else shows the form again with the reason.
 async fn attempt(page: &Page, username: &str, password: &str) -> Result<HttpResponse, AppError> {
-    let (message, status) = match page.state().authenticator.log_in(username, password).await {
+    let client = page.client_address();
+    let attempt = page
+        .state()
+        .authenticator
+        .log_in(username, password, client);
+    let (message, status) = match attempt.await {
         Ok(outcome) => return signed_in(page, outcome),
         Err(LoginError::Rejected(message) | LoginError::StartAgain(message)) => {
             (message, StatusCode::UNAUTHORIZED)

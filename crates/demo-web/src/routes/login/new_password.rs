@@ -132,7 +132,12 @@ pub async fn submit(
     let answer = page
         .state()
         .authenticator
-        .answer_new_password(&challenge, &form.password, &attributes)
+        .answer_new_password(
+            &challenge,
+            &form.password,
+            &attributes,
+            page.client_address(),
+        )
         .await;
     match answer {
         Ok(outcome) => super::signed_in(&page, outcome),
