@@ -76,7 +76,7 @@ impl FromRequest for SignedIn {
 /// The login that comes back to `req`'s page. A form's action lives under
 /// its page (`/sessions/revoke` on `/sessions`): the way back is that page,
 /// not an address that answers only a post.
-fn login_for(req: &HttpRequest) -> String {
+pub(crate) fn login_for(req: &HttpRequest) -> String {
     let back = if matches!(*req.method(), Method::GET | Method::HEAD) {
         match req.query_string() {
             "" => req.path().to_owned(),
@@ -176,6 +176,10 @@ impl Page {
         context.insert("user", &self.user);
         context.insert("csrf", &self.session.csrf_token()?);
         context.insert("stage_title", self.state.stage_title);
+        context.insert(
+            "changes_passwords",
+            &self.state.authenticator.changes_passwords(),
+        );
         // A login from this page comes back to it; the pages of a login pass
         // on where that login returns instead.
         if !context.contains_key("back") {

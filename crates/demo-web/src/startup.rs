@@ -16,7 +16,7 @@ use session_store::DynamoDbSessionStore;
 use crate::authenticator::{Authenticator, CognitoUsers, LocalUsers};
 use crate::middleware::{error_pages, log_requests, security_headers, track_metrics};
 use crate::routes::login::{form, logout, new_password, quick_login};
-use crate::routes::{home, metrics, restricted, session_json, sessions, static_files};
+use crate::routes::{home, metrics, password, restricted, session_json, sessions, static_files};
 use crate::settings::{Settings, Stage};
 use crate::state::AppState;
 use crate::templates::Templates;
@@ -305,6 +305,11 @@ fn run(
                             .post(new_password::submit),
                     )
                     .service(web::resource("/sessions").route(get(sessions::list)))
+                    .service(
+                        web::resource("/password")
+                            .route(get(password::show))
+                            .post(password::change),
+                    )
                     .service(web::resource("/sessions/revoke").post(sessions::revoke))
                     .service(
                         web::resource("/sessions/revoke-others").post(sessions::revoke_others),

@@ -24,6 +24,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/sessions.html"),
     ),
     ("error.html", include_str!("../../../templates/error.html")),
+    (
+        "password.html",
+        include_str!("../../../templates/password.html"),
+    ),
 ];
 
 /// The stylesheet of `static/style.css`.

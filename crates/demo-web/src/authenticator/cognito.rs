@@ -140,6 +140,35 @@ impl Authenticator for CognitoUsers {
         }
     }
 
+    fn changes_passwords(&self) -> bool {
+        true
+    }
+
+    async fn change_password(
+        &self,
+        tokens: Option<&Tokens>,
+        current: &str,
+        new: &str,
+    ) -> Result<(), LoginError> {
+        let tokens =
+            tokens.ok_or_else(|| LoginError::StartAgain("Please sign in again.".into()))?;
+        match self
+            .cognito
+            .change_password(&tokens.access_token, current, new)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(AuthError::InvalidCredentials) => Err(LoginError::Rejected(
+                "The current password is not right.".into(),
+            )),
+            Err(err @ AuthError::InvalidToken { .. }) => {
+                Err(LoginError::StartAgain(err.to_string()))
+            }
+            Err(err @ AuthError::TooManyAttempts) => Err(LoginError::Rejected(err.to_string())),
+            Err(err) => Err(err.into()),
+        }
+    }
+
     fn call_counts(&self) -> Vec<auth::CallCount> {
         self.cognito.call_counts()
     }

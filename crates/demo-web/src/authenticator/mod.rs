@@ -123,6 +123,23 @@ pub trait Authenticator: Send + Sync + 'static {
         client: Option<IpAddr>,
     ) -> Result<Check, LoginError>;
 
+    /// Whether users change their passwords here (stage 2).
+    fn changes_passwords(&self) -> bool {
+        false
+    }
+
+    /// Changes the signed-in user's password, the current one required.
+    async fn change_password(
+        &self,
+        _tokens: Option<&Tokens>,
+        _current: &str,
+        _new: &str,
+    ) -> Result<(), LoginError> {
+        Err(LoginError::Rejected(
+            "The demo's local users keep their passwords.".into(),
+        ))
+    }
+
     /// Ends the user's sign-in at the identity provider (stage 2:
     /// GlobalSignOut), and says which of the user's sessions must end.
     async fn log_out(&self, tokens: Option<&Tokens>) -> LogOutScope;

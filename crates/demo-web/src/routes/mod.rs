@@ -3,6 +3,7 @@
 pub mod home;
 pub mod login;
 pub mod metrics;
+pub mod password;
 pub mod restricted;
 pub mod session_json;
 pub mod sessions;

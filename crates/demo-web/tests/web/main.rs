@@ -1,6 +1,7 @@
 //! The web app in process against the emulator, by feature.
 
 mod bad_input;
+mod change_password;
 mod chromium;
 mod client_address;
 mod common;
