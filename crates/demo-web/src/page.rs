@@ -118,6 +118,7 @@ async fn current_user(page: &Page) -> Result<Option<String>, AppError> {
             | LoginError::Rejected(reason)
             | LoginError::StartAgain(reason),
         ) => Err(AppError::SignIn(reason)),
+        Err(err @ LoginError::NotConfirmed) => Err(AppError::SignIn(err.to_string())),
     }
 }
 
@@ -177,8 +178,8 @@ impl Page {
         context.insert("csrf", &self.session.csrf_token()?);
         context.insert("stage_title", self.state.stage_title);
         context.insert(
-            "changes_passwords",
-            &self.state.authenticator.changes_passwords(),
+            "manages_accounts",
+            &self.state.authenticator.manages_accounts(),
         );
         // A login from this page comes back to it; the pages of a login pass
         // on where that login returns instead.

@@ -13,6 +13,7 @@ const VIEWS: &str = "views";
 const TOKENS: &str = "tokens";
 const CSRF: &str = "csrf";
 const CHALLENGE: &str = "challenge";
+const SIGNUP: &str = "signup";
 /// The device the user logged in from; the store lists it with the session
 /// (its label field).
 pub(crate) const DEVICE: &str = "device";
@@ -126,6 +127,21 @@ impl AppSession {
     /// Ends the session: the item is deleted and the cookie removed.
     pub fn log_out(&self) {
         self.session.purge();
+    }
+
+    /// Keeps the user name of an account waiting for its confirmation code.
+    pub fn set_signup(&self, username: &str) -> Result<(), SessionError> {
+        Ok(self.session.insert(SIGNUP, username)?)
+    }
+
+    /// The account waiting for its confirmation code, if any.
+    pub fn signup(&self) -> Result<Option<String>, SessionError> {
+        Ok(self.session.get(SIGNUP)?)
+    }
+
+    /// Forgets the account waiting for its code (confirmed).
+    pub fn clear_signup(&self) {
+        self.session.remove(SIGNUP);
     }
 
     /// Keeps a pending NEW_PASSWORD_REQUIRED challenge (server-side only).

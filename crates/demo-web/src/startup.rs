@@ -16,7 +16,9 @@ use session_store::DynamoDbSessionStore;
 use crate::authenticator::{Authenticator, CognitoUsers, LocalUsers};
 use crate::middleware::{error_pages, log_requests, security_headers, track_metrics};
 use crate::routes::login::{form, logout, new_password, quick_login};
-use crate::routes::{home, metrics, password, restricted, session_json, sessions, static_files};
+use crate::routes::{
+    home, metrics, password, restricted, session_json, sessions, signup, static_files,
+};
 use crate::settings::{Settings, Stage};
 use crate::state::AppState;
 use crate::templates::Templates;
@@ -305,6 +307,17 @@ fn run(
                             .post(new_password::submit),
                     )
                     .service(web::resource("/sessions").route(get(sessions::list)))
+                    .service(
+                        web::resource("/signup")
+                            .route(get(signup::show))
+                            .post(signup::submit),
+                    )
+                    .service(
+                        web::resource("/signup/confirm")
+                            .route(get(signup::show_confirm))
+                            .post(signup::confirm),
+                    )
+                    .service(web::resource("/signup/resend").post(signup::resend))
                     .service(
                         web::resource("/password")
                             .route(get(password::show))

@@ -28,6 +28,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "password.html",
         include_str!("../../../templates/password.html"),
     ),
+    (
+        "signup.html",
+        include_str!("../../../templates/signup.html"),
+    ),
+    (
+        "signup_confirm.html",
+        include_str!("../../../templates/signup_confirm.html"),
+    ),
 ];
 
 /// The stylesheet of `static/style.css`.

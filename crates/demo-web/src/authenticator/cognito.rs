@@ -9,7 +9,7 @@ use auth::{
     AuthError, Cognito, NewPasswordChallenge, SignIn, TokenCheck, TokenUse, Tokens, UserContext,
 };
 
-use super::{Authenticator, Check, LogIn, LogOutScope, LoginError};
+use super::{Authenticator, Check, LogIn, LogOutScope, LoginError, SignedUp};
 
 /// Stage 2: users of a Cognito user pool.
 #[derive(Debug)]
@@ -79,7 +79,10 @@ impl Authenticator for CognitoUsers {
         password: &str,
         client: Option<IpAddr>,
     ) -> Result<LogIn, LoginError> {
-        let outcome = self.for_client(client).sign_in(username, password).await?;
+        let outcome = match self.for_client(client).sign_in(username, password).await {
+            Err(AuthError::UserNotConfirmed) => return Err(LoginError::NotConfirmed),
+            other => other?,
+        };
         self.signed_in(outcome).await
     }
 
@@ -140,8 +143,50 @@ impl Authenticator for CognitoUsers {
         }
     }
 
-    fn changes_passwords(&self) -> bool {
+    fn manages_accounts(&self) -> bool {
         true
+    }
+
+    async fn sign_up(
+        &self,
+        username: &str,
+        email: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<SignedUp, LoginError> {
+        let email = [("email".to_owned(), email.to_owned())];
+        let done = self
+            .for_client(client)
+            .sign_up(username, password, &email)
+            .await?;
+        Ok(match done.confirmed {
+            true => SignedUp::Confirmed,
+            false => SignedUp::CodeSent,
+        })
+    }
+
+    async fn confirm_sign_up(
+        &self,
+        username: &str,
+        code: &str,
+        client: Option<IpAddr>,
+    ) -> Result<(), LoginError> {
+        Ok(self
+            .for_client(client)
+            .confirm_sign_up(username, code)
+            .await?)
+    }
+
+    async fn resend_code(
+        &self,
+        username: &str,
+        client: Option<IpAddr>,
+    ) -> Result<Option<String>, LoginError> {
+        let sent = self
+            .for_client(client)
+            .resend_confirmation_code(username)
+            .await?;
+        Ok(sent.map(|to| to.destination))
     }
 
     async fn change_password(

@@ -26,9 +26,21 @@ pub enum LogIn {
     NewPasswordRequired(NewPasswordChallenge),
 }
 
+/// What a sign-up did.
+#[derive(Debug)]
+pub enum SignedUp {
+    /// The account can log in now.
+    Confirmed,
+    /// A code was sent to confirm it.
+    CodeSent,
+}
+
 /// Why a login failed; the text is shown on the login page.
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
+    /// The account exists but is not confirmed yet: its code is asked for.
+    #[error("This account is not confirmed yet.")]
+    NotConfirmed,
     /// Wrong input (bad user, bad password, weak new password...).
     #[error("{0}")]
     Rejected(String),
@@ -123,9 +135,46 @@ pub trait Authenticator: Send + Sync + 'static {
         client: Option<IpAddr>,
     ) -> Result<Check, LoginError>;
 
-    /// Whether users change their passwords here (stage 2).
-    fn changes_passwords(&self) -> bool {
+    /// Whether users create their accounts and change their passwords
+    /// here (stage 2).
+    fn manages_accounts(&self) -> bool {
         false
+    }
+
+    /// Creates an account of `username` with `email` and `password`.
+    async fn sign_up(
+        &self,
+        _username: &str,
+        _email: &str,
+        _password: &str,
+        _client: Option<IpAddr>,
+    ) -> Result<SignedUp, LoginError> {
+        Err(LoginError::Rejected(
+            "The demo's local users are a and b.".into(),
+        ))
+    }
+
+    /// Confirms a new account with the code sent to its owner.
+    async fn confirm_sign_up(
+        &self,
+        _username: &str,
+        _code: &str,
+        _client: Option<IpAddr>,
+    ) -> Result<(), LoginError> {
+        Err(LoginError::Rejected(
+            "The demo's local users are a and b.".into(),
+        ))
+    }
+
+    /// Sends a new confirmation code; where it went, when known.
+    async fn resend_code(
+        &self,
+        _username: &str,
+        _client: Option<IpAddr>,
+    ) -> Result<Option<String>, LoginError> {
+        Err(LoginError::Rejected(
+            "The demo's local users are a and b.".into(),
+        ))
     }
 
     /// Changes the signed-in user's password, the current one required.

@@ -7,6 +7,7 @@ pub mod password;
 pub mod restricted;
 pub mod session_json;
 pub mod sessions;
+pub mod signup;
 pub mod static_files;
 
 /// A form that only carries the CSRF token.

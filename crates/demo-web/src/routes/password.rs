@@ -22,7 +22,7 @@ pub struct PasswordForm {
 }
 
 fn form(page: &Page, status: StatusCode, context: tera::Context) -> Result<HttpResponse, AppError> {
-    if !page.state().authenticator.changes_passwords() {
+    if !page.state().authenticator.manages_accounts() {
         return Err(AppError::NotFound("Passwords are changed in stage 2 only."));
     }
     page.render_as(status, "password.html", context)
@@ -62,6 +62,9 @@ pub async fn change(
     match changed {
         Ok(()) => {}
         Err(LoginError::Rejected(message)) => return refuse(&message, StatusCode::BAD_REQUEST),
+        Err(err @ LoginError::NotConfirmed) => {
+            return refuse(&err.to_string(), StatusCode::BAD_REQUEST);
+        }
         Err(LoginError::Unavailable(message)) => {
             return refuse(&message, StatusCode::SERVICE_UNAVAILABLE);
         }

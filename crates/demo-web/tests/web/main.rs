@@ -17,6 +17,7 @@ mod outages;
 mod pages;
 mod return_to;
 mod sessions_page;
+mod sign_up;
 mod site_settings;
 mod stage2;
 mod tokens;

@@ -36,6 +36,11 @@ async fn attempt(page: &Page, username: &str, password: &str) -> Result<HttpResp
         .log_in(username, password, client);
     let (message, status) = match attempt.await {
         Ok(outcome) => return signed_in(page, outcome),
+        // Not a dead end: the code that confirms it is asked for.
+        Err(LoginError::NotConfirmed) => {
+            page.session().set_signup(username)?;
+            return Ok(see_other("/signup/confirm"));
+        }
         Err(LoginError::Rejected(message) | LoginError::StartAgain(message)) => {
             (message, StatusCode::UNAUTHORIZED)
         }
@@ -59,6 +64,15 @@ fn signed_in(page: &Page, outcome: LogIn) -> Result<HttpResponse, AppError> {
             Ok(see_other(&form))
         }
     }
+}
+
+/// The login form with `message` (an account just made or confirmed), its
+/// user name filled in.
+pub(crate) fn notice(page: &Page, username: &str, message: &str) -> Result<HttpResponse, AppError> {
+    let mut context = tera::Context::new();
+    context.insert("notice", message);
+    context.insert("username", username);
+    login_page(page, StatusCode::OK, context)
 }
 
 /// The login form again, with why the last attempt failed.

@@ -1,0 +1,170 @@
+//! `/signup` (stage 2): a visitor creates an account, then confirms it with
+//! the code Cognito sends (`/signup/confirm`, with a way to ask for a new
+//! code); a login of an account not yet confirmed leads there too.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use crate::authenticator::{LoginError, SignedUp};
+use crate::error::AppError;
+use crate::page::{Page, see_other};
+use crate::routes::CsrfForm;
+
+/// The sign-up form's fields.
+#[derive(Deserialize)]
+pub struct SignUpForm {
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_again: String,
+}
+
+/// The confirmation form's fields.
+#[derive(Deserialize)]
+pub struct CodeForm {
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// Stage 2 only: local users do not sign up.
+fn stage_2(page: &Page) -> Result<(), AppError> {
+    match page.state().authenticator.manages_accounts() {
+        true => Ok(()),
+        false => Err(AppError::NotFound("Accounts are created in stage 2 only.")),
+    }
+}
+
+/// The status a refusal is shown with.
+fn status_of(err: &LoginError) -> StatusCode {
+    match err {
+        LoginError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+fn context(pairs: &[(&str, &str)]) -> tera::Context {
+    let mut context = tera::Context::new();
+    for (key, value) in pairs {
+        context.insert(*key, value);
+    }
+    context
+}
+
+/// `GET /signup`: the form.
+pub async fn show(page: Page) -> Result<HttpResponse, AppError> {
+    stage_2(&page)?;
+    page.render("signup.html", tera::Context::new())
+}
+
+/// `POST /signup`: creates the account; then its code is asked for.
+pub async fn submit(page: Page, form: web::Form<SignUpForm>) -> Result<HttpResponse, AppError> {
+    stage_2(&page)?;
+    page.session().check_csrf(&form.csrf)?;
+    let (username, email) = (form.username.trim(), form.email.trim());
+    let again = |message: &str, status| {
+        let kept = context(&[("error", message), ("username", username), ("email", email)]);
+        page.render_as(status, "signup.html", kept)
+    };
+    if username.is_empty() || email.is_empty() || form.password.is_empty() {
+        return again("Input missing", StatusCode::BAD_REQUEST);
+    }
+    if form.password != form.password_again {
+        return again("The two passwords differ.", StatusCode::BAD_REQUEST);
+    }
+    let client = page.client_address();
+    let authenticator = &page.state().authenticator;
+    match authenticator
+        .sign_up(username, email, &form.password, client)
+        .await
+    {
+        Ok(SignedUp::Confirmed) => {
+            super::login::notice(&page, username, "Your account is ready: log in.")
+        }
+        Ok(SignedUp::CodeSent) => {
+            page.session().set_signup(username)?;
+            Ok(see_other("/signup/confirm"))
+        }
+        Err(err) => again(&err.to_string(), status_of(&err)),
+    }
+}
+
+/// The confirmation form of the account waiting for its code, with a
+/// message; to the sign-up form when no account waits.
+fn confirm_page(
+    page: &Page,
+    status: StatusCode,
+    message: (&str, &str),
+) -> Result<HttpResponse, AppError> {
+    let Some(username) = page.session().signup()? else {
+        return Ok(see_other("/signup"));
+    };
+    let mut context = context(&[message]);
+    context.insert("username", &username);
+    page.render_as(status, "signup_confirm.html", context)
+}
+
+/// `GET /signup/confirm`: the code form.
+pub async fn show_confirm(page: Page) -> Result<HttpResponse, AppError> {
+    stage_2(&page)?;
+    confirm_page(
+        &page,
+        StatusCode::OK,
+        ("notice", "A code was sent to confirm your account."),
+    )
+}
+
+/// `POST /signup/confirm`: confirms the account; then the login.
+pub async fn confirm(page: Page, form: web::Form<CodeForm>) -> Result<HttpResponse, AppError> {
+    stage_2(&page)?;
+    page.session().check_csrf(&form.csrf)?;
+    let Some(username) = page.session().signup()? else {
+        return Ok(see_other("/signup"));
+    };
+    let code = form.code.trim();
+    if code.is_empty() {
+        return confirm_page(&page, StatusCode::BAD_REQUEST, ("error", "Input missing"));
+    }
+    let client = page.client_address();
+    match page
+        .state()
+        .authenticator
+        .confirm_sign_up(&username, code, client)
+        .await
+    {
+        Ok(()) => {
+            page.session().clear_signup();
+            super::login::notice(&page, &username, "Your account is confirmed: log in.")
+        }
+        Err(err) => confirm_page(&page, status_of(&err), ("error", &err.to_string())),
+    }
+}
+
+/// `POST /signup/resend`: a new code.
+pub async fn resend(page: Page, form: web::Form<CsrfForm>) -> Result<HttpResponse, AppError> {
+    stage_2(&page)?;
+    page.session().check_csrf(&form.csrf)?;
+    let Some(username) = page.session().signup()? else {
+        return Ok(see_other("/signup"));
+    };
+    let client = page.client_address();
+    match page
+        .state()
+        .authenticator
+        .resend_code(&username, client)
+        .await
+    {
+        Ok(Some(to)) => {
+            let sent = format!("A new code was sent to {to}.");
+            confirm_page(&page, StatusCode::OK, ("notice", &sent))
+        }
+        Ok(None) => confirm_page(&page, StatusCode::OK, ("notice", "A new code was sent.")),
+        Err(err) => confirm_page(&page, status_of(&err), ("error", &err.to_string())),
+    }
+}
