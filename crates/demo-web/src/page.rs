@@ -118,7 +118,9 @@ async fn current_user(page: &Page) -> Result<Option<String>, AppError> {
             | LoginError::Rejected(reason)
             | LoginError::StartAgain(reason),
         ) => Err(AppError::SignIn(reason)),
-        Err(err @ LoginError::NotConfirmed) => Err(AppError::SignIn(err.to_string())),
+        Err(err @ (LoginError::NotConfirmed | LoginError::ResetRequired)) => {
+            Err(AppError::SignIn(err.to_string()))
+        }
     }
 }
 

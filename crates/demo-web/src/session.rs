@@ -14,6 +14,7 @@ const TOKENS: &str = "tokens";
 const CSRF: &str = "csrf";
 const CHALLENGE: &str = "challenge";
 const SIGNUP: &str = "signup";
+const RESET: &str = "reset";
 /// The device the user logged in from; the store lists it with the session
 /// (its label field).
 pub(crate) const DEVICE: &str = "device";
@@ -142,6 +143,21 @@ impl AppSession {
     /// Forgets the account waiting for its code (confirmed).
     pub fn clear_signup(&self) {
         self.session.remove(SIGNUP);
+    }
+
+    /// Keeps the user name of a password reset waiting for its code.
+    pub fn set_reset(&self, username: &str) -> Result<(), SessionError> {
+        Ok(self.session.insert(RESET, username)?)
+    }
+
+    /// The password reset waiting for its code, if any.
+    pub fn reset(&self) -> Result<Option<String>, SessionError> {
+        Ok(self.session.get(RESET)?)
+    }
+
+    /// Forgets the password reset (done).
+    pub fn clear_reset(&self) {
+        self.session.remove(RESET);
     }
 
     /// Keeps a pending NEW_PASSWORD_REQUIRED challenge (server-side only).

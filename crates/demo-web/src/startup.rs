@@ -17,7 +17,7 @@ use crate::authenticator::{Authenticator, CognitoUsers, LocalUsers};
 use crate::middleware::{error_pages, log_requests, security_headers, track_metrics};
 use crate::routes::login::{form, logout, new_password, quick_login};
 use crate::routes::{
-    home, metrics, password, restricted, session_json, sessions, signup, static_files,
+    forgot, home, metrics, password, restricted, session_json, sessions, signup, static_files,
 };
 use crate::settings::{Settings, Stage};
 use crate::state::AppState;
@@ -318,6 +318,16 @@ fn run(
                             .post(signup::confirm),
                     )
                     .service(web::resource("/signup/resend").post(signup::resend))
+                    .service(
+                        web::resource("/forgot")
+                            .route(get(forgot::show))
+                            .post(forgot::submit),
+                    )
+                    .service(
+                        web::resource("/forgot/reset")
+                            .route(get(forgot::show_reset))
+                            .post(forgot::reset),
+                    )
                     .service(
                         web::resource("/password")
                             .route(get(password::show))

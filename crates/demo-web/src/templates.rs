@@ -36,6 +36,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         "signup_confirm.html",
         include_str!("../../../templates/signup_confirm.html"),
     ),
+    (
+        "forgot.html",
+        include_str!("../../../templates/forgot.html"),
+    ),
+    ("reset.html", include_str!("../../../templates/reset.html")),
 ];
 
 /// The stylesheet of `static/style.css`.

@@ -81,6 +81,7 @@ impl Authenticator for CognitoUsers {
     ) -> Result<LogIn, LoginError> {
         let outcome = match self.for_client(client).sign_in(username, password).await {
             Err(AuthError::UserNotConfirmed) => return Err(LoginError::NotConfirmed),
+            Err(AuthError::PasswordResetRequired) => return Err(LoginError::ResetRequired),
             other => other?,
         };
         self.signed_in(outcome).await
@@ -174,6 +175,27 @@ impl Authenticator for CognitoUsers {
         Ok(self
             .for_client(client)
             .confirm_sign_up(username, code)
+            .await?)
+    }
+
+    async fn forgot_password(
+        &self,
+        username: &str,
+        client: Option<IpAddr>,
+    ) -> Result<(), LoginError> {
+        Ok(self.for_client(client).forgot_password(username).await?)
+    }
+
+    async fn reset_password(
+        &self,
+        username: &str,
+        code: &str,
+        new_password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<(), LoginError> {
+        Ok(self
+            .for_client(client)
+            .confirm_forgot_password(username, code, new_password)
             .await?)
     }
 

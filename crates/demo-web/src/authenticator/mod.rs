@@ -41,6 +41,9 @@ pub enum LoginError {
     /// The account exists but is not confirmed yet: its code is asked for.
     #[error("This account is not confirmed yet.")]
     NotConfirmed,
+    /// The account's password must be reset before it signs in again.
+    #[error("A password reset is required for this account: ask for a code.")]
+    ResetRequired,
     /// Wrong input (bad user, bad password, weak new password...).
     #[error("{0}")]
     Rejected(String),
@@ -163,6 +166,31 @@ pub trait Authenticator: Send + Sync + 'static {
     ) -> Result<(), LoginError> {
         Err(LoginError::Rejected(
             "The demo's local users are a and b.".into(),
+        ))
+    }
+
+    /// Starts a password reset: a code goes to the account's address. The
+    /// same answer whether the account exists or not.
+    async fn forgot_password(
+        &self,
+        _username: &str,
+        _client: Option<IpAddr>,
+    ) -> Result<(), LoginError> {
+        Err(LoginError::Rejected(
+            "The demo's local users keep their passwords.".into(),
+        ))
+    }
+
+    /// Sets a new password with the code of [`Authenticator::forgot_password`].
+    async fn reset_password(
+        &self,
+        _username: &str,
+        _code: &str,
+        _new_password: &str,
+        _client: Option<IpAddr>,
+    ) -> Result<(), LoginError> {
+        Err(LoginError::Rejected(
+            "The demo's local users keep their passwords.".into(),
         ))
     }
 

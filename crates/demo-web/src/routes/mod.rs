@@ -1,5 +1,6 @@
 //! One module per page or action.
 
+pub mod forgot;
 pub mod home;
 pub mod login;
 pub mod metrics;

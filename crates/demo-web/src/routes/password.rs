@@ -62,7 +62,7 @@ pub async fn change(
     match changed {
         Ok(()) => {}
         Err(LoginError::Rejected(message)) => return refuse(&message, StatusCode::BAD_REQUEST),
-        Err(err @ LoginError::NotConfirmed) => {
+        Err(err @ (LoginError::NotConfirmed | LoginError::ResetRequired)) => {
             return refuse(&err.to_string(), StatusCode::BAD_REQUEST);
         }
         Err(LoginError::Unavailable(message)) => {

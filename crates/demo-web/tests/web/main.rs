@@ -7,6 +7,7 @@ mod client_address;
 mod common;
 mod cost;
 mod csrf;
+mod forgot_password;
 mod headers;
 mod layout;
 mod lifetime;

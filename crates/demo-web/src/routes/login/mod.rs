@@ -41,6 +41,9 @@ async fn attempt(page: &Page, username: &str, password: &str) -> Result<HttpResp
             page.session().set_signup(username)?;
             return Ok(see_other("/signup/confirm"));
         }
+        Err(err @ LoginError::ResetRequired) => {
+            return crate::routes::forgot::ask(page, username, &err.to_string());
+        }
         Err(LoginError::Rejected(message) | LoginError::StartAgain(message)) => {
             (message, StatusCode::UNAUTHORIZED)
         }

@@ -142,7 +142,9 @@ pub async fn submit(
     match answer {
         Ok(outcome) => super::signed_in(&page, outcome),
         Err(LoginError::Rejected(message)) => again(&message, StatusCode::BAD_REQUEST),
-        Err(err @ LoginError::NotConfirmed) => again(&err.to_string(), StatusCode::BAD_REQUEST),
+        Err(err @ (LoginError::NotConfirmed | LoginError::ResetRequired)) => {
+            again(&err.to_string(), StatusCode::BAD_REQUEST)
+        }
         Err(LoginError::StartAgain(message)) => {
             session.clear_challenge();
             super::failed(
