@@ -2,7 +2,7 @@
 
 use actix_session::{Session, SessionExt, SessionGetError, SessionInsertError};
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
-use auth::{NewPasswordChallenge, Tokens};
+use auth::{MfaChallenge, NewPasswordChallenge, Tokens};
 use rand::distr::{Alphanumeric, SampleString};
 use serde_json::{Map, Value};
 use session_store::SessionHandle;
@@ -15,6 +15,9 @@ const CSRF: &str = "csrf";
 const CHALLENGE: &str = "challenge";
 const SIGNUP: &str = "signup";
 const RESET: &str = "reset";
+const CODE_CHALLENGE: &str = "code_challenge";
+const WRONG_CODES: &str = "wrong_codes";
+const TOTP_SECRET: &str = "totp_secret";
 /// The device the user logged in from; the store lists it with the session
 /// (its label field).
 pub(crate) const DEVICE: &str = "device";
@@ -106,6 +109,7 @@ impl AppSession {
     pub fn log_in(&self, user: &str, tokens: Option<&Tokens>) -> Result<(), SessionError> {
         self.session.renew();
         self.clear_challenge();
+        self.clear_code_challenge();
         self.session.insert(USER, user)?;
         match tokens {
             Some(tokens) => self.session.insert(TOKENS, tokens)?,
@@ -158,6 +162,50 @@ impl AppSession {
     /// Forgets the password reset (done).
     pub fn clear_reset(&self) {
         self.session.remove(RESET);
+    }
+
+    /// Keeps a sign-in waiting for its one-time code (server-side only),
+    /// with no wrong code yet.
+    pub fn set_code_challenge(&self, challenge: &MfaChallenge) -> Result<(), SessionError> {
+        self.session.insert(CODE_CHALLENGE, challenge)?;
+        Ok(self.session.insert(WRONG_CODES, 0u32)?)
+    }
+
+    /// The sign-in waiting for its code, if any.
+    pub fn code_challenge(&self) -> Result<Option<MfaChallenge>, SessionError> {
+        Ok(self.session.get(CODE_CHALLENGE)?)
+    }
+
+    /// Counts a wrong code: how many so far.
+    pub fn wrong_code(&self) -> Result<u32, SessionError> {
+        let wrong = self
+            .session
+            .get::<u32>(WRONG_CODES)?
+            .unwrap_or(0)
+            .saturating_add(1);
+        self.session.insert(WRONG_CODES, wrong)?;
+        Ok(wrong)
+    }
+
+    /// Drops the sign-in waiting for its code.
+    pub fn clear_code_challenge(&self) {
+        self.session.remove(CODE_CHALLENGE);
+        self.session.remove(WRONG_CODES);
+    }
+
+    /// Keeps an authenticator app's secret between its two setup steps.
+    pub fn set_totp_secret(&self, secret: &str) -> Result<(), SessionError> {
+        Ok(self.session.insert(TOTP_SECRET, secret)?)
+    }
+
+    /// The secret being set up, if any.
+    pub fn totp_secret(&self) -> Result<Option<String>, SessionError> {
+        Ok(self.session.get(TOTP_SECRET)?)
+    }
+
+    /// Forgets the secret (set up, or given up).
+    pub fn clear_totp_secret(&self) {
+        self.session.remove(TOTP_SECRET);
     }
 
     /// Keeps a pending NEW_PASSWORD_REQUIRED challenge (server-side only).
@@ -215,7 +263,7 @@ impl AppSession {
         for (key, raw) in self.session.entries().iter() {
             let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone()));
             let value = match key.as_str() {
-                TOKENS | CHALLENGE => redact_strings(value),
+                TOKENS | CHALLENGE | CODE_CHALLENGE | TOTP_SECRET => redact_strings(value),
                 _ => value,
             };
             shown.insert(key.clone(), value);

@@ -15,9 +15,9 @@ use session_store::DynamoDbSessionStore;
 
 use crate::authenticator::{Authenticator, CognitoUsers, LocalUsers};
 use crate::middleware::{error_pages, log_requests, security_headers, track_metrics};
-use crate::routes::login::{form, logout, new_password, quick_login};
+use crate::routes::login::{code, form, logout, new_password, quick_login};
 use crate::routes::{
-    forgot, home, metrics, password, restricted, session_json, sessions, signup, static_files,
+    forgot, home, metrics, mfa, password, restricted, session_json, sessions, signup, static_files,
 };
 use crate::settings::{Settings, Stage};
 use crate::state::AppState;
@@ -299,6 +299,15 @@ fn run(
                             .post(form::submit),
                     )
                     .service(web::resource("/quicklogin/{username}").post(quick_login::quick_login))
+                    .service(
+                        web::resource("/login/code")
+                            .route(get(code::show))
+                            .post(code::submit),
+                    )
+                    .service(web::resource("/mfa").route(get(mfa::show)))
+                    .service(web::resource("/mfa/setup").post(mfa::setup))
+                    .service(web::resource("/mfa/verify").post(mfa::verify))
+                    .service(web::resource("/mfa/off").post(mfa::off))
                     .service(web::resource("/logout").post(logout::logout))
                     .service(web::resource("/restricted").route(get(restricted::restricted)))
                     .service(

@@ -40,6 +40,15 @@ const TEMPLATES: &[(&str, &str)] = &[
         "forgot.html",
         include_str!("../../../templates/forgot.html"),
     ),
+    (
+        "login_code.html",
+        include_str!("../../../templates/login_code.html"),
+    ),
+    ("mfa.html", include_str!("../../../templates/mfa.html")),
+    (
+        "mfa_setup.html",
+        include_str!("../../../templates/mfa_setup.html"),
+    ),
     ("reset.html", include_str!("../../../templates/reset.html")),
 ];
 

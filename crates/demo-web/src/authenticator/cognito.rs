@@ -6,10 +6,24 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use auth::{
-    AuthError, Cognito, NewPasswordChallenge, SignIn, TokenCheck, TokenUse, Tokens, UserContext,
+    AuthError, Cognito, MfaChallenge, NewPasswordChallenge, SignIn, TokenCheck, TokenUse, Tokens,
+    TotpSecret, UserContext,
 };
 
 use super::{Authenticator, Check, LogIn, LogOutScope, LoginError, SignedUp};
+
+/// The tokens of a signed-in session, for a call on the user's behalf.
+fn signed_in_tokens(tokens: Option<&Tokens>) -> Result<&Tokens, LoginError> {
+    tokens.ok_or_else(|| LoginError::StartAgain("Please sign in again.".into()))
+}
+
+/// A revoked token ends the session; the rest is said on the page.
+fn token_error(err: AuthError) -> LoginError {
+    match err {
+        AuthError::InvalidToken { .. } => LoginError::StartAgain(err.to_string()),
+        other => other.into(),
+    }
+}
 
 /// Stage 2: users of a Cognito user pool.
 #[derive(Debug)]
@@ -59,14 +73,7 @@ impl CognitoUsers {
                 })
             }
             SignIn::NewPasswordRequired(challenge) => Ok(LogIn::NewPasswordRequired(challenge)),
-            // The code page is yet to come (issue 38): said as before, when
-            // the crate did not know the challenge.
-            SignIn::MfaRequired(challenge) => Err(LoginError::Rejected(
-                AuthError::UnsupportedChallenge {
-                    challenge: challenge.kind.challenge_name().to_owned(),
-                }
-                .to_string(),
-            )),
+            SignIn::MfaRequired(challenge) => Ok(LogIn::CodeRequired(challenge)),
         }
     }
 }
@@ -197,6 +204,60 @@ impl Authenticator for CognitoUsers {
             .for_client(client)
             .confirm_forgot_password(username, code, new_password)
             .await?)
+    }
+
+    async fn answer_code(
+        &self,
+        challenge: &MfaChallenge,
+        code: &str,
+        client: Option<IpAddr>,
+    ) -> Result<LogIn, LoginError> {
+        let outcome = self
+            .for_client(client)
+            .answer_mfa(challenge, code)
+            .await
+            .map_err(|err| match err {
+                // Another code may pass, and Cognito may come back.
+                AuthError::InvalidCode
+                | AuthError::ServiceUnavailable { .. }
+                | AuthError::Misconfigured { .. } => LoginError::from(err),
+                other => {
+                    tracing::info!(error = ?other, "code refused; signing in again");
+                    LoginError::StartAgain(other.to_string())
+                }
+            })?;
+        self.signed_in(outcome).await
+    }
+
+    async fn start_totp(&self, tokens: Option<&Tokens>) -> Result<TotpSecret, LoginError> {
+        let tokens = signed_in_tokens(tokens)?;
+        Ok(self
+            .cognito
+            .associate_totp(&tokens.access_token)
+            .await
+            .map_err(token_error)?)
+    }
+
+    async fn confirm_totp(&self, tokens: Option<&Tokens>, code: &str) -> Result<(), LoginError> {
+        let tokens = signed_in_tokens(tokens)?;
+        self.cognito
+            .verify_totp(&tokens.access_token, code, "authenticator app")
+            .await
+            .map_err(token_error)?;
+        Ok(self
+            .cognito
+            .set_totp_mfa(&tokens.access_token, true)
+            .await
+            .map_err(token_error)?)
+    }
+
+    async fn totp_off(&self, tokens: Option<&Tokens>) -> Result<(), LoginError> {
+        let tokens = signed_in_tokens(tokens)?;
+        Ok(self
+            .cognito
+            .set_totp_mfa(&tokens.access_token, false)
+            .await
+            .map_err(token_error)?)
     }
 
     async fn resend_code(

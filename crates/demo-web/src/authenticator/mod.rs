@@ -7,7 +7,7 @@ mod local;
 use std::net::IpAddr;
 
 use async_trait::async_trait;
-use auth::{AuthError, NewPasswordChallenge, Tokens};
+use auth::{AuthError, MfaChallenge, NewPasswordChallenge, Tokens, TotpSecret};
 
 pub(crate) use cognito::CognitoUsers;
 pub(crate) use local::LocalUsers;
@@ -24,6 +24,8 @@ pub enum LogIn {
     },
     /// The user must choose a new password first.
     NewPasswordRequired(NewPasswordChallenge),
+    /// The password was right; now the code of the user's authenticator app.
+    CodeRequired(MfaChallenge),
 }
 
 /// What a sign-up did.
@@ -191,6 +193,37 @@ pub trait Authenticator: Send + Sync + 'static {
     ) -> Result<(), LoginError> {
         Err(LoginError::Rejected(
             "The demo's local users keep their passwords.".into(),
+        ))
+    }
+
+    /// Answers a sign-in's one-time-code challenge.
+    async fn answer_code(
+        &self,
+        _challenge: &MfaChallenge,
+        _code: &str,
+        _client: Option<IpAddr>,
+    ) -> Result<LogIn, LoginError> {
+        Err(LoginError::StartAgain("Please sign in again.".into()))
+    }
+
+    /// Starts enrolling an authenticator app: its secret.
+    async fn start_totp(&self, _tokens: Option<&Tokens>) -> Result<TotpSecret, LoginError> {
+        Err(LoginError::Rejected(
+            "The demo's local users sign in with a password alone.".into(),
+        ))
+    }
+
+    /// Confirms the enrolment with a code of the app, and turns it on.
+    async fn confirm_totp(&self, _tokens: Option<&Tokens>, _code: &str) -> Result<(), LoginError> {
+        Err(LoginError::Rejected(
+            "The demo's local users sign in with a password alone.".into(),
+        ))
+    }
+
+    /// Turns two-factor sign-in off.
+    async fn totp_off(&self, _tokens: Option<&Tokens>) -> Result<(), LoginError> {
+        Err(LoginError::Rejected(
+            "The demo's local users sign in with a password alone.".into(),
         ))
     }
 

@@ -4,6 +4,7 @@ pub mod forgot;
 pub mod home;
 pub mod login;
 pub mod metrics;
+pub mod mfa;
 pub mod password;
 pub mod restricted;
 pub mod session_json;

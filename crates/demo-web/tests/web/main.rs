@@ -22,3 +22,4 @@ mod sign_up;
 mod site_settings;
 mod stage2;
 mod tokens;
+mod two_factor;

@@ -3,6 +3,7 @@
 //! under a new session id and sent back where the login started, or the
 //! login form again with the reason.
 
+pub mod code;
 pub mod form;
 pub mod logout;
 pub mod new_password;
@@ -66,6 +67,11 @@ fn signed_in(page: &Page, outcome: LogIn) -> Result<HttpResponse, AppError> {
             let form = format!("/new-password{}", return_to::passed_on(page.request()));
             Ok(see_other(&form))
         }
+        LogIn::CodeRequired(challenge) => {
+            page.session().set_code_challenge(&challenge)?;
+            let form = format!("/login/code{}", return_to::passed_on(page.request()));
+            Ok(see_other(&form))
+        }
     }
 }
 
@@ -76,6 +82,16 @@ pub(crate) fn notice(page: &Page, username: &str, message: &str) -> Result<HttpR
     context.insert("notice", message);
     context.insert("username", username);
     login_page(page, StatusCode::OK, context)
+}
+
+/// The login form again, with why the last attempt failed.
+pub(crate) fn failed_again(
+    page: &Page,
+    username: &str,
+    message: &str,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    failed(page, username, message, status)
 }
 
 /// The login form again, with why the last attempt failed.

@@ -1,0 +1,162 @@
+//! Stage 2's two-factor sign-in: an authenticator app set up on `/mfa`
+//! (its secret as a QR code), then asked for at login on `/login/code`;
+//! wrong codes, too many of them, an outage, turning it off. The emulator
+//! checks the codes, which the tests compute as the app would (RFC 6238).
+
+use demo_web::settings::Stage;
+use test_support::totp;
+
+use crate::common::{Browser, COGNITO, Outage, Page, TestApp, settings, spawn_app};
+use crate::stage2::{app_behind_outage, pool_with_demo_users};
+
+async fn app() -> (TestApp, Outage) {
+    let pool = pool_with_demo_users().await;
+    // The emulator checks passwords with this flow only.
+    app_behind_outage(&pool, |c| c.password_auth = true).await
+}
+
+fn secret_of(page: &Page) -> String {
+    let start = page.body.find(r#"<code id="secret">"#).expect("the secret") + 18;
+    page.body[start..].split('<').next().unwrap().to_owned()
+}
+
+/// A code that is not the current one.
+async fn wrong(secret: &str) -> String {
+    let right: u32 = totp::code_now(secret).await.parse().unwrap();
+    format!("{:06}", (right + 1) % 1_000_000)
+}
+
+/// Sets up `browser`'s user's app: its secret.
+async fn set_up(app: &TestApp, browser: &Browser) -> String {
+    let setup = browser
+        .submit(&app.url("/mfa"), &app.url("/mfa/setup"), &[])
+        .await;
+    assert_eq!(setup.status, 200, "{}", setup.body);
+    setup.assert_shows("<svg");
+    let secret = secret_of(&setup);
+    let refused = browser
+        .submit(
+            &app.url("/mfa"),
+            &app.url("/mfa/verify"),
+            &[("code", &wrong(&secret).await)],
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    refused.assert_shows("This code is not the one we sent");
+    let code = totp::code_now(&secret).await;
+    let on = browser
+        .submit(
+            &app.url("/mfa"),
+            &app.url("/mfa/verify"),
+            &[("code", &code)],
+        )
+        .await;
+    assert_eq!(on.status, 200, "{}", on.body);
+    on.assert_shows("Two-factor sign-in is on");
+    secret
+}
+
+async fn code(app: &TestApp, browser: &Browser, code: &str) -> Page {
+    let url = app.url("/login/code");
+    browser.submit(&url, &url, &[("code", code)]).await
+}
+
+#[tokio::test]
+async fn an_app_set_up_is_asked_for_at_the_next_login_until_turned_off() {
+    let (app, _outage) = app().await;
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "aaaaaa").await;
+    browser
+        .get(&app.url("/"))
+        .await
+        .assert_shows(r#"href="/mfa">Two-factor sign-in</a>"#);
+    let secret = set_up(&app, &browser).await;
+    // The secret is never shown in full in the footer's session data.
+    let mfa = browser.get(&app.url("/mfa")).await;
+    mfa.assert_lacks(&secret);
+
+    let phone = Browser::new();
+    let login = app.log_in(&phone, "a", "aaaaaa").await;
+    assert_eq!((login.status, login.location()), (303, Some("/login/code")));
+    phone
+        .get(&app.url("/login/code"))
+        .await
+        .assert_shows("Type the code your authenticator app shows.");
+    let refused = code(&app, &phone, &wrong(&secret).await).await;
+    assert_eq!(refused.status, 400);
+    refused.assert_shows("This code is not the one we sent");
+    let done = code(&app, &phone, &totp::code_now(&secret).await).await;
+    assert_eq!(
+        (done.status, done.location()),
+        (303, Some("/")),
+        "{}",
+        done.body
+    );
+    phone
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>a</strong>");
+
+    let off = phone
+        .submit(&app.url("/mfa"), &app.url("/mfa/off"), &[])
+        .await;
+    assert_eq!(off.status, 200);
+    off.assert_shows("Two-factor sign-in is off.");
+    let login = app.log_in(&Browser::new(), "a", "aaaaaa").await;
+    assert_eq!((login.status, login.location()), (303, Some("/")));
+}
+
+#[tokio::test]
+async fn too_many_wrong_codes_start_the_login_over() {
+    let (app, _outage) = app().await;
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "aaaaaa").await;
+    let secret = set_up(&app, &browser).await;
+    let phone = Browser::new();
+    app.log_in(&phone, "a", "aaaaaa").await;
+    for _ in 0..4 {
+        assert_eq!(code(&app, &phone, &wrong(&secret).await).await.status, 400);
+    }
+    let over = code(&app, &phone, &wrong(&secret).await).await;
+    assert_eq!(over.status, 401, "{}", over.body);
+    over.assert_shows("Too many wrong codes: please sign in again.");
+    // The challenge is gone: even the right code needs a new login.
+    let late = phone.get(&app.url("/login/code")).await;
+    assert_eq!((late.status, late.location()), (303, Some("/login")));
+}
+
+#[tokio::test]
+async fn an_outage_while_answering_keeps_the_code_form() {
+    let (app, outage) = app().await;
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "aaaaaa").await;
+    let secret = set_up(&app, &browser).await;
+    let phone = Browser::new();
+    app.log_in(&phone, "a", "aaaaaa").await;
+    let form = phone.get(&app.url("/login/code")).await;
+    let csrf = form.csrf();
+    outage.refuse(COGNITO);
+    let page = phone
+        .post(
+            &app.url("/login/code"),
+            &[("csrf", &csrf), ("code", &totp::code_now(&secret).await)],
+        )
+        .await;
+    assert_eq!(page.status, 503, "{}", page.body);
+    page.assert_shows("unavailable");
+    page.assert_shows(r#"action="/login/code"#);
+    outage.stop_refusing();
+    let done = code(&app, &phone, &totp::code_now(&secret).await).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+}
+
+#[tokio::test]
+async fn stage_1_has_no_two_factor_sign_in() {
+    let app = spawn_app(settings(Stage::Store).await).await;
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "a").await;
+    browser.get(&app.url("/")).await.assert_lacks("Two-factor");
+    assert_eq!(browser.get(&app.url("/mfa")).await.status, 404);
+    let none = browser.get(&app.url("/login/code")).await;
+    assert_eq!((none.status, none.location()), (303, Some("/login")));
+}
