@@ -1,5 +1,6 @@
 //! The web app in process against the emulator, by feature.
 
+mod account_walk;
 mod bad_input;
 mod change_password;
 mod chromium;
