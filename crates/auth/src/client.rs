@@ -36,6 +36,10 @@ use crate::{
 ///     SignIn::MfaRequired(challenge) => {
 ///         cognito.answer_mfa(&challenge, "123456").await?;
 ///     }
+///     SignIn::MfaSetupRequired(challenge) => {
+///         let (_secret, challenge) = cognito.begin_mfa_setup(&challenge).await?;
+///         cognito.finish_mfa_setup(&challenge, "123456").await?;
+///     }
 /// }
 /// # Ok(()) }
 /// ```
@@ -176,6 +180,7 @@ impl Cognito {
     ///         println!("{} must choose a new password", challenge.username)
     ///     }
     ///     Ok(SignIn::MfaRequired(challenge)) => println!("now a code ({:?})", challenge.kind),
+    ///     Ok(SignIn::MfaSetupRequired(_)) => println!("first, an authenticator app"),
     ///     // Safe to show: the same text for a wrong password and an unknown user.
     ///     Err(e) => println!("{e}"),
     /// }
@@ -277,6 +282,7 @@ impl Cognito {
     ///     auth::SignIn::Tokens(tokens) => println!("signed in for {} s", tokens.expires_in),
     ///     auth::SignIn::NewPasswordRequired(_) => println!("Cognito asks again"),
     ///     auth::SignIn::MfaRequired(_) => println!("and now a one-time code"),
+    ///     auth::SignIn::MfaSetupRequired(_) => println!("and now an authenticator app"),
     /// }
     /// # Ok(()) }
     /// ```
@@ -332,9 +338,7 @@ impl Cognito {
                     .or_else(|| Some(refresh_token.to_owned()));
                 Ok(tokens)
             }
-            SignIn::NewPasswordRequired(_) | SignIn::MfaRequired(_) => {
-                Err(AuthError::other("refresh answered with a challenge"))
-            }
+            _ => Err(AuthError::other("refresh answered with a challenge")),
         }
     }
 
@@ -498,6 +502,9 @@ fn next_step(answer: impl Into<Answer>, username: &str) -> Result<SignIn, AuthEr
             session,
             username,
         ),
+        Some(ChallengeNameType::MfaSetup) => {
+            crate::mfa::setup_challenge(&parameters.unwrap_or_default(), session, username)
+        }
         Some(other) => Err(AuthError::UnsupportedChallenge {
             challenge: other.as_str().to_owned(),
         }),
@@ -514,7 +521,7 @@ mod tests {
     #[test]
     fn other_challenges_are_unsupported_not_panics() {
         for challenge in [
-            ChallengeNameType::MfaSetup,
+            ChallengeNameType::CustomChallenge,
             ChallengeNameType::SelectMfaType,
         ] {
             let err = next_step(

@@ -90,7 +90,7 @@ pub use calls::{CALLS, CallCount};
 pub use client::Cognito;
 pub use error::AuthError;
 pub use jsonwebtoken::jwk::JwkSet;
-pub use mfa::{MfaChallenge, MfaKind, TotpSecret};
+pub use mfa::{MfaChallenge, MfaKind, MfaSetupChallenge, TotpSecret};
 pub use secret_hash::secret_hash;
 pub use session_tokens::TokenCheck;
 pub use tokens::{NewPasswordChallenge, SignIn, Tokens, redact};

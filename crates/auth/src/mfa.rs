@@ -82,6 +82,37 @@ impl std::fmt::Debug for MfaChallenge {
     }
 }
 
+/// A sign-in of a user who must set up an authenticator app first: the
+/// pool requires two-factor sign-in and the user has none (Cognito's
+/// MFA_SETUP). Start with [`Cognito::begin_mfa_setup`]. Serializable; its
+/// `session` is a secret of the sign-in in progress.
+///
+/// ```
+/// # async fn example(cognito: auth::Cognito, challenge: auth::MfaSetupChallenge) -> Result<(), auth::AuthError> {
+/// let (secret, challenge) = cognito.begin_mfa_setup(&challenge).await?;
+/// println!("add {} to your app", secret.otpauth_uri("Example Shop", &challenge.username));
+/// let signed_in = cognito.finish_mfa_setup(&challenge, "123456").await?;
+/// # let _ = signed_in;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MfaSetupChallenge {
+    /// The user name Cognito expects in the answer.
+    pub username: String,
+    /// Cognito's session of this sign-in (valid a few minutes).
+    pub session: String,
+}
+
+impl std::fmt::Debug for MfaSetupChallenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MfaSetupChallenge")
+            .field("username", &self.username)
+            .field("session", &redact(&self.session))
+            .finish()
+    }
+}
+
 /// A secret for an authenticator app, from [`Cognito::associate_totp`].
 ///
 /// ```
@@ -149,6 +180,62 @@ impl TotpSecret {
 }
 
 impl Cognito {
+    /// The key of an app for a user who must set one up to sign in
+    /// (AssociateSoftwareToken with the sign-in's session), and the
+    /// challenge to finish with [`Cognito::finish_mfa_setup`].
+    pub async fn begin_mfa_setup(
+        &self,
+        challenge: &MfaSetupChallenge,
+    ) -> Result<(TotpSecret, MfaSetupChallenge), AuthError> {
+        let output = self
+            .client
+            .associate_software_token()
+            .session(&challenge.session)
+            .send()
+            .await;
+        self.counters.record("AssociateSoftwareToken", &output);
+        let output = output.map_err(|e| AuthError::from_sdk(e, Call::Challenge))?;
+        let secret = output
+            .secret_code
+            .ok_or_else(|| AuthError::other("AssociateSoftwareToken answered no secret"))?;
+        let next = MfaSetupChallenge {
+            username: challenge.username.clone(),
+            session: output.session.unwrap_or_else(|| challenge.session.clone()),
+        };
+        Ok((TotpSecret(secret), next))
+    }
+
+    /// Confirms the new app with one of its codes (VerifySoftwareToken) and
+    /// finishes the sign-in (RespondToAuthChallenge MFA_SETUP): usually
+    /// tokens. A wrong code is [`AuthError::InvalidCode`].
+    pub async fn finish_mfa_setup(
+        &self,
+        challenge: &MfaSetupChallenge,
+        code: &str,
+    ) -> Result<SignIn, AuthError> {
+        let output = self
+            .client
+            .verify_software_token()
+            .session(&challenge.session)
+            .user_code(code)
+            .send()
+            .await;
+        self.counters.record("VerifySoftwareToken", &output);
+        let output = output.map_err(|e| AuthError::from_sdk(e, Call::Challenge))?;
+        if output.status != Some(VerifySoftwareTokenResponseType::Success) {
+            return Err(AuthError::InvalidCode);
+        }
+        let session = output.session.unwrap_or_else(|| challenge.session.clone());
+        self.respond_to_challenge(
+            Call::Challenge,
+            ChallengeNameType::MfaSetup,
+            &challenge.username,
+            Some(session),
+            std::iter::empty::<(&str, String)>(),
+        )
+        .await
+    }
+
     /// Answers a sign-in's one-time-code challenge: the next step, usually
     /// tokens. A wrong code is [`AuthError::InvalidCode`]; the challenge may
     /// be answered again until it expires.
@@ -264,6 +351,22 @@ impl Cognito {
         output.map_err(|e| AuthError::from_sdk(e, Call::WithToken))?;
         Ok(())
     }
+}
+
+/// MFA_SETUP, from Cognito's answer.
+pub(crate) fn setup_challenge(
+    parameters: &std::collections::HashMap<String, String>,
+    session: Option<String>,
+    username: &str,
+) -> Result<SignIn, AuthError> {
+    Ok(SignIn::MfaSetupRequired(MfaSetupChallenge {
+        username: parameters
+            .get("USER_ID_FOR_SRP")
+            .or_else(|| parameters.get("USERNAME"))
+            .map_or(username, String::as_str)
+            .to_owned(),
+        session: session.ok_or_else(|| AuthError::other("MFA_SETUP without a session"))?,
+    }))
 }
 
 /// The challenge of `kind`, from Cognito's answer; `username` is the name

@@ -77,6 +77,8 @@ pub fn redact(token: &str) -> String {
 ///             _ => return Ok(()),
 ///         }
 ///     }
+///     // Here a web app shows the key of a new app; see Cognito::begin_mfa_setup.
+///     SignIn::MfaSetupRequired(_) => return Ok(()),
 /// };
 /// # let _ = tokens;
 /// # Ok(()) }
@@ -93,6 +95,10 @@ pub enum SignIn {
     /// authenticator app, or a text message): answer with
     /// [`crate::Cognito::answer_mfa`].
     MfaRequired(crate::MfaChallenge),
+    /// The password was right, but the pool requires two-factor sign-in
+    /// and the user has no authenticator app yet: set one up with
+    /// [`crate::Cognito::begin_mfa_setup`].
+    MfaSetupRequired(crate::MfaSetupChallenge),
 }
 
 /// Cognito's NEW_PASSWORD_REQUIRED challenge. Serializable, so a web app can

@@ -2,7 +2,7 @@
 
 use actix_session::{Session, SessionExt, SessionGetError, SessionInsertError};
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
-use auth::{MfaChallenge, NewPasswordChallenge, Tokens};
+use auth::{MfaChallenge, MfaSetupChallenge, NewPasswordChallenge, Tokens};
 use rand::distr::{Alphanumeric, SampleString};
 use serde_json::{Map, Value};
 use session_store::SessionHandle;
@@ -18,6 +18,7 @@ const RESET: &str = "reset";
 const CODE_CHALLENGE: &str = "code_challenge";
 const WRONG_CODES: &str = "wrong_codes";
 const TOTP_SECRET: &str = "totp_secret";
+const SETUP_CHALLENGE: &str = "setup_challenge";
 /// The device the user logged in from; the store lists it with the session
 /// (its label field).
 pub(crate) const DEVICE: &str = "device";
@@ -110,6 +111,7 @@ impl AppSession {
         self.session.renew();
         self.clear_challenge();
         self.clear_code_challenge();
+        self.clear_setup_challenge();
         self.session.insert(USER, user)?;
         match tokens {
             Some(tokens) => self.session.insert(TOKENS, tokens)?,
@@ -193,6 +195,22 @@ impl AppSession {
         self.session.remove(WRONG_CODES);
     }
 
+    /// Keeps a sign-in that must set up an authenticator app (server-side only).
+    pub fn set_setup_challenge(&self, challenge: &MfaSetupChallenge) -> Result<(), SessionError> {
+        Ok(self.session.insert(SETUP_CHALLENGE, challenge)?)
+    }
+
+    /// The sign-in setting up an app, if any.
+    pub fn setup_challenge(&self) -> Result<Option<MfaSetupChallenge>, SessionError> {
+        Ok(self.session.get(SETUP_CHALLENGE)?)
+    }
+
+    /// Drops the sign-in setting up an app.
+    pub fn clear_setup_challenge(&self) {
+        self.session.remove(SETUP_CHALLENGE);
+        self.session.remove(TOTP_SECRET);
+    }
+
     /// Keeps an authenticator app's secret between its two setup steps.
     pub fn set_totp_secret(&self, secret: &str) -> Result<(), SessionError> {
         Ok(self.session.insert(TOTP_SECRET, secret)?)
@@ -263,7 +281,9 @@ impl AppSession {
         for (key, raw) in self.session.entries().iter() {
             let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone()));
             let value = match key.as_str() {
-                TOKENS | CHALLENGE | CODE_CHALLENGE | TOTP_SECRET => redact_strings(value),
+                TOKENS | CHALLENGE | CODE_CHALLENGE | SETUP_CHALLENGE | TOTP_SECRET => {
+                    redact_strings(value)
+                }
                 _ => value,
             };
             shown.insert(key.clone(), value);

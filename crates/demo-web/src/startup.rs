@@ -15,7 +15,7 @@ use session_store::DynamoDbSessionStore;
 
 use crate::authenticator::{Authenticator, CognitoUsers, LocalUsers};
 use crate::middleware::{error_pages, log_requests, security_headers, track_metrics};
-use crate::routes::login::{code, form, logout, new_password, quick_login};
+use crate::routes::login::{code, form, logout, new_password, quick_login, setup};
 use crate::routes::{
     forgot, home, metrics, mfa, password, restricted, session_json, sessions, signup, static_files,
 };
@@ -303,6 +303,11 @@ fn run(
                         web::resource("/login/code")
                             .route(get(code::show))
                             .post(code::submit),
+                    )
+                    .service(
+                        web::resource("/login/setup")
+                            .route(get(setup::show))
+                            .post(setup::submit),
                     )
                     .service(web::resource("/mfa").route(get(mfa::show)))
                     .service(web::resource("/mfa/setup").post(mfa::setup))

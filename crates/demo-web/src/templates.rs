@@ -46,6 +46,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("mfa.html", include_str!("../../../templates/mfa.html")),
     (
+        "login_setup.html",
+        include_str!("../../../templates/login_setup.html"),
+    ),
+    (
         "mfa_setup.html",
         include_str!("../../../templates/mfa_setup.html"),
     ),

@@ -108,3 +108,41 @@ async fn enrolling_needs_a_valid_token() {
         .unwrap_err();
     assert!(matches!(err, AuthError::InvalidToken { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_pool_that_requires_an_app_has_it_set_up_at_sign_in() {
+    let pool = pool_with_optional_mfa().await;
+    let demo = pool.demo();
+    demo.admin
+        .set_user_pool_mfa_config()
+        .user_pool_id(&demo.pool_id)
+        .software_token_mfa_configuration(
+            aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaConfigType::builder()
+                .enabled(true)
+                .build(),
+        )
+        .mfa_configuration(aws_sdk_cognitoidentityprovider::types::UserPoolMfaType::On)
+        .send()
+        .await
+        .unwrap();
+    // The emulator asks for the setup after SRP's password step only.
+    let cognito = pool.cognito(AuthFlow::Srp);
+    let SignIn::MfaSetupRequired(challenge) = cognito.sign_in("a", "aaaaaa").await.unwrap() else {
+        panic!("an app must be set up first");
+    };
+    assert_eq!(challenge.username, "a");
+    assert!(!format!("{challenge:?}").contains(&challenge.session));
+    let (secret, challenge) = cognito.begin_mfa_setup(&challenge).await.unwrap();
+    let refused = cognito
+        .finish_mfa_setup(&challenge, &wrong_code(secret.base32()).await)
+        .await;
+    assert_eq!(refused, Err(AuthError::InvalidCode));
+    let code = totp::code_now(secret.base32()).await;
+    let signed_in = tokens(cognito.finish_mfa_setup(&challenge, &code).await.unwrap());
+    assert!(!signed_in.access_token.is_empty());
+    // From now on, the app's code.
+    assert!(matches!(
+        cognito.sign_in("a", "aaaaaa").await.unwrap(),
+        SignIn::MfaRequired(_)
+    ));
+}

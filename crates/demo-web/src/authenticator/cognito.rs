@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use auth::{
-    AuthError, Cognito, MfaChallenge, NewPasswordChallenge, SignIn, TokenCheck, TokenUse, Tokens,
-    TotpSecret, UserContext,
+    AuthError, Cognito, MfaChallenge, MfaSetupChallenge, NewPasswordChallenge, SignIn, TokenCheck,
+    TokenUse, Tokens, TotpSecret, UserContext,
 };
 
 use super::{Authenticator, Check, LogIn, LogOutScope, LoginError, SignedUp};
@@ -74,6 +74,11 @@ impl CognitoUsers {
             }
             SignIn::NewPasswordRequired(challenge) => Ok(LogIn::NewPasswordRequired(challenge)),
             SignIn::MfaRequired(challenge) => Ok(LogIn::CodeRequired(challenge)),
+            // The app's key now, so that the page that shows it has no side effect.
+            SignIn::MfaSetupRequired(challenge) => {
+                let (secret, challenge) = self.cognito.begin_mfa_setup(&challenge).await?;
+                Ok(LogIn::SetupRequired(challenge, secret))
+            }
         }
     }
 }
@@ -223,6 +228,28 @@ impl Authenticator for CognitoUsers {
                 | AuthError::Misconfigured { .. } => LoginError::from(err),
                 other => {
                     tracing::info!(error = ?other, "code refused; signing in again");
+                    LoginError::StartAgain(other.to_string())
+                }
+            })?;
+        self.signed_in(outcome).await
+    }
+
+    async fn finish_setup(
+        &self,
+        challenge: &MfaSetupChallenge,
+        code: &str,
+        client: Option<IpAddr>,
+    ) -> Result<LogIn, LoginError> {
+        let outcome = self
+            .for_client(client)
+            .finish_mfa_setup(challenge, code)
+            .await
+            .map_err(|err| match err {
+                AuthError::InvalidCode
+                | AuthError::ServiceUnavailable { .. }
+                | AuthError::Misconfigured { .. } => LoginError::from(err),
+                other => {
+                    tracing::info!(error = ?other, "app setup refused; signing in again");
                     LoginError::StartAgain(other.to_string())
                 }
             })?;

@@ -7,7 +7,7 @@ mod local;
 use std::net::IpAddr;
 
 use async_trait::async_trait;
-use auth::{AuthError, MfaChallenge, NewPasswordChallenge, Tokens, TotpSecret};
+use auth::{AuthError, MfaChallenge, MfaSetupChallenge, NewPasswordChallenge, Tokens, TotpSecret};
 
 pub(crate) use cognito::CognitoUsers;
 pub(crate) use local::LocalUsers;
@@ -26,6 +26,9 @@ pub enum LogIn {
     NewPasswordRequired(NewPasswordChallenge),
     /// The password was right; now the code of the user's authenticator app.
     CodeRequired(MfaChallenge),
+    /// The password was right, and the pool requires an authenticator app,
+    /// which the user has yet to set up: its key, and the challenge.
+    SetupRequired(MfaSetupChallenge, TotpSecret),
 }
 
 /// What a sign-up did.
@@ -200,6 +203,16 @@ pub trait Authenticator: Send + Sync + 'static {
     async fn answer_code(
         &self,
         _challenge: &MfaChallenge,
+        _code: &str,
+        _client: Option<IpAddr>,
+    ) -> Result<LogIn, LoginError> {
+        Err(LoginError::StartAgain("Please sign in again.".into()))
+    }
+
+    /// Finishes a sign-in that set up an authenticator app, with its code.
+    async fn finish_setup(
+        &self,
+        _challenge: &MfaSetupChallenge,
         _code: &str,
         _client: Option<IpAddr>,
     ) -> Result<LogIn, LoginError> {

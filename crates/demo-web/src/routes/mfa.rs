@@ -52,6 +52,15 @@ fn setup_page(
     status: StatusCode,
     error: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
+    let mut context = tera::Context::new();
+    context.insert("secret", secret);
+    context.insert("qr", &qr_svg(secret, user)?);
+    context.insert("error", &error);
+    page.render_as(status, "mfa_setup.html", context)
+}
+
+/// The QR code of `user`'s app key, as an SVG element to put in a page.
+pub(crate) fn qr_svg(secret: &str, user: &str) -> Result<String, AppError> {
     let uri = auth::TotpSecret::new(secret).otpauth_uri(ISSUER, user);
     let qr = QrCode::new(uri.as_bytes())
         .map_err(|e| AppError::Internal(format!("QR code: {e}")))?
@@ -59,15 +68,10 @@ fn setup_page(
         .min_dimensions(200, 200)
         .build();
     // Inline in HTML: the SVG element alone, without the XML declaration.
-    let qr = qr
+    Ok(qr
         .find("<svg")
         .map_or(qr.as_str(), |at| &qr[at..])
-        .to_owned();
-    let mut context = tera::Context::new();
-    context.insert("secret", secret);
-    context.insert("qr", &qr);
-    context.insert("error", &error);
-    page.render_as(status, "mfa_setup.html", context)
+        .to_owned())
 }
 
 /// What a refusal of the identity provider shows; a revoked sign-in goes

@@ -160,3 +160,52 @@ async fn stage_1_has_no_two_factor_sign_in() {
     let none = browser.get(&app.url("/login/code")).await;
     assert_eq!((none.status, none.location()), (303, Some("/login")));
 }
+
+#[tokio::test]
+async fn a_pool_that_requires_an_app_has_it_set_up_at_login() {
+    let pool = pool_with_demo_users().await;
+    pool.admin
+        .set_user_pool_mfa_config()
+        .user_pool_id(&pool.pool_id)
+        .software_token_mfa_configuration(
+            aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaConfigType::builder()
+                .enabled(true)
+                .build(),
+        )
+        .mfa_configuration(aws_sdk_cognitoidentityprovider::types::UserPoolMfaType::On)
+        .send()
+        .await
+        .unwrap();
+    // SRP: the emulator asks for the setup after its password step only.
+    let (app, _outage) = app_behind_outage(&pool, |_| {}).await;
+    let browser = Browser::new();
+    let login = app.log_in(&browser, "a", "aaaaaa").await;
+    assert_eq!(
+        (login.status, login.location()),
+        (303, Some("/login/setup"))
+    );
+    let page = browser.get(&app.url("/login/setup")).await;
+    page.assert_shows("<svg");
+    let secret = secret_of(&page);
+    let url = app.url("/login/setup");
+    let refused = browser
+        .submit(&url, &url, &[("code", &wrong(&secret).await)])
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    let done = browser
+        .submit(&url, &url, &[("code", &totp::code_now(&secret).await)])
+        .await;
+    assert_eq!(
+        (done.status, done.location()),
+        (303, Some("/")),
+        "{}",
+        done.body
+    );
+    browser
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>a</strong>");
+    // The next login asks for the app's code.
+    let again = app.log_in(&Browser::new(), "a", "aaaaaa").await;
+    assert_eq!(again.location(), Some("/login/code"));
+}

@@ -8,6 +8,7 @@ pub mod form;
 pub mod logout;
 pub mod new_password;
 pub mod quick_login;
+pub mod setup;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -65,6 +66,12 @@ fn signed_in(page: &Page, outcome: LogIn) -> Result<HttpResponse, AppError> {
         LogIn::NewPasswordRequired(challenge) => {
             page.session().set_challenge(&challenge)?;
             let form = format!("/new-password{}", return_to::passed_on(page.request()));
+            Ok(see_other(&form))
+        }
+        LogIn::SetupRequired(challenge, secret) => {
+            page.session().set_setup_challenge(&challenge)?;
+            page.session().set_totp_secret(secret.base32())?;
+            let form = format!("/login/setup{}", return_to::passed_on(page.request()));
             Ok(see_other(&form))
         }
         LogIn::CodeRequired(challenge) => {
