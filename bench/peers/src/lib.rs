@@ -68,8 +68,19 @@ pub mod actix {
             .route("/logout", web::post().to(logout));
     }
 
-    /// A fixed cookie key: the bench restarts nothing, and peers must match.
-    pub fn key() -> actix_web::cookie::Key {
-        actix_web::cookie::Key::from(&[7u8; 64])
+    /// The session middleware on `store`, as stage 1 sets it up: an hour
+    /// from the last request, and a fixed key (the bench restarts nothing).
+    pub fn sessions<S: actix_session::storage::SessionStore>(
+        store: S,
+    ) -> actix_session::SessionMiddleware<S> {
+        use actix_session::config::{PersistentSession, TtlExtensionPolicy};
+        actix_session::SessionMiddleware::builder(store, actix_web::cookie::Key::from(&[7u8; 64]))
+            .cookie_secure(false)
+            .session_lifecycle(
+                PersistentSession::default()
+                    .session_ttl(actix_web::cookie::time::Duration::hours(1))
+                    .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+            )
+            .build()
     }
 }

@@ -153,6 +153,16 @@ impl Page {
         &self.session
     }
 
+    /// Refuses, as not found, a page of account management (sign-up,
+    /// password, two-factor sign-in) where users are not managed here
+    /// (stage 1's local users).
+    pub fn require_account_pages(&self) -> Result<(), AppError> {
+        match self.state.authenticator.manages_accounts() {
+            true => Ok(()),
+            false => Err(AppError::NotFound("Accounts are managed in stage 2 only.")),
+        }
+    }
+
     /// The address of the user behind the request (see [`crate::client_address`]).
     pub fn client_address(&self) -> Option<std::net::IpAddr> {
         crate::client_address::of(&self.req, &self.state.trusted_proxies)

@@ -37,6 +37,29 @@ pub struct DemoPool {
 }
 
 impl DemoPool {
+    /// Makes two-factor sign-in by authenticator app required of every
+    /// user of the pool (MFA ON): one without an app sets one up at sign-in.
+    ///
+    /// ```no_run
+    /// # async fn example(pool: test_support::cognito::DemoPool) {
+    /// pool.require_totp().await;
+    /// # }
+    /// ```
+    pub async fn require_totp(&self) {
+        self.admin
+            .set_user_pool_mfa_config()
+            .user_pool_id(&self.pool_id)
+            .software_token_mfa_configuration(
+                idp::types::SoftwareTokenMfaConfigType::builder()
+                    .enabled(true)
+                    .build(),
+            )
+            .mfa_configuration(idp::types::UserPoolMfaType::On)
+            .send()
+            .await
+            .expect("SetUserPoolMfaConfig");
+    }
+
     /// The code that a password reset of `username` e-mails: the emulator
     /// answers it in a response header of ForgotPassword, which this calls
     /// (a new call replaces the code of an earlier one).

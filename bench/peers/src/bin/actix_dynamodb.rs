@@ -1,8 +1,5 @@
 //! This project's store (crates/session-store) in actix-web, as stage 1 uses it.
 
-use actix_session::SessionMiddleware;
-use actix_session::config::{PersistentSession, TtlExtensionPolicy};
-use actix_web::cookie::time::Duration;
 use actix_web::{App, HttpServer};
 use bench_peers::{actix, env, port};
 use session_store::DynamoDbSessionStore;
@@ -14,16 +11,7 @@ async fn main() -> std::io::Result<()> {
     store.ensure_table().await.expect("the table");
     HttpServer::new(move || {
         App::new()
-            .wrap(
-                SessionMiddleware::builder(store.clone(), actix::key())
-                    .cookie_secure(false)
-                    .session_lifecycle(
-                        PersistentSession::default()
-                            .session_ttl(Duration::hours(1))
-                            .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
-                    )
-                    .build(),
-            )
+            .wrap(actix::sessions(store.clone()))
             .configure(actix::routes)
     })
     .bind(("127.0.0.1", port()))?

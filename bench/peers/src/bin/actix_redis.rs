@@ -1,10 +1,7 @@
 //! actix-session's own RedisSessionStore on a local redis-server: the
 //! reference for what a session store costs.
 
-use actix_session::SessionMiddleware;
-use actix_session::config::{PersistentSession, TtlExtensionPolicy};
 use actix_session::storage::RedisSessionStore;
-use actix_web::cookie::time::Duration;
 use actix_web::{App, HttpServer};
 use bench_peers::{actix, env, port};
 
@@ -15,16 +12,7 @@ async fn main() -> std::io::Result<()> {
         .expect("redis-server");
     HttpServer::new(move || {
         App::new()
-            .wrap(
-                SessionMiddleware::builder(store.clone(), actix::key())
-                    .cookie_secure(false)
-                    .session_lifecycle(
-                        PersistentSession::default()
-                            .session_ttl(Duration::hours(1))
-                            .session_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
-                    )
-                    .build(),
-            )
+            .wrap(actix::sessions(store.clone()))
             .configure(actix::routes)
     })
     .bind(("127.0.0.1", port()))?

@@ -112,19 +112,7 @@ async fn enrolling_needs_a_valid_token() {
 #[tokio::test]
 async fn a_pool_that_requires_an_app_has_it_set_up_at_sign_in() {
     let pool = pool_with_optional_mfa().await;
-    let demo = pool.demo();
-    demo.admin
-        .set_user_pool_mfa_config()
-        .user_pool_id(&demo.pool_id)
-        .software_token_mfa_configuration(
-            aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaConfigType::builder()
-                .enabled(true)
-                .build(),
-        )
-        .mfa_configuration(aws_sdk_cognitoidentityprovider::types::UserPoolMfaType::On)
-        .send()
-        .await
-        .unwrap();
+    pool.demo().require_totp().await;
     // The emulator asks for the setup after SRP's password step only.
     let cognito = pool.cognito(AuthFlow::Srp);
     let SignIn::MfaSetupRequired(challenge) = cognito.sign_in("a", "aaaaaa").await.unwrap() else {

@@ -17,6 +17,20 @@ fn signed_in_tokens(tokens: Option<&Tokens>) -> Result<&Tokens, LoginError> {
     tokens.ok_or_else(|| LoginError::StartAgain("Please sign in again.".into()))
 }
 
+/// A code that Cognito refused within a sign-in: another code may pass,
+/// and Cognito may come back; anything else starts the sign-in over.
+fn code_refused(err: AuthError) -> LoginError {
+    match err {
+        AuthError::InvalidCode
+        | AuthError::ServiceUnavailable { .. }
+        | AuthError::Misconfigured { .. } => LoginError::from(err),
+        other => {
+            tracing::info!(error = ?other, "code refused; signing in again");
+            LoginError::StartAgain(other.to_string())
+        }
+    }
+}
+
 /// A revoked token ends the session; the rest is said on the page.
 fn token_error(err: AuthError) -> LoginError {
     match err {
@@ -221,16 +235,7 @@ impl Authenticator for CognitoUsers {
             .for_client(client)
             .answer_mfa(challenge, code)
             .await
-            .map_err(|err| match err {
-                // Another code may pass, and Cognito may come back.
-                AuthError::InvalidCode
-                | AuthError::ServiceUnavailable { .. }
-                | AuthError::Misconfigured { .. } => LoginError::from(err),
-                other => {
-                    tracing::info!(error = ?other, "code refused; signing in again");
-                    LoginError::StartAgain(other.to_string())
-                }
-            })?;
+            .map_err(code_refused)?;
         self.signed_in(outcome).await
     }
 
@@ -244,15 +249,7 @@ impl Authenticator for CognitoUsers {
             .for_client(client)
             .finish_mfa_setup(challenge, code)
             .await
-            .map_err(|err| match err {
-                AuthError::InvalidCode
-                | AuthError::ServiceUnavailable { .. }
-                | AuthError::Misconfigured { .. } => LoginError::from(err),
-                other => {
-                    tracing::info!(error = ?other, "app setup refused; signing in again");
-                    LoginError::StartAgain(other.to_string())
-                }
-            })?;
+            .map_err(code_refused)?;
         self.signed_in(outcome).await
     }
 

@@ -61,6 +61,17 @@ pub enum LoginError {
     StartAgain(String),
 }
 
+impl LoginError {
+    /// The status of a form shown again with this error: 503 when the
+    /// identity provider is unavailable, else 400 (the input).
+    pub fn status(&self) -> actix_web::http::StatusCode {
+        match self {
+            LoginError::Unavailable(_) => actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            _ => actix_web::http::StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
 impl From<AuthError> for LoginError {
     fn from(err: AuthError) -> Self {
         match err {

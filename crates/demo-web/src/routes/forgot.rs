@@ -6,7 +6,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::authenticator::LoginError;
 use crate::error::AppError;
 use crate::page::{Page, see_other};
 
@@ -30,20 +29,6 @@ pub struct ResetForm {
     password_again: String,
 }
 
-fn stage_2(page: &Page) -> Result<(), AppError> {
-    match page.state().authenticator.manages_accounts() {
-        true => Ok(()),
-        false => Err(AppError::NotFound("Passwords are reset in stage 2 only.")),
-    }
-}
-
-fn status_of(err: &LoginError) -> StatusCode {
-    match err {
-        LoginError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::BAD_REQUEST,
-    }
-}
-
 /// The first form, for `username`, with `message` (a login that found the
 /// account must reset its password).
 pub(crate) fn ask(page: &Page, username: &str, message: &str) -> Result<HttpResponse, AppError> {
@@ -55,13 +40,13 @@ pub(crate) fn ask(page: &Page, username: &str, message: &str) -> Result<HttpResp
 
 /// `GET /forgot`: the first form.
 pub async fn show(page: Page) -> Result<HttpResponse, AppError> {
-    stage_2(&page)?;
+    page.require_account_pages()?;
     page.render("forgot.html", tera::Context::new())
 }
 
 /// `POST /forgot`: asks Cognito for a code; then the reset form.
 pub async fn submit(page: Page, form: web::Form<AskForm>) -> Result<HttpResponse, AppError> {
-    stage_2(&page)?;
+    page.require_account_pages()?;
     page.session().check_csrf(&form.csrf)?;
     let username = form.username.trim();
     let mut context = tera::Context::new();
@@ -83,7 +68,7 @@ pub async fn submit(page: Page, form: web::Form<AskForm>) -> Result<HttpResponse
         }
         Err(err) => {
             context.insert("error", &err.to_string());
-            page.render_as(status_of(&err), "forgot.html", context)
+            page.render_as(err.status(), "forgot.html", context)
         }
     }
 }
@@ -105,14 +90,14 @@ fn reset_page(
 
 /// `GET /forgot/reset`: the code and the new password.
 pub async fn show_reset(page: Page) -> Result<HttpResponse, AppError> {
-    stage_2(&page)?;
+    page.require_account_pages()?;
     let sent = "If this account exists, a code is on its way to its address.";
     reset_page(&page, StatusCode::OK, ("notice", sent))
 }
 
 /// `POST /forgot/reset`: sets the new password; then the login.
 pub async fn reset(page: Page, form: web::Form<ResetForm>) -> Result<HttpResponse, AppError> {
-    stage_2(&page)?;
+    page.require_account_pages()?;
     page.session().check_csrf(&form.csrf)?;
     let Some(username) = page.session().reset()? else {
         return Ok(see_other("/forgot"));
@@ -135,6 +120,6 @@ pub async fn reset(page: Page, form: web::Form<ResetForm>) -> Result<HttpRespons
             page.session().clear_reset();
             super::login::notice(&page, &username, "Your password is reset: log in.")
         }
-        Err(err) => reset_page(&page, status_of(&err), ("error", &err.to_string())),
+        Err(err) => reset_page(&page, err.status(), ("error", &err.to_string())),
     }
 }

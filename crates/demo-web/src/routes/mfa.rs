@@ -24,13 +24,6 @@ pub struct CodeForm {
     code: String,
 }
 
-fn stage_2(page: &Page) -> Result<(), AppError> {
-    match page.state().authenticator.manages_accounts() {
-        true => Ok(()),
-        false => Err(AppError::NotFound("Two-factor sign-in is in stage 2 only.")),
-    }
-}
-
 /// The page, with a notice or an error.
 fn mfa_page(
     page: &Page,
@@ -97,7 +90,7 @@ fn refused(page: &Page, err: LoginError) -> Result<HttpResponse, AppError> {
 
 /// `GET /mfa`.
 pub async fn show(SignedIn { page, .. }: SignedIn) -> Result<HttpResponse, AppError> {
-    stage_2(&page)?;
+    page.require_account_pages()?;
     mfa_page(&page, StatusCode::OK, None)
 }
 
@@ -106,7 +99,7 @@ pub async fn setup(
     SignedIn { page, user }: SignedIn,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    stage_2(&page)?;
+    page.require_account_pages()?;
     page.session().check_csrf(&form.csrf)?;
     let tokens = page.session().tokens()?;
     match page.state().authenticator.start_totp(tokens.as_ref()).await {
@@ -123,7 +116,7 @@ pub async fn verify(
     SignedIn { page, user }: SignedIn,
     form: web::Form<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
-    stage_2(&page)?;
+    page.require_account_pages()?;
     page.session().check_csrf(&form.csrf)?;
     let Some(secret) = page.session().totp_secret()? else {
         return mfa_page(
@@ -170,7 +163,7 @@ pub async fn off(
     SignedIn { page, .. }: SignedIn,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    stage_2(&page)?;
+    page.require_account_pages()?;
     page.session().check_csrf(&form.csrf)?;
     let tokens = page.session().tokens()?;
     match page.state().authenticator.totp_off(tokens.as_ref()).await {

@@ -22,9 +22,7 @@ pub struct PasswordForm {
 }
 
 fn form(page: &Page, status: StatusCode, context: tera::Context) -> Result<HttpResponse, AppError> {
-    if !page.state().authenticator.manages_accounts() {
-        return Err(AppError::NotFound("Passwords are changed in stage 2 only."));
-    }
+    page.require_account_pages()?;
     page.render_as(status, "password.html", context)
 }
 

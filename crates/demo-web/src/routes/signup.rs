@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::authenticator::{LoginError, SignedUp};
+use crate::authenticator::SignedUp;
 use crate::error::AppError;
 use crate::page::{Page, see_other};
 use crate::routes::CsrfForm;
@@ -33,22 +33,6 @@ pub struct CodeForm {
     code: String,
 }
 
-/// Stage 2 only: local users do not sign up.
-fn stage_2(page: &Page) -> Result<(), AppError> {
-    match page.state().authenticator.manages_accounts() {
-        true => Ok(()),
-        false => Err(AppError::NotFound("Accounts are created in stage 2 only.")),
-    }
-}
-
-/// The status a refusal is shown with.
-fn status_of(err: &LoginError) -> StatusCode {
-    match err {
-        LoginError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::BAD_REQUEST,
-    }
-}
-
 fn context(pairs: &[(&str, &str)]) -> tera::Context {
     let mut context = tera::Context::new();
     for (key, value) in pairs {
@@ -59,13 +43,13 @@ fn context(pairs: &[(&str, &str)]) -> tera::Context {
 
 /// `GET /signup`: the form.
 pub async fn show(page: Page) -> Result<HttpResponse, AppError> {
-    stage_2(&page)?;
+    page.require_account_pages()?;
     page.render("signup.html", tera::Context::new())
 }
 
 /// `POST /signup`: creates the account; then its code is asked for.
 pub async fn submit(page: Page, form: web::Form<SignUpForm>) -> Result<HttpResponse, AppError> {
-    stage_2(&page)?;
+    page.require_account_pages()?;
     page.session().check_csrf(&form.csrf)?;
     let (username, email) = (form.username.trim(), form.email.trim());
     let again = |message: &str, status| {
@@ -91,7 +75,7 @@ pub async fn submit(page: Page, form: web::Form<SignUpForm>) -> Result<HttpRespo
             page.session().set_signup(username)?;
             Ok(see_other("/signup/confirm"))
         }
-        Err(err) => again(&err.to_string(), status_of(&err)),
+        Err(err) => again(&err.to_string(), err.status()),
     }
 }
 
@@ -112,7 +96,7 @@ fn confirm_page(
 
 /// `GET /signup/confirm`: the code form.
 pub async fn show_confirm(page: Page) -> Result<HttpResponse, AppError> {
-    stage_2(&page)?;
+    page.require_account_pages()?;
     confirm_page(
         &page,
         StatusCode::OK,
@@ -122,7 +106,7 @@ pub async fn show_confirm(page: Page) -> Result<HttpResponse, AppError> {
 
 /// `POST /signup/confirm`: confirms the account; then the login.
 pub async fn confirm(page: Page, form: web::Form<CodeForm>) -> Result<HttpResponse, AppError> {
-    stage_2(&page)?;
+    page.require_account_pages()?;
     page.session().check_csrf(&form.csrf)?;
     let Some(username) = page.session().signup()? else {
         return Ok(see_other("/signup"));
@@ -142,13 +126,13 @@ pub async fn confirm(page: Page, form: web::Form<CodeForm>) -> Result<HttpRespon
             page.session().clear_signup();
             super::login::notice(&page, &username, "Your account is confirmed: log in.")
         }
-        Err(err) => confirm_page(&page, status_of(&err), ("error", &err.to_string())),
+        Err(err) => confirm_page(&page, err.status(), ("error", &err.to_string())),
     }
 }
 
 /// `POST /signup/resend`: a new code.
 pub async fn resend(page: Page, form: web::Form<CsrfForm>) -> Result<HttpResponse, AppError> {
-    stage_2(&page)?;
+    page.require_account_pages()?;
     page.session().check_csrf(&form.csrf)?;
     let Some(username) = page.session().signup()? else {
         return Ok(see_other("/signup"));
@@ -165,6 +149,6 @@ pub async fn resend(page: Page, form: web::Form<CsrfForm>) -> Result<HttpRespons
             confirm_page(&page, StatusCode::OK, ("notice", &sent))
         }
         Ok(None) => confirm_page(&page, StatusCode::OK, ("notice", "A new code was sent.")),
-        Err(err) => confirm_page(&page, status_of(&err), ("error", &err.to_string())),
+        Err(err) => confirm_page(&page, err.status(), ("error", &err.to_string())),
     }
 }

@@ -164,18 +164,7 @@ async fn stage_1_has_no_two_factor_sign_in() {
 #[tokio::test]
 async fn a_pool_that_requires_an_app_has_it_set_up_at_login() {
     let pool = pool_with_demo_users().await;
-    pool.admin
-        .set_user_pool_mfa_config()
-        .user_pool_id(&pool.pool_id)
-        .software_token_mfa_configuration(
-            aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaConfigType::builder()
-                .enabled(true)
-                .build(),
-        )
-        .mfa_configuration(aws_sdk_cognitoidentityprovider::types::UserPoolMfaType::On)
-        .send()
-        .await
-        .unwrap();
+    pool.require_totp().await;
     // SRP: the emulator asks for the setup after its password step only.
     let (app, _outage) = app_behind_outage(&pool, |_| {}).await;
     let browser = Browser::new();
