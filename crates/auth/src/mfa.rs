@@ -183,6 +183,14 @@ impl Cognito {
     /// The key of an app for a user who must set one up to sign in
     /// (AssociateSoftwareToken with the sign-in's session), and the
     /// challenge to finish with [`Cognito::finish_mfa_setup`].
+    ///
+    /// ```
+    /// # async fn example(cognito: auth::Cognito, challenge: auth::MfaSetupChallenge) -> Result<(), auth::AuthError> {
+    /// let (secret, next) = cognito.begin_mfa_setup(&challenge).await?;
+    /// // Show secret.otpauth_uri(..) as a QR code; keep `next` server-side.
+    /// # let _ = (secret, next);
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_mfa_setup(
         &self,
         challenge: &MfaSetupChallenge,
@@ -208,6 +216,16 @@ impl Cognito {
     /// Confirms the new app with one of its codes (VerifySoftwareToken) and
     /// finishes the sign-in (RespondToAuthChallenge MFA_SETUP): usually
     /// tokens. A wrong code is [`AuthError::InvalidCode`].
+    ///
+    /// ```
+    /// # async fn example(cognito: auth::Cognito, next: auth::MfaSetupChallenge) -> Result<(), auth::AuthError> {
+    /// match cognito.finish_mfa_setup(&next, "123456").await {
+    ///     Ok(auth::SignIn::Tokens(_)) => println!("set up, and signed in"),
+    ///     Err(auth::AuthError::InvalidCode) => println!("not the app's code: try again"),
+    ///     other => println!("{other:?}"),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn finish_mfa_setup(
         &self,
         challenge: &MfaSetupChallenge,

@@ -172,6 +172,11 @@ async fn an_outage_during_sign_up_is_a_503_and_makes_nothing() {
     let page = submit_code(&app, &browser, "123456").await;
     assert_eq!(page.status, 503);
     page.assert_shows("Confirm the account <strong>newcomer</strong>");
+    // And when asking for a new code.
+    let url = app.url("/signup/confirm");
+    let page = browser.submit(&url, &app.url("/signup/resend"), &[]).await;
+    assert_eq!(page.status, 503, "{}", page.body);
+    page.assert_shows("unavailable");
     outage.stop_refusing();
     assert_eq!(submit_code(&app, &browser, "123456").await.status, 200);
 }

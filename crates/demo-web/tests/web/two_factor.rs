@@ -151,6 +151,25 @@ async fn an_outage_while_answering_keeps_the_code_form() {
 }
 
 #[tokio::test]
+async fn an_outage_while_setting_up_an_app_is_said_and_changes_nothing() {
+    let (app, outage) = app().await;
+    let browser = Browser::new();
+    app.log_in(&browser, "a", "aaaaaa").await;
+    let form = browser.get(&app.url("/mfa")).await;
+    let csrf = form.csrf();
+    outage.refuse(COGNITO);
+    let page = browser
+        .post(&app.url("/mfa/setup"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(page.status, 503, "{}", page.body);
+    page.assert_shows("unavailable");
+    outage.stop_refusing();
+    // Still a password-only login.
+    let login = app.log_in(&Browser::new(), "a", "aaaaaa").await;
+    assert_eq!(login.location(), Some("/"));
+}
+
+#[tokio::test]
 async fn stage_1_has_no_two_factor_sign_in() {
     let app = spawn_app(settings(Stage::Store).await).await;
     let browser = Browser::new();
