@@ -3,12 +3,11 @@
 //! log in, set up an authenticator app, log out, log in with its code,
 //! forget the password, reset it, log in with the new one.
 
-use demo_web::settings::Stage;
 use test_support::browser::Browser as Chromium;
 use test_support::cognito::DemoPool;
 use test_support::totp;
 
-use crate::common::{cognito_settings, settings, spawn_app};
+use crate::stage2::app_with;
 
 async fn log_in(window: &Chromium, password: &str) {
     window.fill("input[name=username]", "walker").await;
@@ -19,12 +18,8 @@ async fn log_in(window: &Chromium, password: &str) {
 #[tokio::test]
 async fn an_account_from_sign_up_to_password_reset_in_a_browser() {
     let pool = DemoPool::create(&test_support::local_aws().await).await;
-    let mut s = settings(Stage::Cognito).await;
-    let mut cognito = cognito_settings(&pool);
     // Passwords are checked by the emulator only without SRP.
-    cognito.password_auth = true;
-    s.cognito = Some(cognito);
-    let app = spawn_app(s).await;
+    let app = app_with(&pool, |c| c.password_auth = true).await;
     let window = Chromium::new().await;
 
     // Sign up, and confirm with the code (the emulator takes any).

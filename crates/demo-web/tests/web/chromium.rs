@@ -7,7 +7,7 @@ use demo_web::settings::Stage;
 use test_support::browser::Browser as Chromium;
 use test_support::cognito::DemoPool;
 
-use crate::common::{self, cognito_settings, settings, spawn_app};
+use crate::common::{self, settings, spawn_app};
 use crate::layout::assert_controls_in_one_box;
 
 #[tokio::test]
@@ -182,12 +182,8 @@ async fn stage_2_walk_in_a_browser() {
     let pool = DemoPool::create(&test_support::local_aws().await).await;
     pool.confirmed_user("a", "aaaaaa").await;
     pool.invite_user("c", "temporary").await;
-    let mut s = settings(Stage::Cognito).await;
-    let mut cognito = cognito_settings(&pool);
     // Wrong passwords are checked by the emulator only without SRP.
-    cognito.password_auth = true;
-    s.cognito = Some(cognito);
-    let app = spawn_app(s).await;
+    let app = crate::stage2::app_with(&pool, |c| c.password_auth = true).await;
     let window = Chromium::new().await;
 
     window.goto(&app.url("/login")).await;
