@@ -78,6 +78,8 @@ async fn an_account_from_sign_up_to_password_reset_in_a_browser() {
     window.click_text("Log in").await;
     window.expect_text("h1", "Hello walker").await;
     window.click_text("Log out").await;
+    // The logout's page first: a navigation started now would race it.
+    window.expect_text("h1", "Not Logged").await;
 
     // Forgot the password: the code the e-mail would carry, a new password.
     window.goto(&app.url("/login")).await;
