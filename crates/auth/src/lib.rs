@@ -27,6 +27,9 @@
 //! - [`Cognito::check_tokens`]: what a web app does with a session's tokens
 //!   on each request (verify, refresh when due, end the session when Cognito
 //!   refuses, keep it through an outage while the access token holds);
+//! - with the `actix` feature, [`actix`]: sign-ins kept in an actix-session
+//!   session, an extractor of the signed-in user, a guard, sign-in and
+//!   sign-out;
 //! - one [`AuthError`] whose messages are safe to show a user;
 //! - SRP's arithmetic (about 12 ms of CPU per sign-in) in constant time, so
 //!   that its timing and memory accesses do not depend on the password, and
@@ -63,14 +66,18 @@
 //!
 //! - The crate is 0.x: a breaking change of its public API bumps the minor
 //!   version (see CHANGELOG.md).
-//! - [`AuthError`] is `non_exhaustive`: new variants are not breaking changes.
+//! - [`AuthError`] and `actix::AuthRejection` are `non_exhaustive`: new
+//!   variants are not breaking changes.
 //! - Built and tested with aws-config 1, aws-sdk-cognitoidentityprovider 1 and
-//!   jsonwebtoken 11 (the versions in Cargo.lock). MSRV: Rust 1.94.1, as
-//!   declared; the tests run on the toolchain of this repository's CI.
+//!   jsonwebtoken 11, and for the `actix` feature actix-web 4 and
+//!   actix-session 0.11 (the versions in Cargo.lock).
+//! - MSRV: Rust 1.94.1, as declared; the tests run on the toolchain of this repository's CI.
 
 #![warn(missing_docs)]
 
 mod account;
+#[cfg(feature = "actix")]
+pub mod actix;
 mod builder;
 mod calls;
 mod client;

@@ -16,14 +16,12 @@
 //! ```
 
 mod authenticator;
-mod client_address;
 mod device;
 mod error;
 pub mod logging;
 mod metrics;
 mod middleware;
 mod page;
-mod return_to;
 mod routes;
 mod session;
 pub mod settings;

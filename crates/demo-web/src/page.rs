@@ -7,9 +7,10 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde_json::{Map, Value};
 
-use crate::authenticator::{Check, LoginError};
+use auth::actix::return_to;
+
+use crate::authenticator::LoginError;
 use crate::error::AppError;
-use crate::return_to;
 use crate::session::AppSession;
 use crate::state::AppState;
 
@@ -73,46 +74,16 @@ impl FromRequest for SignedIn {
     }
 }
 
-/// The login that comes back to `req`'s page. A form's action lives under
-/// its page (`/sessions/revoke` on `/sessions`): the way back is that page,
-/// not an address that answers only a post.
+/// The login that comes back to `req`'s page.
 pub(crate) fn login_for(req: &HttpRequest) -> String {
-    let back = if matches!(*req.method(), Method::GET | Method::HEAD) {
-        match req.query_string() {
-            "" => req.path().to_owned(),
-            query => format!("{}?{query}", req.path()),
-        }
-    } else {
-        let path = req.path();
-        path.rsplit_once('/')
-            .map_or("/", |(page, _)| if page.is_empty() { "/" } else { page })
-            .to_owned()
-    };
-    format!("/login{}", return_to::query(Some(&back)))
+    return_to::login_for(req, "/login")
 }
 
 /// The signed-in user of a session, after the authenticator's check
 /// (stage 2: verified tokens, refreshed when due; invalid ones log out).
 async fn current_user(page: &Page) -> Result<Option<String>, AppError> {
-    let session = page.session();
-    let Some(user) = session.user()? else {
-        return Ok(None);
-    };
-    let tokens = session.tokens()?;
-    let check = page
-        .state()
-        .authenticator
-        .check(&user, tokens.as_ref(), page.client_address());
-    match check.await {
-        Ok(Check::Valid) => Ok(Some(user)),
-        Ok(Check::Refreshed(tokens)) => {
-            session.set_tokens(&tokens)?;
-            Ok(Some(user))
-        }
-        Ok(Check::Invalid) => {
-            session.log_out();
-            Ok(None)
-        }
+    match page.state().authenticator.current_user(&page.req).await {
+        Ok(user) => Ok(user),
         Err(
             LoginError::Unavailable(reason)
             | LoginError::Rejected(reason)
@@ -161,11 +132,6 @@ impl Page {
             true => Ok(()),
             false => Err(AppError::NotFound("Accounts are managed in stage 2 only.")),
         }
-    }
-
-    /// The address of the user behind the request (see [`crate::client_address`]).
-    pub fn client_address(&self) -> Option<std::net::IpAddr> {
-        crate::client_address::of(&self.req, &self.state.trusted_proxies)
     }
 
     /// Who is signed in (always `None` for a post: see [`Page`]).
@@ -228,23 +194,4 @@ pub(crate) fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header(("Location", location))
         .finish()
-}
-
-#[cfg(test)]
-mod tests {
-    use actix_web::test::TestRequest;
-
-    use super::login_for;
-
-    #[test]
-    fn a_login_comes_back_to_the_page_not_to_a_forms_action() {
-        let get = TestRequest::get().uri("/sessions?x=1").to_http_request();
-        assert_eq!(login_for(&get), "/login?next=/sessions%3Fx%3D1");
-        let post = TestRequest::post()
-            .uri("/sessions/revoke")
-            .to_http_request();
-        assert_eq!(login_for(&post), "/login?next=/sessions");
-        let top = TestRequest::post().uri("/logout").to_http_request();
-        assert_eq!(login_for(&top), "/login");
-    }
 }

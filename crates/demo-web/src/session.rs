@@ -2,15 +2,14 @@
 
 use actix_session::{Session, SessionExt, SessionGetError, SessionInsertError};
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
-use auth::{MfaChallenge, MfaSetupChallenge, NewPasswordChallenge, Tokens};
+use auth::actix::{TOKENS_KEY, USER_KEY};
+use auth::{MfaChallenge, MfaSetupChallenge, NewPasswordChallenge};
 use rand::distr::{Alphanumeric, SampleString};
 use serde_json::{Map, Value};
 use session_store::SessionHandle;
 use subtle::ConstantTimeEq;
 
-const USER: &str = "user";
 const VIEWS: &str = "views";
-const TOKENS: &str = "tokens";
 const CSRF: &str = "csrf";
 const CHALLENGE: &str = "challenge";
 const SIGNUP: &str = "signup";
@@ -74,19 +73,10 @@ impl AppSession {
         }
     }
 
-    /// The logged-in user, if any.
+    /// The user name the session holds, unchecked: the authenticator's
+    /// `current_user` says whether the sign-in still holds.
     pub fn user(&self) -> Result<Option<String>, SessionError> {
-        Ok(self.session.get(USER)?)
-    }
-
-    /// Cognito's tokens (stage 2).
-    pub fn tokens(&self) -> Result<Option<Tokens>, SessionError> {
-        Ok(self.session.get(TOKENS)?)
-    }
-
-    /// Replaces the tokens after a refresh.
-    pub fn set_tokens(&self, tokens: &Tokens) -> Result<(), SessionError> {
-        Ok(self.session.insert(TOKENS, tokens)?)
+        Ok(self.session.get(USER_KEY)?)
     }
 
     /// Counts a page view, as the original does on every page: returns the new count.
@@ -106,17 +96,13 @@ impl AppSession {
         Ok(self.session.get(VIEWS)?.unwrap_or(0))
     }
 
-    /// Logs `user` in under a new session id (no session fixation).
-    pub fn log_in(&self, user: &str, tokens: Option<&Tokens>) -> Result<(), SessionError> {
-        self.session.renew();
+    /// What the demo keeps once the authenticator has signed a user in
+    /// (under a new session id): the sign-in's challenges dropped, the
+    /// device named, a new CSRF token.
+    pub fn signed_in(&self) -> Result<(), SessionError> {
         self.clear_challenge();
         self.clear_code_challenge();
         self.clear_setup_challenge();
-        self.session.insert(USER, user)?;
-        match tokens {
-            Some(tokens) => self.session.insert(TOKENS, tokens)?,
-            None => _ = self.session.remove(TOKENS),
-        }
         let device = self
             .user_agent
             .as_ref()
@@ -281,7 +267,7 @@ impl AppSession {
         for (key, raw) in self.session.entries().iter() {
             let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone()));
             let value = match key.as_str() {
-                TOKENS | CHALLENGE | CODE_CHALLENGE | SETUP_CHALLENGE | TOTP_SECRET => {
+                TOKENS_KEY | CHALLENGE | CODE_CHALLENGE | SETUP_CHALLENGE | TOTP_SECRET => {
                     redact_strings(value)
                 }
                 _ => value,

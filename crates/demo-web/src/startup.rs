@@ -194,8 +194,11 @@ impl Application {
                     if c.password_auth {
                         cognito = cognito.auth_flow(auth::AuthFlow::Password);
                     }
+                    let login = auth::actix::CognitoLogin::new(cognito.build())
+                        .refresh_margin(c.refresh_margin)
+                        .trusted_proxies(settings.trusted_proxies.iter().copied());
                     (
-                        Arc::new(CognitoUsers::new(cognito.build(), c.refresh_margin)),
+                        Arc::new(CognitoUsers::new(login)),
                         "Stage 2: sessions in DynamoDB, users in Cognito",
                     )
                 }
@@ -211,7 +214,6 @@ impl Application {
             authenticator,
             stage_title,
             metrics: Default::default(),
-            trusted_proxies: settings.trusted_proxies.clone(),
         });
         let port = listener
             .local_addr()

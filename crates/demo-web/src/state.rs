@@ -20,6 +20,4 @@ pub(crate) struct AppState {
     pub stage_title: &'static str,
     /// Request, DynamoDB and Cognito metrics.
     pub metrics: Metrics,
-    /// Proxies whose `X-Forwarded-For` is believed (TRUSTED_PROXIES).
-    pub trusted_proxies: Vec<ipnet::IpNet>,
 }

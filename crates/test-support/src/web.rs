@@ -150,6 +150,21 @@ impl Browser {
         self.try_get(url).await.unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// GETs `url` with extra headers (`Accept`, ...).
+    pub async fn get_with(&self, url: &str, headers: &[(&str, &str)]) -> Page {
+        let request = headers.iter().fold(self.http.get(url), |r, (name, value)| {
+            r.header(*name, *value)
+        });
+        page(
+            request
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("GET {url}: {e}")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// GETs `url`; a transport error is an `Err`, for load tests that count them.
     pub async fn try_get(&self, url: &str) -> Result<Page, String> {
         let answer = self.http.get(url).send().await;

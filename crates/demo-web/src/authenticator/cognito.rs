@@ -1,21 +1,12 @@
 //! Stage 2: users of a Cognito user pool, their tokens verified on each
 //! request and refreshed when due.
 
-use std::net::IpAddr;
-use std::time::Duration;
-
+use actix_web::HttpRequest;
 use async_trait::async_trait;
-use auth::{
-    AuthError, Cognito, MfaChallenge, MfaSetupChallenge, NewPasswordChallenge, SignIn, TokenCheck,
-    TokenUse, Tokens, TotpSecret, UserContext,
-};
+use auth::actix::CognitoLogin;
+use auth::{AuthError, MfaChallenge, MfaSetupChallenge, NewPasswordChallenge, SignIn, TotpSecret};
 
-use super::{Authenticator, Check, LogIn, LogOutScope, LoginError, SignedUp};
-
-/// The tokens of a signed-in session, for a call on the user's behalf.
-fn signed_in_tokens(tokens: Option<&Tokens>) -> Result<&Tokens, LoginError> {
-    tokens.ok_or_else(|| LoginError::StartAgain("Please sign in again.".into()))
-}
+use super::{Authenticator, LogIn, LogOutScope, LoginError, SignedUp};
 
 /// A code that Cognito refused within a sign-in: another code may pass,
 /// and Cognito may come back; anything else starts the sign-in over.
@@ -39,78 +30,63 @@ fn token_error(err: AuthError) -> LoginError {
     }
 }
 
-/// Stage 2: users of a Cognito user pool.
+/// Stage 2: users of a Cognito user pool, signed in through
+/// [`auth::actix`].
 #[derive(Debug)]
 pub struct CognitoUsers {
-    cognito: Cognito,
-    refresh_margin: Duration,
+    login: CognitoLogin,
 }
 
 impl CognitoUsers {
-    /// Users of `cognito`'s pool; access tokens are refreshed when they
-    /// expire within `refresh_margin`.
-    pub fn new(cognito: Cognito, refresh_margin: Duration) -> Self {
-        Self {
-            cognito,
-            refresh_margin,
-        }
+    /// Users of the pool of `login`'s Cognito client.
+    pub fn new(login: CognitoLogin) -> Self {
+        Self { login }
     }
 
-    /// The Cognito client for a call on behalf of the user at `client`.
-    fn for_client(&self, client: Option<IpAddr>) -> Cognito {
-        match client {
-            Some(ip) => self.cognito.for_user(UserContext::from_ip(ip)),
-            None => self.cognito.clone(),
-        }
-    }
-
-    async fn signed_in(&self, outcome: SignIn) -> Result<LogIn, LoginError> {
+    async fn signed_in(&self, req: &HttpRequest, outcome: SignIn) -> Result<LogIn, LoginError> {
         match outcome {
             SignIn::Tokens(tokens) => {
-                // Trust nothing unverified, not even Cognito's own answer.
-                let claims = self
-                    .cognito
-                    .verifier()
-                    .verify(&tokens.access_token, TokenUse::Access)
-                    .await
-                    .map_err(|err| match err {
-                        // Fresh from Cognito: a token that does not verify
-                        // says the app client is not of POOL_ID's pool.
-                        AuthError::InvalidToken { reason } => AuthError::Misconfigured {
-                            reason: format!("a new access token does not verify: {reason}"),
-                        },
-                        other => other,
-                    })?;
-                Ok(LogIn::User {
-                    user: claims.username,
-                    tokens: Some(tokens),
-                })
+                self.login.sign_in(req, tokens).await?;
+                Ok(LogIn::SignedIn)
             }
             SignIn::NewPasswordRequired(challenge) => Ok(LogIn::NewPasswordRequired(challenge)),
             SignIn::MfaRequired(challenge) => Ok(LogIn::CodeRequired(challenge)),
             // The app's key now, so that the page that shows it has no side effect.
             SignIn::MfaSetupRequired(challenge) => {
-                let (secret, challenge) = self.cognito.begin_mfa_setup(&challenge).await?;
+                let (secret, challenge) = self.login.cognito().begin_mfa_setup(&challenge).await?;
                 Ok(LogIn::SetupRequired(challenge, secret))
             }
         }
     }
+
+    /// The access token of `req`'s signed-in user, for a call on their behalf.
+    async fn access_token(&self, req: &HttpRequest) -> Result<String, LoginError> {
+        match self.login.current_user(req).await? {
+            Some(user) => Ok(user.tokens().access_token.clone()),
+            None => Err(LoginError::StartAgain("Please sign in again.".into())),
+        }
+    }
 }
 
-#[async_trait]
+#[async_trait(?Send)]
 impl Authenticator for CognitoUsers {
     async fn log_in(
         &self,
+        req: &HttpRequest,
         username: &str,
         password: &str,
-        client: Option<IpAddr>,
     ) -> Result<LogIn, LoginError> {
-        let outcome = match self.for_client(client).sign_in(username, password).await {
+        let outcome = match self
+            .login
+            .cognito_for(req)
+            .sign_in(username, password)
+            .await
+        {
             Err(AuthError::UserNotConfirmed) => return Err(LoginError::NotConfirmed),
             Err(AuthError::PasswordResetRequired) => return Err(LoginError::ResetRequired),
             other => other?,
         };
-        self.signed_in(outcome).await
+        self.signed_in(req, outcome).await
     }
 
     fn quick_login_password(&self, username: &str) -> Option<&'static str> {
@@ -123,13 +99,14 @@ impl Authenticator for CognitoUsers {
 
     async fn answer_new_password(
         &self,
+        req: &HttpRequest,
         challenge: &NewPasswordChallenge,
         new_password: &str,
         attributes: &[(String, String)],
-        client: Option<IpAddr>,
     ) -> Result<LogIn, LoginError> {
         let outcome = self
-            .for_client(client)
+            .login
+            .cognito_for(req)
             .answer_new_password(challenge, new_password, attributes)
             .await
             .map_err(|err| match err {
@@ -144,30 +121,12 @@ impl Authenticator for CognitoUsers {
                     LoginError::StartAgain(other.to_string())
                 }
             })?;
-        self.signed_in(outcome).await
+        self.signed_in(req, outcome).await
     }
 
-    async fn check(
-        &self,
-        user: &str,
-        tokens: Option<&Tokens>,
-        client: Option<IpAddr>,
-    ) -> Result<Check, LoginError> {
-        let Some(tokens) = tokens else {
-            return Ok(Check::Invalid);
-        };
-        match self
-            .for_client(client)
-            .check_tokens(user, tokens, self.refresh_margin)
-            .await
-        {
-            Ok(TokenCheck::Refreshed(tokens, _)) => Ok(Check::Refreshed(tokens)),
-            Ok(TokenCheck::Ended) => Ok(Check::Invalid),
-            Ok(_) => Ok(Check::Valid),
-            // Throttled: Cognito's to lift, not the user's fault.
-            Err(err @ AuthError::TooManyAttempts) => Err(LoginError::Unavailable(err.to_string())),
-            Err(err) => Err(err.into()),
-        }
+    async fn current_user(&self, req: &HttpRequest) -> Result<Option<String>, LoginError> {
+        let user = self.login.current_user(req).await?;
+        Ok(user.map(|user| user.username().to_owned()))
     }
 
     fn manages_accounts(&self) -> bool {
@@ -176,14 +135,15 @@ impl Authenticator for CognitoUsers {
 
     async fn sign_up(
         &self,
+        req: &HttpRequest,
         username: &str,
         email: &str,
         password: &str,
-        client: Option<IpAddr>,
     ) -> Result<SignedUp, LoginError> {
         let email = [("email".to_owned(), email.to_owned())];
         let done = self
-            .for_client(client)
+            .login
+            .cognito_for(req)
             .sign_up(username, password, &email)
             .await?;
         Ok(match done.confirmed {
@@ -194,103 +154,110 @@ impl Authenticator for CognitoUsers {
 
     async fn confirm_sign_up(
         &self,
+        req: &HttpRequest,
         username: &str,
         code: &str,
-        client: Option<IpAddr>,
     ) -> Result<(), LoginError> {
         Ok(self
-            .for_client(client)
+            .login
+            .cognito_for(req)
             .confirm_sign_up(username, code)
             .await?)
     }
 
-    async fn forgot_password(
-        &self,
-        username: &str,
-        client: Option<IpAddr>,
-    ) -> Result<(), LoginError> {
-        Ok(self.for_client(client).forgot_password(username).await?)
+    async fn forgot_password(&self, req: &HttpRequest, username: &str) -> Result<(), LoginError> {
+        Ok(self
+            .login
+            .cognito_for(req)
+            .forgot_password(username)
+            .await?)
     }
 
     async fn reset_password(
         &self,
+        req: &HttpRequest,
         username: &str,
         code: &str,
         new_password: &str,
-        client: Option<IpAddr>,
     ) -> Result<(), LoginError> {
         Ok(self
-            .for_client(client)
+            .login
+            .cognito_for(req)
             .confirm_forgot_password(username, code, new_password)
             .await?)
     }
 
     async fn answer_code(
         &self,
+        req: &HttpRequest,
         challenge: &MfaChallenge,
         code: &str,
-        client: Option<IpAddr>,
     ) -> Result<LogIn, LoginError> {
         let outcome = self
-            .for_client(client)
+            .login
+            .cognito_for(req)
             .answer_mfa(challenge, code)
             .await
             .map_err(code_refused)?;
-        self.signed_in(outcome).await
+        self.signed_in(req, outcome).await
     }
 
     async fn finish_setup(
         &self,
+        req: &HttpRequest,
         challenge: &MfaSetupChallenge,
         code: &str,
-        client: Option<IpAddr>,
     ) -> Result<LogIn, LoginError> {
         let outcome = self
-            .for_client(client)
+            .login
+            .cognito_for(req)
             .finish_mfa_setup(challenge, code)
             .await
             .map_err(code_refused)?;
-        self.signed_in(outcome).await
+        self.signed_in(req, outcome).await
     }
 
-    async fn start_totp(&self, tokens: Option<&Tokens>) -> Result<TotpSecret, LoginError> {
-        let tokens = signed_in_tokens(tokens)?;
+    async fn start_totp(&self, req: &HttpRequest) -> Result<TotpSecret, LoginError> {
+        let token = self.access_token(req).await?;
         Ok(self
-            .cognito
-            .associate_totp(&tokens.access_token)
+            .login
+            .cognito()
+            .associate_totp(&token)
             .await
             .map_err(token_error)?)
     }
 
-    async fn confirm_totp(&self, tokens: Option<&Tokens>, code: &str) -> Result<(), LoginError> {
-        let tokens = signed_in_tokens(tokens)?;
-        self.cognito
-            .verify_totp(&tokens.access_token, code, "authenticator app")
+    async fn confirm_totp(&self, req: &HttpRequest, code: &str) -> Result<(), LoginError> {
+        let token = self.access_token(req).await?;
+        let cognito = self.login.cognito();
+        cognito
+            .verify_totp(&token, code, "authenticator app")
             .await
             .map_err(token_error)?;
-        Ok(self
-            .cognito
-            .set_totp_mfa(&tokens.access_token, true)
+        Ok(cognito
+            .set_totp_mfa(&token, true)
             .await
             .map_err(token_error)?)
     }
 
-    async fn totp_off(&self, tokens: Option<&Tokens>) -> Result<(), LoginError> {
-        let tokens = signed_in_tokens(tokens)?;
+    async fn totp_off(&self, req: &HttpRequest) -> Result<(), LoginError> {
+        let token = self.access_token(req).await?;
         Ok(self
-            .cognito
-            .set_totp_mfa(&tokens.access_token, false)
+            .login
+            .cognito()
+            .set_totp_mfa(&token, false)
             .await
             .map_err(token_error)?)
     }
 
     async fn resend_code(
         &self,
+        req: &HttpRequest,
         username: &str,
-        client: Option<IpAddr>,
     ) -> Result<Option<String>, LoginError> {
         let sent = self
-            .for_client(client)
+            .login
+            .cognito_for(req)
             .resend_confirmation_code(username)
             .await?;
         Ok(sent.map(|to| to.destination))
@@ -298,15 +265,15 @@ impl Authenticator for CognitoUsers {
 
     async fn change_password(
         &self,
-        tokens: Option<&Tokens>,
+        req: &HttpRequest,
         current: &str,
         new: &str,
     ) -> Result<(), LoginError> {
-        let tokens =
-            tokens.ok_or_else(|| LoginError::StartAgain("Please sign in again.".into()))?;
+        let token = self.access_token(req).await?;
         match self
-            .cognito
-            .change_password(&tokens.access_token, current, new)
+            .login
+            .cognito()
+            .change_password(&token, current, new)
             .await
         {
             Ok(()) => Ok(()),
@@ -322,17 +289,11 @@ impl Authenticator for CognitoUsers {
     }
 
     fn call_counts(&self) -> Vec<auth::CallCount> {
-        self.cognito.call_counts()
+        self.login.cognito().call_counts()
     }
 
-    async fn log_out(&self, tokens: Option<&Tokens>) -> LogOutScope {
-        if let Some(tokens) = tokens
-            && let Err(err) = self.cognito.sign_out(&tokens.access_token).await
-        {
-            // The sessions end all the same, and with them the only copies
-            // of the tokens; those expire on their own.
-            tracing::warn!(error = ?err, "Cognito sign-out failed");
-        }
+    async fn log_out(&self, req: &HttpRequest) -> LogOutScope {
+        self.login.sign_out(req).await;
         LogOutScope::EverySession
     }
 }

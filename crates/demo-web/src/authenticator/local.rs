@@ -1,23 +1,25 @@
-//! Stage 1: the original demo's two local users.
+//! Stage 1: the original demo's two local users, the session holding the
+//! user name alone.
 
-use std::net::IpAddr;
-
+use actix_session::SessionExt;
+use actix_web::HttpRequest;
 use async_trait::async_trait;
-use auth::{NewPasswordChallenge, Tokens};
+use auth::NewPasswordChallenge;
+use auth::actix::USER_KEY;
 
-use super::{Authenticator, Check, LogIn, LogOutScope, LoginError};
+use super::{Authenticator, LogIn, LogOutScope, LoginError};
 
 /// Stage 1: users `a` and `b`, whose password is their name.
 #[derive(Debug, Default)]
 pub struct LocalUsers;
 
-#[async_trait]
+#[async_trait(?Send)]
 impl Authenticator for LocalUsers {
     async fn log_in(
         &self,
+        req: &HttpRequest,
         username: &str,
         password: &str,
-        _client: Option<IpAddr>,
     ) -> Result<LogIn, LoginError> {
         if !["a", "b"].contains(&username) {
             return Err(LoginError::Rejected("Invalid user".into()));
@@ -25,10 +27,13 @@ impl Authenticator for LocalUsers {
         if password != username {
             return Err(LoginError::Rejected("Invalid password".into()));
         }
-        Ok(LogIn::User {
-            user: username.to_owned(),
-            tokens: None,
-        })
+        let session = req.get_session();
+        // A new id at login: a planted session id is worthless.
+        session.renew();
+        session
+            .insert(USER_KEY, username)
+            .map_err(|err| LoginError::Unavailable(err.to_string()))?;
+        Ok(LogIn::SignedIn)
     }
 
     fn quick_login_password(&self, username: &str) -> Option<&'static str> {
@@ -41,26 +46,23 @@ impl Authenticator for LocalUsers {
 
     async fn answer_new_password(
         &self,
+        _: &HttpRequest,
         _: &NewPasswordChallenge,
         _: &str,
         _: &[(String, String)],
-        _: Option<IpAddr>,
     ) -> Result<LogIn, LoginError> {
         Err(LoginError::Rejected(
             "Local users have no temporary passwords.".into(),
         ))
     }
 
-    async fn check(
-        &self,
-        _user: &str,
-        _tokens: Option<&Tokens>,
-        _client: Option<IpAddr>,
-    ) -> Result<Check, LoginError> {
-        Ok(Check::Valid)
+    async fn current_user(&self, req: &HttpRequest) -> Result<Option<String>, LoginError> {
+        // A value of another shape is no user.
+        Ok(req.get_session().get::<String>(USER_KEY).ok().flatten())
     }
 
-    async fn log_out(&self, _tokens: Option<&Tokens>) -> LogOutScope {
+    async fn log_out(&self, req: &HttpRequest) -> LogOutScope {
+        req.get_session().purge();
         LogOutScope::ThisSession
     }
 }

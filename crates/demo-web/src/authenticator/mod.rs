@@ -4,10 +4,10 @@
 mod cognito;
 mod local;
 
-use std::net::IpAddr;
-
+use actix_web::HttpRequest;
 use async_trait::async_trait;
-use auth::{AuthError, MfaChallenge, MfaSetupChallenge, NewPasswordChallenge, Tokens, TotpSecret};
+use auth::actix::AuthRejection;
+use auth::{AuthError, MfaChallenge, MfaSetupChallenge, NewPasswordChallenge, TotpSecret};
 
 pub(crate) use cognito::CognitoUsers;
 pub(crate) use local::LocalUsers;
@@ -15,13 +15,8 @@ pub(crate) use local::LocalUsers;
 /// The outcome of a login attempt.
 #[derive(Debug)]
 pub enum LogIn {
-    /// Logged in as `user`, with Cognito's tokens in stage 2.
-    User {
-        /// The user name.
-        user: String,
-        /// Cognito's tokens (stage 2).
-        tokens: Option<Tokens>,
-    },
+    /// Signed in as this user: the session holds the sign-in, under a new id.
+    SignedIn,
     /// The user must choose a new password first.
     NewPasswordRequired(NewPasswordChallenge),
     /// The password was right; now the code of the user's authenticator app.
@@ -95,15 +90,25 @@ impl From<AuthError> for LoginError {
     }
 }
 
-/// What a request's check of the session's credentials found.
-#[derive(Debug)]
-pub enum Check {
-    /// Still valid.
-    Valid,
-    /// Valid after a refresh: store these tokens in the session.
-    Refreshed(Tokens),
-    /// No longer valid: log the session out.
-    Invalid,
+impl From<AuthRejection> for LoginError {
+    fn from(rejection: AuthRejection) -> Self {
+        match rejection {
+            // Throttled: Cognito's to lift, not the user's fault.
+            AuthRejection::Cognito(err @ AuthError::TooManyAttempts) => {
+                LoginError::Unavailable(err.to_string())
+            }
+            AuthRejection::Cognito(err) => err.into(),
+            AuthRejection::SignInRequired { .. } => {
+                LoginError::StartAgain("Please sign in again.".into())
+            }
+            other => {
+                tracing::error!(error = %other, "sign-in failed");
+                LoginError::Unavailable(
+                    "Something went wrong on our side. Please try again.".into(),
+                )
+            }
+        }
+    }
 }
 
 /// How far a log-out reaches.
@@ -118,16 +123,16 @@ pub enum LogOutScope {
 }
 
 /// Logs users in and out, and checks a logged-in session on each request.
-#[async_trait]
+#[async_trait(?Send)]
 pub trait Authenticator: Send + Sync + 'static {
-    /// Checks a user name and password. `client`: the user's address (see
-    /// [`crate::client_address`]), for the identity provider's threat
-    /// protection.
+    /// Checks a user name and password, and signs the user into `req`'s
+    /// session (stage 2: the user's address behind `req` goes to Cognito's
+    /// threat protection, here and in every call without a token).
     async fn log_in(
         &self,
+        req: &HttpRequest,
         username: &str,
         password: &str,
-        client: Option<IpAddr>,
     ) -> Result<LogIn, LoginError>;
 
     /// The password used by "Quick log in as « user »", for the demo users.
@@ -137,22 +142,17 @@ pub trait Authenticator: Send + Sync + 'static {
     /// required attributes (`(name, value)`).
     async fn answer_new_password(
         &self,
+        req: &HttpRequest,
         challenge: &NewPasswordChallenge,
         new_password: &str,
         attributes: &[(String, String)],
-        client: Option<IpAddr>,
     ) -> Result<LogIn, LoginError>;
 
-    /// Checks the credentials of a logged-in session (stage 2: verifies the
-    /// tokens, refreshing them when they are about to expire; while Cognito
-    /// cannot be reached or throttles, an access token that still verifies
-    /// is enough).
-    async fn check(
-        &self,
-        user: &str,
-        tokens: Option<&Tokens>,
-        client: Option<IpAddr>,
-    ) -> Result<Check, LoginError>;
+    /// The user signed in on `req`'s session, after a check of the sign-in
+    /// (stage 2: the tokens verified, refreshed when due, the session
+    /// purged when Cognito refuses them; while Cognito cannot be reached or
+    /// throttles, an access token that still verifies is enough).
+    async fn current_user(&self, req: &HttpRequest) -> Result<Option<String>, LoginError>;
 
     /// Whether users create their accounts and change their passwords
     /// here (stage 2).
@@ -163,10 +163,10 @@ pub trait Authenticator: Send + Sync + 'static {
     /// Creates an account of `username` with `email` and `password`.
     async fn sign_up(
         &self,
+        _req: &HttpRequest,
         _username: &str,
         _email: &str,
         _password: &str,
-        _client: Option<IpAddr>,
     ) -> Result<SignedUp, LoginError> {
         Err(LoginError::Rejected(
             "The demo's local users are a and b.".into(),
@@ -176,9 +176,9 @@ pub trait Authenticator: Send + Sync + 'static {
     /// Confirms a new account with the code sent to its owner.
     async fn confirm_sign_up(
         &self,
+        _req: &HttpRequest,
         _username: &str,
         _code: &str,
-        _client: Option<IpAddr>,
     ) -> Result<(), LoginError> {
         Err(LoginError::Rejected(
             "The demo's local users are a and b.".into(),
@@ -187,11 +187,7 @@ pub trait Authenticator: Send + Sync + 'static {
 
     /// Starts a password reset: a code goes to the account's address. The
     /// same answer whether the account exists or not.
-    async fn forgot_password(
-        &self,
-        _username: &str,
-        _client: Option<IpAddr>,
-    ) -> Result<(), LoginError> {
+    async fn forgot_password(&self, _req: &HttpRequest, _username: &str) -> Result<(), LoginError> {
         Err(LoginError::Rejected(
             "The demo's local users keep their passwords.".into(),
         ))
@@ -200,10 +196,10 @@ pub trait Authenticator: Send + Sync + 'static {
     /// Sets a new password with the code of [`Authenticator::forgot_password`].
     async fn reset_password(
         &self,
+        _req: &HttpRequest,
         _username: &str,
         _code: &str,
         _new_password: &str,
-        _client: Option<IpAddr>,
     ) -> Result<(), LoginError> {
         Err(LoginError::Rejected(
             "The demo's local users keep their passwords.".into(),
@@ -213,9 +209,9 @@ pub trait Authenticator: Send + Sync + 'static {
     /// Answers a sign-in's one-time-code challenge.
     async fn answer_code(
         &self,
+        _req: &HttpRequest,
         _challenge: &MfaChallenge,
         _code: &str,
-        _client: Option<IpAddr>,
     ) -> Result<LogIn, LoginError> {
         Err(LoginError::StartAgain("Please sign in again.".into()))
     }
@@ -223,29 +219,29 @@ pub trait Authenticator: Send + Sync + 'static {
     /// Finishes a sign-in that set up an authenticator app, with its code.
     async fn finish_setup(
         &self,
+        _req: &HttpRequest,
         _challenge: &MfaSetupChallenge,
         _code: &str,
-        _client: Option<IpAddr>,
     ) -> Result<LogIn, LoginError> {
         Err(LoginError::StartAgain("Please sign in again.".into()))
     }
 
     /// Starts enrolling an authenticator app: its secret.
-    async fn start_totp(&self, _tokens: Option<&Tokens>) -> Result<TotpSecret, LoginError> {
+    async fn start_totp(&self, _req: &HttpRequest) -> Result<TotpSecret, LoginError> {
         Err(LoginError::Rejected(
             "The demo's local users sign in with a password alone.".into(),
         ))
     }
 
     /// Confirms the enrolment with a code of the app, and turns it on.
-    async fn confirm_totp(&self, _tokens: Option<&Tokens>, _code: &str) -> Result<(), LoginError> {
+    async fn confirm_totp(&self, _req: &HttpRequest, _code: &str) -> Result<(), LoginError> {
         Err(LoginError::Rejected(
             "The demo's local users sign in with a password alone.".into(),
         ))
     }
 
     /// Turns two-factor sign-in off.
-    async fn totp_off(&self, _tokens: Option<&Tokens>) -> Result<(), LoginError> {
+    async fn totp_off(&self, _req: &HttpRequest) -> Result<(), LoginError> {
         Err(LoginError::Rejected(
             "The demo's local users sign in with a password alone.".into(),
         ))
@@ -254,8 +250,8 @@ pub trait Authenticator: Send + Sync + 'static {
     /// Sends a new confirmation code; where it went, when known.
     async fn resend_code(
         &self,
+        _req: &HttpRequest,
         _username: &str,
-        _client: Option<IpAddr>,
     ) -> Result<Option<String>, LoginError> {
         Err(LoginError::Rejected(
             "The demo's local users are a and b.".into(),
@@ -265,7 +261,7 @@ pub trait Authenticator: Send + Sync + 'static {
     /// Changes the signed-in user's password, the current one required.
     async fn change_password(
         &self,
-        _tokens: Option<&Tokens>,
+        _req: &HttpRequest,
         _current: &str,
         _new: &str,
     ) -> Result<(), LoginError> {
@@ -274,9 +270,9 @@ pub trait Authenticator: Send + Sync + 'static {
         ))
     }
 
-    /// Ends the user's sign-in at the identity provider (stage 2:
-    /// GlobalSignOut), and says which of the user's sessions must end.
-    async fn log_out(&self, tokens: Option<&Tokens>) -> LogOutScope;
+    /// Ends the sign-in of `req`'s session (stage 2: GlobalSignOut) and
+    /// purges the session; says which of the user's sessions must end.
+    async fn log_out(&self, req: &HttpRequest) -> LogOutScope;
 
     /// Calls made to the identity provider, for metrics.
     fn call_counts(&self) -> Vec<auth::CallCount> {

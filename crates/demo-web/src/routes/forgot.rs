@@ -55,11 +55,10 @@ pub async fn submit(page: Page, form: web::Form<AskForm>) -> Result<HttpResponse
         context.insert("error", "Input missing");
         return page.render_as(StatusCode::BAD_REQUEST, "forgot.html", context);
     }
-    let client = page.client_address();
     match page
         .state()
         .authenticator
-        .forgot_password(username, client)
+        .forgot_password(page.request(), username)
         .await
     {
         Ok(()) => {
@@ -110,10 +109,9 @@ pub async fn reset(page: Page, form: web::Form<ResetForm>) -> Result<HttpRespons
         let differ = "The two passwords differ.";
         return reset_page(&page, StatusCode::BAD_REQUEST, ("error", differ));
     }
-    let client = page.client_address();
     let authenticator = &page.state().authenticator;
     match authenticator
-        .reset_password(&username, code, &form.password, client)
+        .reset_password(page.request(), &username, code, &form.password)
         .await
     {
         Ok(()) => {

@@ -101,8 +101,7 @@ pub async fn setup(
 ) -> Result<HttpResponse, AppError> {
     page.require_account_pages()?;
     page.session().check_csrf(&form.csrf)?;
-    let tokens = page.session().tokens()?;
-    match page.state().authenticator.start_totp(tokens.as_ref()).await {
+    match page.state().authenticator.start_totp(page.request()).await {
         Ok(secret) => {
             page.session().set_totp_secret(secret.base32())?;
             setup_page(&page, &user, secret.base32(), StatusCode::OK, None)
@@ -135,11 +134,10 @@ pub async fn verify(
             Some("Input missing"),
         );
     }
-    let tokens = page.session().tokens()?;
     match page
         .state()
         .authenticator
-        .confirm_totp(tokens.as_ref(), code)
+        .confirm_totp(page.request(), code)
         .await
     {
         Ok(()) => {
@@ -165,8 +163,7 @@ pub async fn off(
 ) -> Result<HttpResponse, AppError> {
     page.require_account_pages()?;
     page.session().check_csrf(&form.csrf)?;
-    let tokens = page.session().tokens()?;
-    match page.state().authenticator.totp_off(tokens.as_ref()).await {
+    match page.state().authenticator.totp_off(page.request()).await {
         Ok(()) => mfa_page(
             &page,
             StatusCode::OK,

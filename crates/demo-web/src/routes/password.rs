@@ -51,11 +51,10 @@ pub async fn change(
     if fields.password != fields.password_again {
         return refuse("The two new passwords differ.", StatusCode::BAD_REQUEST);
     }
-    let tokens = page.session().tokens()?;
     let changed = page
         .state()
         .authenticator
-        .change_password(tokens.as_ref(), &fields.current, &fields.password)
+        .change_password(page.request(), &fields.current, &fields.password)
         .await;
     match changed {
         Ok(()) => {}

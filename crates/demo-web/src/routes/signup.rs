@@ -62,10 +62,9 @@ pub async fn submit(page: Page, form: web::Form<SignUpForm>) -> Result<HttpRespo
     if form.password != form.password_again {
         return again("The two passwords differ.", StatusCode::BAD_REQUEST);
     }
-    let client = page.client_address();
     let authenticator = &page.state().authenticator;
     match authenticator
-        .sign_up(username, email, &form.password, client)
+        .sign_up(page.request(), username, email, &form.password)
         .await
     {
         Ok(SignedUp::Confirmed) => {
@@ -115,11 +114,10 @@ pub async fn confirm(page: Page, form: web::Form<CodeForm>) -> Result<HttpRespon
     if code.is_empty() {
         return confirm_page(&page, StatusCode::BAD_REQUEST, ("error", "Input missing"));
     }
-    let client = page.client_address();
     match page
         .state()
         .authenticator
-        .confirm_sign_up(&username, code, client)
+        .confirm_sign_up(page.request(), &username, code)
         .await
     {
         Ok(()) => {
@@ -137,11 +135,10 @@ pub async fn resend(page: Page, form: web::Form<CsrfForm>) -> Result<HttpRespons
     let Some(username) = page.session().signup()? else {
         return Ok(see_other("/signup"));
     };
-    let client = page.client_address();
     match page
         .state()
         .authenticator
-        .resend_code(&username, client)
+        .resend_code(page.request(), &username)
         .await
     {
         Ok(Some(to)) => {

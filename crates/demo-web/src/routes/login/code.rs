@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::authenticator::LoginError;
 use crate::error::AppError;
 use crate::page::{Page, see_other};
-use crate::return_to;
+use auth::actix::return_to;
 
 /// Wrong codes a sign-in may take before it starts over.
 const WRONG_CODES: u32 = 5;
@@ -55,11 +55,10 @@ pub async fn submit(page: Page, form: web::Form<CodeForm>) -> Result<HttpRespons
     if code.is_empty() {
         return code_page(&page, StatusCode::BAD_REQUEST, Some("Input missing"));
     }
-    let client = page.client_address();
     let answer = page
         .state()
         .authenticator
-        .answer_code(&challenge, code, client)
+        .answer_code(page.request(), &challenge, code)
         .await;
     match answer {
         Ok(outcome) => super::signed_in(&page, outcome),

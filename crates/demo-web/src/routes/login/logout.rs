@@ -12,12 +12,11 @@ use crate::routes::CsrfForm;
 pub async fn logout(page: Page, form: web::Form<CsrfForm>) -> Result<HttpResponse, AppError> {
     let (state, session) = (page.state(), page.session());
     session.check_csrf(&form.csrf)?;
-    let scope = state
-        .authenticator
-        .log_out(session.tokens()?.as_ref())
-        .await;
+    // Whose and which session, before the authenticator purges it.
+    let (user, current) = (session.user().ok().flatten(), session.handle());
+    let scope = state.authenticator.log_out(page.request()).await;
     if scope == LogOutScope::EverySession
-        && let (Some(user), Some(current)) = (session.user()?, session.handle())
+        && let (Some(user), Some(current)) = (user, current)
         && let Err(err) = state.store.revoke_other_sessions(&user, &current).await
     {
         // This session ends all the same; the others, whose tokens are

@@ -16,7 +16,7 @@ use actix_web::http::StatusCode;
 use crate::authenticator::{LogIn, LoginError};
 use crate::error::AppError;
 use crate::page::{Page, see_other};
-use crate::return_to;
+use auth::actix::return_to;
 
 /// The login page, its form returning where the request's `next` says.
 fn login_page(
@@ -31,11 +31,10 @@ fn login_page(
 /// Checks the credentials: on success signs in (or asks for a new
 /// password), else shows the form again with the reason.
 async fn attempt(page: &Page, username: &str, password: &str) -> Result<HttpResponse, AppError> {
-    let client = page.client_address();
     let attempt = page
         .state()
         .authenticator
-        .log_in(username, password, client);
+        .log_in(page.request(), username, password);
     let (message, status) = match attempt.await {
         Ok(outcome) => return signed_in(page, outcome),
         // Not a dead end: the code that confirms it is asked for.
@@ -58,8 +57,8 @@ async fn attempt(page: &Page, username: &str, password: &str) -> Result<HttpResp
 /// request's `next` says, or ask for a new password first.
 fn signed_in(page: &Page, outcome: LogIn) -> Result<HttpResponse, AppError> {
     match outcome {
-        LogIn::User { user, tokens } => {
-            page.session().log_in(&user, tokens.as_ref())?;
+        LogIn::SignedIn => {
+            page.session().signed_in()?;
             let to = return_to::requested(page.request());
             Ok(see_other(to.as_deref().unwrap_or("/")))
         }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::authenticator::LoginError;
 use crate::error::AppError;
 use crate::page::{Page, see_other};
-use crate::return_to;
+use auth::actix::return_to;
 
 /// The new password form's fields.
 #[derive(Deserialize)]
@@ -132,12 +132,7 @@ pub async fn submit(
     let answer = page
         .state()
         .authenticator
-        .answer_new_password(
-            &challenge,
-            &form.password,
-            &attributes,
-            page.client_address(),
-        )
+        .answer_new_password(page.request(), &challenge, &form.password, &attributes)
         .await;
     match answer {
         Ok(outcome) => super::signed_in(&page, outcome),

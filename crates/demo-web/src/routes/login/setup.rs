@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::authenticator::LoginError;
 use crate::error::AppError;
 use crate::page::{Page, see_other};
-use crate::return_to;
+use auth::actix::return_to;
 
 /// The form's field.
 #[derive(Deserialize)]
@@ -58,11 +58,10 @@ pub async fn submit(page: Page, form: web::Form<CodeForm>) -> Result<HttpRespons
     if code.is_empty() {
         return setup_page(&page, StatusCode::BAD_REQUEST, Some("Input missing"));
     }
-    let client = page.client_address();
     let answer = page
         .state()
         .authenticator
-        .finish_setup(&challenge, code, client)
+        .finish_setup(page.request(), &challenge, code)
         .await;
     match answer {
         Ok(outcome) => super::signed_in(&page, outcome),

@@ -1,18 +1,29 @@
 //! Whose request it is: the address of the user behind it, sent to
 //! Cognito's threat protection. The peer's address, unless the peer is a
-//! proxy that the settings trust (TRUSTED_PROXIES): then the nearest
-//! address in `X-Forwarded-For` that is not a trusted proxy. Entries that
-//! an untrusted hop added are never read, so a client cannot claim another
-//! address by sending the header itself.
+//! proxy the app trusts: then the nearest address in `X-Forwarded-For` that
+//! is not a trusted proxy. Entries that an untrusted hop added are never
+//! read, so a client cannot claim another address by sending the header
+//! itself (actix-web's `realip_remote_addr` believes any client).
 
 use std::net::IpAddr;
 
 use actix_web::HttpRequest;
 use ipnet::IpNet;
 
-/// The user's address for `request`, or `None` without a peer address
-/// (a test request).
-pub(crate) fn of(request: &HttpRequest, trusted: &[IpNet]) -> Option<IpAddr> {
+/// The user's address for `request`: the peer's, or what the proxies in
+/// `trusted` say it is. `None` without a peer address (a test request).
+///
+/// ```
+/// use actix_web::test::TestRequest;
+/// let proxies: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+/// let request = TestRequest::default()
+///     .peer_addr("10.1.2.3:40000".parse().unwrap())
+///     .insert_header(("x-forwarded-for", "198.51.100.9"))
+///     .to_http_request();
+/// let user = auth::actix::client_address(&request, &proxies);
+/// assert_eq!(user, Some("198.51.100.9".parse().unwrap()));
+/// ```
+pub fn client_address(request: &HttpRequest, trusted: &[IpNet]) -> Option<IpAddr> {
     let peer = request.peer_addr()?.ip();
     let hops: Vec<&str> = request
         .headers()

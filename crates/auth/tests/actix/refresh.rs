@@ -1,0 +1,82 @@
+//! The sign-in checked on each request: refreshed when due, ended when
+//! Cognito refuses the refresh, kept through an outage while the access
+//! token holds.
+
+use test_support::outage::Outage;
+
+use crate::app::{ALWAYS_DUE, Options, spawn_app};
+
+#[tokio::test]
+async fn tokens_due_are_refreshed_and_the_user_stays_signed_in() {
+    let app = spawn_app(Options {
+        refresh_margin: ALWAYS_DUE,
+        ..Options::default()
+    })
+    .await;
+    app.log_in().await;
+    let signed_in = app.calls("InitiateAuth");
+    for round in 1..=2 {
+        let page = app.browser.get(&app.url("/account")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert_eq!(
+            app.calls("InitiateAuth"),
+            signed_in + round,
+            "one refresh a request"
+        );
+    }
+}
+
+#[tokio::test]
+async fn tokens_not_due_are_checked_without_a_call() {
+    let app = spawn_app(Options::default()).await;
+    app.log_in().await;
+    let calls = app.calls("InitiateAuth");
+    assert_eq!(app.browser.get(&app.url("/account")).await.status, 200);
+    assert_eq!(app.calls("InitiateAuth"), calls);
+}
+
+#[tokio::test]
+async fn a_sign_in_revoked_elsewhere_ends_at_the_next_refresh() {
+    let app = spawn_app(Options {
+        refresh_margin: ALWAYS_DUE,
+        ..Options::default()
+    })
+    .await;
+    app.log_in().await;
+    app.pool
+        .admin
+        .admin_user_global_sign_out()
+        .user_pool_id(&app.pool.pool_id)
+        .username("a")
+        .send()
+        .await
+        .unwrap();
+    let page = app.browser.get(&app.url("/account")).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(app.sessions().await, 0, "the ended session is deleted");
+}
+
+#[tokio::test]
+async fn an_outage_of_cognito_keeps_a_sign_in_whose_token_holds() {
+    let aws = test_support::local_aws().await;
+    let outage = Outage::forward_to(&aws.endpoint).await;
+    let app = spawn_app(Options {
+        cognito_endpoint: Some(format!("http://{}", outage.address)),
+        refresh_margin: ALWAYS_DUE,
+    })
+    .await;
+    app.log_in().await;
+    outage.cut();
+    let page = app.browser.get(&app.url("/account")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(app.sessions().await, 1);
+    outage.restore().await;
+    let failed = |app: &crate::app::App| {
+        let counts = app.cognito.call_counts();
+        counts
+            .iter()
+            .find(|c| c.call == "InitiateAuth")
+            .map_or(0, |c| c.failures)
+    };
+    assert!(failed(&app) >= 1, "the refresh was tried");
+}
