@@ -64,3 +64,26 @@ impl FromRequest for SignedInUser {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{App, test, web};
+
+    use super::*;
+
+    #[actix_web::test]
+    async fn an_app_without_a_cognito_login_answers_500_not_anonymous() {
+        let app = test::init_service(App::new().route(
+            "/",
+            web::get().to(|user: SignedInUser| async move { user.username().to_owned() }),
+        ))
+        .await;
+        let response = test::call_service(&app, test::TestRequest::get().to_request()).await;
+        assert_eq!(response.status(), 500);
+        let body = test::read_body(response).await;
+        assert_eq!(
+            body, "Something went wrong on our side.",
+            "no detail for the client"
+        );
+    }
+}
