@@ -40,6 +40,9 @@ use crate::{
 ///         let (_secret, challenge) = cognito.begin_mfa_setup(&challenge).await?;
 ///         cognito.finish_mfa_setup(&challenge, "123456").await?;
 ///     }
+///     SignIn::MfaSelection(selection) => {
+///         cognito.select_mfa(&selection, selection.preferred()).await?;
+///     }
 /// }
 /// # Ok(()) }
 /// ```
@@ -181,6 +184,7 @@ impl Cognito {
     ///     }
     ///     Ok(SignIn::MfaRequired(challenge)) => println!("now a code ({:?})", challenge.kind),
     ///     Ok(SignIn::MfaSetupRequired(_)) => println!("first, an authenticator app"),
+    ///     Ok(SignIn::MfaSelection(selection)) => println!("a code: {:?}", selection.choices),
     ///     // Safe to show: the same text for a wrong password and an unknown user.
     ///     Err(e) => println!("{e}"),
     /// }
@@ -283,6 +287,7 @@ impl Cognito {
     ///     auth::SignIn::NewPasswordRequired(_) => println!("Cognito asks again"),
     ///     auth::SignIn::MfaRequired(_) => println!("and now a one-time code"),
     ///     auth::SignIn::MfaSetupRequired(_) => println!("and now an authenticator app"),
+    ///     auth::SignIn::MfaSelection(_) => println!("and now a choice of code"),
     /// }
     /// # Ok(()) }
     /// ```
@@ -505,6 +510,9 @@ fn next_step(answer: impl Into<Answer>, username: &str) -> Result<SignIn, AuthEr
         Some(ChallengeNameType::MfaSetup) => {
             crate::mfa::setup_challenge(&parameters.unwrap_or_default(), session, username)
         }
+        Some(ChallengeNameType::SelectMfaType) => {
+            crate::mfa::selection(&parameters.unwrap_or_default(), session, username)
+        }
         Some(other) => Err(AuthError::UnsupportedChallenge {
             challenge: other.as_str().to_owned(),
         }),
@@ -520,26 +528,22 @@ mod tests {
 
     #[test]
     fn other_challenges_are_unsupported_not_panics() {
-        for challenge in [
-            ChallengeNameType::CustomChallenge,
-            ChallengeNameType::SelectMfaType,
-        ] {
-            let err = next_step(
-                Answer {
-                    challenge: Some(challenge.clone()),
-                    session: Some("s".into()),
-                    ..Answer::default()
-                },
-                "a",
-            )
-            .unwrap_err();
-            assert_eq!(
-                err,
-                AuthError::UnsupportedChallenge {
-                    challenge: challenge.as_str().to_owned()
-                }
-            );
-        }
+        let challenge = ChallengeNameType::CustomChallenge;
+        let err = next_step(
+            Answer {
+                challenge: Some(challenge.clone()),
+                session: Some("s".into()),
+                ..Answer::default()
+            },
+            "a",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            AuthError::UnsupportedChallenge {
+                challenge: challenge.as_str().to_owned()
+            }
+        );
         assert!(matches!(
             next_step(Answer::default(), "a"),
             Err(AuthError::Other { .. })
@@ -581,6 +585,39 @@ mod tests {
             "alice",
         );
         assert!(matches!(step, Err(AuthError::Other { .. })), "{step:?}");
+    }
+
+    #[test]
+    fn a_choice_of_codes_lists_the_kinds_this_crate_answers() {
+        let choose = |list: &str| {
+            let parameters = HashMap::from([("MFAS_CAN_CHOOSE".to_owned(), list.to_owned())]);
+            next_step(
+                Answer {
+                    challenge: Some(ChallengeNameType::SelectMfaType),
+                    parameters: Some(parameters),
+                    session: Some("s".into()),
+                    result: None,
+                },
+                "alice",
+            )
+        };
+        match choose(r#"["SMS_MFA","SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#) {
+            Ok(SignIn::MfaSelection(selection)) => {
+                assert_eq!(selection.choices, [MfaKind::Sms, MfaKind::Totp]);
+                assert_eq!(
+                    (selection.username.as_str(), selection.session.as_str()),
+                    ("alice", "s")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        for nothing_to_answer in [r#"["EMAIL_OTP"]"#, "not json"] {
+            let step = choose(nothing_to_answer);
+            assert!(
+                matches!(step, Err(AuthError::UnsupportedChallenge { .. })),
+                "{step:?}"
+            );
+        }
     }
 
     #[test]

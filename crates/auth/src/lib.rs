@@ -3,7 +3,8 @@
 //! - [`Cognito::sign_in`] with USER_SRP_AUTH by default (the password never
 //!   leaves the process), or USER_PASSWORD_AUTH;
 //! - challenges as typed results: [`SignIn::NewPasswordRequired`] can be
-//!   answered with [`Cognito::answer_new_password`]; others are a clear
+//!   answered with [`Cognito::answer_new_password`], and the two-factor
+//!   ones below; custom challenges are a clear
 //!   [`AuthError::UnsupportedChallenge`];
 //! - SECRET_HASH whenever the app client has a secret;
 //! - [`TokenVerifier`]: RS256 signatures against the pool's JWKS (cached,
@@ -21,7 +22,8 @@
 //!   [`Cognito::confirm_forgot_password`], [`Cognito::change_password`];
 //! - two-factor sign-in with an authenticator app: [`Cognito::associate_totp`],
 //!   [`Cognito::verify_totp`], [`Cognito::set_totp_mfa`], and
-//!   [`SignIn::MfaRequired`] answered with [`Cognito::answer_mfa`];
+//!   [`SignIn::MfaRequired`] answered with [`Cognito::answer_mfa`] (SMS codes
+//!   too), [`SignIn::MfaSelection`] with [`Cognito::select_mfa`];
 //! - the end user's IP address sent to Cognito's threat protection with
 //!   every call made without a token ([`Cognito::for_user`]);
 //! - [`Cognito::check_tokens`]: what a web app does with a session's tokens
@@ -97,7 +99,7 @@ pub use calls::{CALLS, CallCount};
 pub use client::Cognito;
 pub use error::AuthError;
 pub use jsonwebtoken::jwk::JwkSet;
-pub use mfa::{MfaChallenge, MfaKind, MfaSetupChallenge, TotpSecret};
+pub use mfa::{MfaChallenge, MfaKind, MfaSelection, MfaSetupChallenge, TotpSecret};
 pub use secret_hash::secret_hash;
 pub use session_tokens::TokenCheck;
 pub use tokens::{NewPasswordChallenge, SignIn, Tokens, redact};

@@ -113,6 +113,63 @@ impl std::fmt::Debug for MfaSetupChallenge {
     }
 }
 
+/// A sign-in of a user with two kinds of code turned on and neither
+/// preferred (Cognito's SELECT_MFA_TYPE): choose one with
+/// [`Cognito::select_mfa`], then answer its code. Serializable; its
+/// `session` is a secret of the sign-in in progress.
+///
+/// ```
+/// # async fn example(cognito: auth::Cognito) -> Result<(), auth::AuthError> {
+/// use auth::{MfaKind, SignIn};
+/// if let SignIn::MfaSelection(selection) = cognito.sign_in("alice", "correct horse").await? {
+///     // Or ask the user, among selection.choices.
+///     let kind = selection.preferred();
+///     if let SignIn::MfaRequired(challenge) = cognito.select_mfa(&selection, kind).await? {
+///         let _signed_in = cognito.answer_mfa(&challenge, "123456").await?;
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MfaSelection {
+    /// The user name Cognito expects in the answer.
+    pub username: String,
+    /// Cognito's session of this sign-in (valid a few minutes).
+    pub session: String,
+    /// The kinds the user may choose, as Cognito lists them.
+    pub choices: Vec<MfaKind>,
+}
+
+impl MfaSelection {
+    /// The authenticator app where it is a choice (no text message to wait
+    /// for, none to pay for), else Cognito's first choice.
+    ///
+    /// ```
+    /// use auth::{MfaKind, MfaSelection};
+    /// let both: MfaSelection = serde_json::from_str(
+    ///     r#"{"username": "a", "session": "s", "choices": ["Sms", "Totp"]}"#,
+    /// ).unwrap();
+    /// assert_eq!(both.preferred(), MfaKind::Totp);
+    /// ```
+    pub fn preferred(&self) -> MfaKind {
+        match self.choices.contains(&MfaKind::Totp) {
+            true => MfaKind::Totp,
+            false => self.choices.first().copied().unwrap_or(MfaKind::Totp),
+        }
+    }
+}
+
+impl std::fmt::Debug for MfaSelection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MfaSelection")
+            .field("username", &self.username)
+            .field("session", &redact(&self.session))
+            .field("choices", &self.choices)
+            .finish()
+    }
+}
+
 /// A secret for an authenticator app, from [`Cognito::associate_totp`].
 ///
 /// ```
@@ -286,6 +343,38 @@ impl Cognito {
         .await
     }
 
+    /// Chooses which code a [`SignIn::MfaSelection`] sign-in goes on with
+    /// (RespondToAuthChallenge SELECT_MFA_TYPE): usually
+    /// [`SignIn::MfaRequired`] of that kind. A kind not among the
+    /// selection's choices is [`AuthError::UnsupportedChallenge`], without
+    /// a call.
+    ///
+    /// ```
+    /// # async fn example(cognito: auth::Cognito, selection: auth::MfaSelection) -> Result<(), auth::AuthError> {
+    /// let next = cognito.select_mfa(&selection, auth::MfaKind::Totp).await?;
+    /// # let _ = next;
+    /// # Ok(()) }
+    /// ```
+    pub async fn select_mfa(
+        &self,
+        selection: &MfaSelection,
+        kind: MfaKind,
+    ) -> Result<SignIn, AuthError> {
+        if !selection.choices.contains(&kind) {
+            return Err(AuthError::UnsupportedChallenge {
+                challenge: format!("SELECT_MFA_TYPE without {}", kind.challenge_name()),
+            });
+        }
+        self.respond_to_challenge(
+            Call::Challenge,
+            ChallengeNameType::SelectMfaType,
+            &selection.username,
+            Some(selection.session.clone()),
+            [("ANSWER", kind.challenge_name().to_owned())],
+        )
+        .await
+    }
+
     /// Starts enrolling an authenticator app for the signed-in user of
     /// `access_token` (AssociateSoftwareToken): show the secret (as a QR code
     /// of [`TotpSecret::otpauth_uri`]), then confirm with
@@ -407,5 +496,41 @@ pub(crate) fn mfa_challenge(
         })?,
         kind,
         destination: parameters.get("CODE_DELIVERY_DESTINATION").cloned(),
+    }))
+}
+
+/// The choice of SELECT_MFA_TYPE, from Cognito's answer: `MFAS_CAN_CHOOSE`
+/// is a JSON list of challenge names. Kinds this crate does not answer are
+/// left out; none left is [`AuthError::UnsupportedChallenge`].
+pub(crate) fn selection(
+    parameters: &std::collections::HashMap<String, String>,
+    session: Option<String>,
+    username: &str,
+) -> Result<SignIn, AuthError> {
+    let names: Vec<String> = parameters
+        .get("MFAS_CAN_CHOOSE")
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or_default();
+    let choices: Vec<MfaKind> = names
+        .iter()
+        .filter_map(|name| match name.as_str() {
+            "SOFTWARE_TOKEN_MFA" => Some(MfaKind::Totp),
+            "SMS_MFA" => Some(MfaKind::Sms),
+            _ => None,
+        })
+        .collect();
+    if choices.is_empty() {
+        return Err(AuthError::UnsupportedChallenge {
+            challenge: format!("SELECT_MFA_TYPE among {names:?}"),
+        });
+    }
+    Ok(SignIn::MfaSelection(MfaSelection {
+        username: parameters
+            .get("USER_ID_FOR_SRP")
+            .or_else(|| parameters.get("USERNAME"))
+            .map_or(username, String::as_str)
+            .to_owned(),
+        session: session.ok_or_else(|| AuthError::other("SELECT_MFA_TYPE without a session"))?,
+        choices,
     }))
 }

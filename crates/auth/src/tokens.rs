@@ -78,7 +78,7 @@ pub fn redact(token: &str) -> String {
 ///         }
 ///     }
 ///     // Here a web app shows the key of a new app; see Cognito::begin_mfa_setup.
-///     SignIn::MfaSetupRequired(_) => return Ok(()),
+///     SignIn::MfaSetupRequired(_) | SignIn::MfaSelection(_) => return Ok(()),
 /// };
 /// # let _ = tokens;
 /// # Ok(()) }
@@ -99,6 +99,9 @@ pub enum SignIn {
     /// and the user has no authenticator app yet: set one up with
     /// [`crate::Cognito::begin_mfa_setup`].
     MfaSetupRequired(crate::MfaSetupChallenge),
+    /// The password was right, and the user has two kinds of code with
+    /// neither preferred: choose one with [`crate::Cognito::select_mfa`].
+    MfaSelection(crate::MfaSelection),
 }
 
 /// Cognito's NEW_PASSWORD_REQUIRED challenge. Serializable, so a web app can

@@ -4,7 +4,6 @@
 //! in the crate's unit tests.)
 
 use auth::{AuthError, AuthFlow, SignIn};
-use test_support::outage::Outage;
 
 use crate::cognito::{Pool, tokens};
 
@@ -128,29 +127,13 @@ async fn a_signed_in_user_changes_their_password() {
     // Cognito's "Access Token has been revoked"; mapped in the unit tests.)
 }
 
-/// A client of `pool`'s app client through a forwarder that can answer for
-/// Cognito what the emulator cannot: ResendConfirmationCode, which it lacks,
-/// and the code errors of ConfirmSignUp, which accepts any code there.
-async fn behind_forwarder(pool: &Pool) -> (auth::Cognito, Outage) {
-    let aws = test_support::local_aws().await;
-    let outage = Outage::forward_to(&aws.endpoint).await;
-    let config = aws
-        .config
-        .to_builder()
-        .endpoint_url(format!("http://{}", outage.address))
-        .build();
-    let demo = pool.demo();
-    let cognito = auth::Cognito::builder(&config, &demo.pool_id, &demo.client_id).build();
-    (cognito, outage)
-}
-
 const RESEND: &str = "AWSCognitoIdentityProviderService.ResendConfirmationCode";
 const CONFIRM_SIGN_UP: &str = "AWSCognitoIdentityProviderService.ConfirmSignUp";
 
 #[tokio::test]
 async fn a_new_code_is_sent_where_cognito_says() {
     let pool = Pool::new().await;
-    let (cognito, outage) = behind_forwarder(&pool).await;
+    let (cognito, outage) = pool.behind_forwarder().await;
     // Cognito's documented answer.
     outage.succeed(
         RESEND,
@@ -179,7 +162,7 @@ async fn a_new_code_is_sent_where_cognito_says() {
 #[tokio::test]
 async fn a_wrong_or_expired_sign_up_code_is_said_as_such() {
     let pool = Pool::new().await;
-    let (cognito, outage) = behind_forwarder(&pool).await;
+    let (cognito, outage) = pool.behind_forwarder().await;
     cognito
         .sign_up("newcomer", "newpass", &email("new@example.com"))
         .await
@@ -210,7 +193,7 @@ async fn a_wrong_or_expired_sign_up_code_is_said_as_such() {
 #[tokio::test]
 async fn an_unreachable_cognito_fails_each_account_call_as_unavailable() {
     let pool = Pool::new().await;
-    let (cognito, outage) = behind_forwarder(&pool).await;
+    let (cognito, outage) = pool.behind_forwarder().await;
     outage.refuse(test_support::outage::COGNITO);
     let unavailable = |r: Result<(), AuthError>| {
         assert!(

@@ -68,6 +68,21 @@ impl Pool {
         self.demo.confirmed_user(name, password).await;
     }
 
+    /// A client of the app client through a forwarder that can answer for
+    /// Cognito what the emulator cannot (calls it lacks, errors it never
+    /// gives).
+    pub async fn behind_forwarder(&self) -> (Cognito, test_support::outage::Outage) {
+        let outage = test_support::outage::Outage::forward_to(&self.aws.endpoint).await;
+        let config = self
+            .aws
+            .config
+            .to_builder()
+            .endpoint_url(format!("http://{}", outage.address))
+            .build();
+        let cognito = Cognito::builder(&config, &self.id, &self.client_id).build();
+        (cognito, outage)
+    }
+
     pub fn demo(&self) -> &DemoPool {
         &self.demo
     }

@@ -134,3 +134,70 @@ async fn a_pool_that_requires_an_app_has_it_set_up_at_sign_in() {
         SignIn::MfaRequired(_)
     ));
 }
+
+/// SELECT_MFA_TYPE, which the emulator never sends: Cognito's documented
+/// answers on the real HTTP path.
+#[tokio::test]
+async fn a_choice_of_codes_is_answered_with_the_kind_chosen() {
+    use test_support::outage::{INITIATE_AUTH, RESPOND_TO_AUTH_CHALLENGE};
+    let pool = pool_with_optional_mfa().await;
+    let (cognito, outage) = pool.behind_forwarder().await;
+    outage.succeed(
+        INITIATE_AUTH,
+        serde_json::json!({
+            "ChallengeName": "SELECT_MFA_TYPE",
+            "Session": "session-1",
+            "ChallengeParameters": {
+                "USER_ID_FOR_SRP": "a",
+                "MFAS_CAN_CHOOSE": "[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]"
+            }
+        }),
+    );
+    let selection = match cognito.sign_in("a", "aaaaaa").await.unwrap() {
+        SignIn::MfaSelection(selection) => selection,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(selection.choices, [MfaKind::Sms, MfaKind::Totp]);
+
+    outage.succeed(
+        RESPOND_TO_AUTH_CHALLENGE,
+        serde_json::json!({
+            "ChallengeName": "SOFTWARE_TOKEN_MFA",
+            "Session": "session-2",
+            "ChallengeParameters": {}
+        }),
+    );
+    match cognito.select_mfa(&selection, MfaKind::Totp).await.unwrap() {
+        SignIn::MfaRequired(challenge) => {
+            assert_eq!(challenge.kind, MfaKind::Totp);
+            assert_eq!(challenge.session, "session-2");
+        }
+        other => panic!("{other:?}"),
+    }
+    let sent = outage.requests(RESPOND_TO_AUTH_CHALLENGE);
+    let sent = sent.last().expect("the choice on the wire");
+    assert!(
+        sent.contains(r#""ChallengeName":"SELECT_MFA_TYPE""#),
+        "{sent}"
+    );
+    assert!(sent.contains(r#""ANSWER":"SOFTWARE_TOKEN_MFA""#), "{sent}");
+    assert!(sent.contains(r#""Session":"session-1""#), "{sent}");
+}
+
+#[tokio::test]
+async fn a_kind_not_offered_is_refused_without_a_call() {
+    let pool = pool_with_optional_mfa().await;
+    let cognito = pool.cognito(AuthFlow::Password);
+    let selection: auth::MfaSelection = serde_json::from_value(serde_json::json!({
+        "username": "a", "session": "s", "choices": ["Totp"]
+    }))
+    .unwrap();
+    let calls = |c: &auth::Cognito| c.call_counts().iter().map(|c| c.calls).sum::<u64>();
+    let before = calls(&cognito);
+    let refused = cognito.select_mfa(&selection, MfaKind::Sms).await;
+    assert!(
+        matches!(refused, Err(AuthError::UnsupportedChallenge { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(calls(&cognito), before);
+}
