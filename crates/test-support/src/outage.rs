@@ -27,8 +27,9 @@ pub struct Outage {
     pub address: std::net::SocketAddr,
     target: std::net::SocketAddr,
     tasks: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
-    /// Requests whose head contains this text are dropped or answered.
-    refused: Arc<std::sync::Mutex<Option<(&'static str, Refusal)>>>,
+    /// Requests whose head contains one of these texts are dropped or
+    /// answered (the first match).
+    refused: Arc<std::sync::Mutex<Vec<(&'static str, Refusal)>>>,
     /// The first bytes of the latest requests (headers and a small body).
     seen: Arc<std::sync::Mutex<std::collections::VecDeque<String>>>,
 }
@@ -114,17 +115,18 @@ impl Outage {
                         }
                         seen.push_back(String::from_utf8_lossy(&head).into_owned());
                     }
-                    let refusal = refused.lock().unwrap().clone();
-                    match refusal {
-                        Some((marker, refusal))
-                            if String::from_utf8_lossy(&head).contains(marker) =>
-                        {
-                            if let Refusal::Answer(answer) = refusal {
-                                let _ = inbound.write_all(&answer).await;
-                            }
-                            return;
+                    let text = String::from_utf8_lossy(&head);
+                    let refusal = refused
+                        .lock()
+                        .unwrap()
+                        .iter()
+                        .find(|(marker, _)| text.contains(marker))
+                        .map(|(_, refusal)| refusal.clone());
+                    if let Some(refusal) = refusal {
+                        if let Refusal::Answer(answer) = refusal {
+                            let _ = inbound.write_all(&answer).await;
                         }
-                        _ => {}
+                        return;
                     }
                     if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await
                         && outbound.write_all(&head).await.is_ok()
@@ -153,7 +155,7 @@ impl Outage {
 
     /// Drops every request whose head contains `marker` (e.g. [`COGNITO`]).
     pub fn refuse(&self, marker: &'static str) {
-        *self.refused.lock().unwrap() = Some((marker, Refusal::Drop));
+        *self.refused.lock().unwrap() = vec![(marker, Refusal::Drop)];
     }
 
     /// Answers every request whose head contains `marker` (e.g.
@@ -161,7 +163,7 @@ impl Outage {
     /// that the emulator never gives.
     pub fn answer(&self, marker: &'static str, code: &str, message: &str) {
         *self.refused.lock().unwrap() =
-            Some((marker, Refusal::Answer(cognito_error(code, message))));
+            vec![(marker, Refusal::Answer(cognito_error(code, message)))];
     }
 
     /// Answers every request whose head contains `marker` with a success
@@ -169,7 +171,15 @@ impl Outage {
     /// answer Cognito documents.
     pub fn succeed(&self, marker: &'static str, body: serde_json::Value) {
         *self.refused.lock().unwrap() =
-            Some((marker, Refusal::Answer(cognito_answer("200 OK", &body))));
+            vec![(marker, Refusal::Answer(cognito_answer("200 OK", &body)))];
+    }
+
+    /// As [`Outage::succeed`], keeping what the forwarder already answers
+    /// for other markers: one request of the app that makes two calls the
+    /// emulator lacks.
+    pub fn also_succeed(&self, marker: &'static str, body: serde_json::Value) {
+        let answer = Refusal::Answer(cognito_answer("200 OK", &body));
+        self.refused.lock().unwrap().push((marker, answer));
     }
 
     /// The latest requests whose first bytes contain `marker`, as sent: the
@@ -184,6 +194,6 @@ impl Outage {
 
     /// Forwards every request again, after [`Outage::refuse`] or [`Outage::answer`].
     pub fn stop_refusing(&self) {
-        *self.refused.lock().unwrap() = None;
+        self.refused.lock().unwrap().clear();
     }
 }

@@ -51,6 +51,21 @@ impl CognitoUsers {
             }
             SignIn::NewPasswordRequired(challenge) => Ok(LogIn::NewPasswordRequired(challenge)),
             SignIn::MfaRequired(challenge) => Ok(LogIn::CodeRequired(challenge)),
+            // Two kinds of code, neither preferred: the app's (no text
+            // message to wait for), then the same code form.
+            SignIn::MfaSelection(selection) => {
+                let cognito = self.login.cognito_for(req);
+                match cognito
+                    .select_mfa(&selection, selection.preferred())
+                    .await?
+                {
+                    SignIn::MfaRequired(challenge) => Ok(LogIn::CodeRequired(challenge)),
+                    other => {
+                        tracing::warn!(next = ?other, "unexpected answer to SELECT_MFA_TYPE");
+                        Err(LoginError::StartAgain("Please sign in again.".into()))
+                    }
+                }
+            }
             // The app's key now, so that the page that shows it has no side effect.
             SignIn::MfaSetupRequired(challenge) => {
                 let (secret, challenge) = self.login.cognito().begin_mfa_setup(&challenge).await?;

@@ -217,3 +217,73 @@ async fn a_pool_that_requires_an_app_has_it_set_up_at_login() {
     let again = app.log_in(&Browser::new(), "a", "aaaaaa").await;
     assert_eq!(again.location(), Some("/login/code"));
 }
+
+/// SELECT_MFA_TYPE and SMS_MFA, which the emulator never sends: Cognito's
+/// documented answers on the real HTTP path. The tokens that end the
+/// sign-in are the emulator's own, from a real sign-in of the user.
+#[tokio::test]
+async fn a_choice_of_codes_leads_to_the_code_form_and_a_text_message_code_signs_in() {
+    use test_support::outage::{INITIATE_AUTH, RESPOND_TO_AUTH_CHALLENGE};
+    let pool = pool_with_demo_users().await;
+    let (app, outage) = app_behind_outage(&pool, |c| c.password_auth = true).await;
+    let aws = test_support::local_aws().await;
+    let cognito = auth::Cognito::builder(&aws.config, &pool.pool_id, &pool.client_id)
+        .auth_flow(auth::AuthFlow::Password)
+        .build();
+    let auth::SignIn::Tokens(tokens) = cognito.sign_in("a", "aaaaaa").await.unwrap() else {
+        panic!("a signs in")
+    };
+
+    outage.succeed(
+        INITIATE_AUTH,
+        serde_json::json!({
+            "ChallengeName": "SELECT_MFA_TYPE",
+            "Session": "session-1",
+            "ChallengeParameters": {"USER_ID_FOR_SRP": "a", "MFAS_CAN_CHOOSE": "[\"SMS_MFA\"]"}
+        }),
+    );
+    outage.also_succeed(
+        RESPOND_TO_AUTH_CHALLENGE,
+        serde_json::json!({
+            "ChallengeName": "SMS_MFA",
+            "Session": "session-2",
+            "ChallengeParameters": {"CODE_DELIVERY_DESTINATION": "+*******0100"}
+        }),
+    );
+    let browser = Browser::new();
+    let login = app.log_in(&browser, "a", "aaaaaa").await;
+    assert_eq!(login.location(), Some("/login/code"), "{}", login.body);
+    let form = browser.get(&app.url("/login/code")).await;
+    form.assert_shows("Type the code we sent by text message to +*******0100.");
+    let chosen = outage.requests(RESPOND_TO_AUTH_CHALLENGE);
+    let chosen = chosen.last().expect("the choice on the wire");
+    assert!(chosen.contains(r#""ANSWER":"SMS_MFA""#), "{chosen}");
+
+    outage.succeed(
+        RESPOND_TO_AUTH_CHALLENGE,
+        serde_json::json!({
+            "AuthenticationResult": {
+                "AccessToken": tokens.access_token,
+                "IdToken": tokens.id_token,
+                "RefreshToken": tokens.refresh_token,
+                "ExpiresIn": 3600,
+                "TokenType": "Bearer"
+            },
+            "ChallengeParameters": {}
+        }),
+    );
+    let signed_in = code(&app, &browser, "123456").await;
+    assert_eq!(signed_in.location(), Some("/"), "{}", signed_in.body);
+    let answered = outage.requests(RESPOND_TO_AUTH_CHALLENGE);
+    let answered = answered.last().unwrap();
+    assert!(
+        answered.contains(r#""SMS_MFA_CODE":"123456""#),
+        "{answered}"
+    );
+    assert!(answered.contains(r#""Session":"session-2""#), "{answered}");
+    outage.stop_refusing();
+    browser
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>a</strong>");
+}

@@ -34,6 +34,7 @@ fn code_page(
     let mut context = tera::Context::new();
     context.insert("username", &challenge.username);
     context.insert("sms", &matches!(challenge.kind, auth::MfaKind::Sms));
+    context.insert("destination", &challenge.destination);
     context.insert("error", &error);
     context.insert("back", &return_to::passed_on(page.request()));
     page.render_as(status, "login_code.html", context)
