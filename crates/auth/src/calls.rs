@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 /// }
 /// assert!(auth::CALLS.contains(&"GlobalSignOut"));
 /// ```
-pub const CALLS: [&str; 13] = [
+pub const CALLS: [&str; 14] = [
     "InitiateAuth",
     "RespondToAuthChallenge",
     "GlobalSignOut",
@@ -23,6 +23,7 @@ pub const CALLS: [&str; 13] = [
     "AssociateSoftwareToken",
     "VerifySoftwareToken",
     "SetUserMFAPreference",
+    "DescribeUserPool",
 ];
 
 /// Lock-free counters of Cognito calls by kind, with failures.

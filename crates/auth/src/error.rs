@@ -176,6 +176,10 @@ impl AuthError {
                 Self::ChallengeExpired
             }
             "ResourceNotFoundException" => Self::Misconfigured { reason: reason() },
+            // The app's IAM credentials may not make this call.
+            "AccessDeniedException" if call == Call::Admin => {
+                Self::Misconfigured { reason: reason() }
+            }
             "InternalErrorException" => Self::ServiceUnavailable { reason: reason() },
             _ if status >= 500 => Self::ServiceUnavailable {
                 reason: format!("HTTP {status} {code}: {message}"),
@@ -204,6 +208,8 @@ pub(crate) enum Call {
     ChangePassword,
     /// A call with a token and a one-time code (VerifySoftwareToken).
     Code,
+    /// A call that needs the app's IAM credentials (DescribeUserPool).
+    Admin,
 }
 
 /// Cognito's answers to an app client used against its own settings: a

@@ -19,7 +19,8 @@
 //! - the account's life: [`Cognito::sign_up`], [`Cognito::confirm_sign_up`],
 //!   [`Cognito::resend_confirmation_code`], [`Cognito::forgot_password`]
 //!   (the same answer whether the user exists or not),
-//!   [`Cognito::confirm_forgot_password`], [`Cognito::change_password`];
+//!   [`Cognito::confirm_forgot_password`], [`Cognito::change_password`], and
+//!   the pool's [`PasswordPolicy`] to check a new password before Cognito;
 //! - two-factor sign-in with an authenticator app: [`Cognito::associate_totp`],
 //!   [`Cognito::verify_totp`], [`Cognito::set_totp_mfa`], and
 //!   [`SignIn::MfaRequired`] answered with [`Cognito::answer_mfa`] (SMS codes
@@ -86,6 +87,7 @@ mod client;
 mod error;
 mod jwks;
 mod mfa;
+mod password_policy;
 mod secret_hash;
 mod session_tokens;
 pub mod srp;
@@ -100,6 +102,7 @@ pub use client::Cognito;
 pub use error::AuthError;
 pub use jsonwebtoken::jwk::JwkSet;
 pub use mfa::{MfaChallenge, MfaKind, MfaSelection, MfaSetupChallenge, TotpSecret};
+pub use password_policy::{PasswordPolicy, PasswordRule};
 pub use secret_hash::secret_hash;
 pub use session_tokens::TokenCheck;
 pub use tokens::{NewPasswordChallenge, SignIn, Tokens, redact};

@@ -213,3 +213,28 @@ async fn an_unreachable_cognito_fails_each_account_call_as_unavailable() {
     unavailable(cognito.confirm_forgot_password("x", "1", "xxxxxx").await);
     unavailable(cognito.change_password("token", "a", "b").await);
 }
+
+#[tokio::test]
+async fn the_pools_password_policy_is_read_as_provision_made_it() {
+    let pool = Pool::new().await;
+    let policy = pool.cognito(AuthFlow::Srp).password_policy().await.unwrap();
+    // provision's pool: 6 characters, a lowercase letter.
+    assert_eq!(policy, auth::PasswordPolicy::new(6).require_lowercase(true));
+    assert_eq!(policy.unmet("ABCDEF"), [auth::PasswordRule::Lowercase]);
+}
+
+#[tokio::test]
+async fn credentials_that_may_not_read_the_policy_are_a_misconfiguration() {
+    let pool = Pool::new().await;
+    let (cognito, outage) = pool.behind_forwarder().await;
+    outage.answer(
+        "AWSCognitoIdentityProviderService.DescribeUserPool",
+        "AccessDeniedException",
+        "User: arn:aws:iam::123456789012:user/app is not authorized to perform: cognito-idp:DescribeUserPool",
+    );
+    let refused = cognito.password_policy().await;
+    assert!(
+        matches!(refused, Err(AuthError::Misconfigured { .. })),
+        "{refused:?}"
+    );
+}
