@@ -143,7 +143,12 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
     }
     p.settings.set("POOL_ID", &pool);
     p.settings.set("CLIENT_ID", &client);
-    Ok(p.settings.save()?)
+    p.settings.save()?;
+    // The app's user may now read this pool's settings.
+    if let (Some(user), Some(account)) = (p.settings.get("USER_NAME"), p.settings.get("AWS_ID")) {
+        crate::iam::put_policy(p, user, account).await?;
+    }
+    Ok(())
 }
 
 /// Creates `user` with a temporary password, printed once: the user's first

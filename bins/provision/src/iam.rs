@@ -1,5 +1,6 @@
 //! The demo's IAM user (the seed's 1-setup.sh), with least privilege: only
-//! the DynamoDB actions the session store calls, on its table and index.
+//! the DynamoDB actions the session store calls, on its table and index,
+//! and the reading of its user pool's settings (the password policy).
 
 use anyhow::Context;
 use aws_sdk_iam::Client;
@@ -24,17 +25,61 @@ use crate::{Provisioner, failed, is_not_found};
 /// ```
 pub const POLICY_NAME: &str = "session-table";
 
-/// The policy: [`session_store::IAM_ACTIONS`] on exactly the table and its index.
-pub fn policy_document(region: &str, account: &str, table: &str) -> Value {
+/// The policy: [`session_store::IAM_ACTIONS`] on exactly the table and its
+/// index, and `cognito-idp:DescribeUserPool` on the user pool (`pool_arn`)
+/// once it exists, so that the app can show and check its password policy.
+///
+/// ```
+/// let policy = provision::policy_document("eu-west-1", "123456789012", "sessions", None);
+/// assert_eq!(policy["Statement"].as_array().unwrap().len(), 1);
+/// ```
+pub fn policy_document(region: &str, account: &str, table: &str, pool_arn: Option<&str>) -> Value {
     let table_arn = format!("arn:aws:dynamodb:{region}:{account}:table/{table}");
-    json!({
-        "Version": "2012-10-17",
-        "Statement": [{
+    let mut statements = vec![json!({
+        "Effect": "Allow",
+        "Action": session_store::IAM_ACTIONS,
+        "Resource": [table_arn.clone(), format!("{table_arn}/index/principal-index")],
+    })];
+    if let Some(pool_arn) = pool_arn {
+        statements.push(json!({
             "Effect": "Allow",
-            "Action": session_store::IAM_ACTIONS,
-            "Resource": [table_arn.clone(), format!("{table_arn}/index/principal-index")],
-        }]
-    })
+            "Action": ["cognito-idp:DescribeUserPool"],
+            "Resource": pool_arn,
+        }));
+    }
+    json!({ "Version": "2012-10-17", "Statement": statements })
+}
+
+/// Puts the user's policy, with the pool of POOL_ID when there is one (the
+/// pool is made after the user: `provision cognito` puts it again).
+pub(crate) async fn put_policy(p: &Provisioner, user: &str, account: &str) -> anyhow::Result<()> {
+    let table = p.required("TABLE_NAME")?;
+    let pool_arn = p.settings.get("POOL_ID").map(|pool| {
+        let region = p
+            .cognito_aws
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_default();
+        format!("arn:aws:cognito-idp:{region}:{account}:userpool/{pool}")
+    });
+    let policy = policy_document(&p.region(), account, &table, pool_arn.as_deref());
+    Client::new(&p.aws)
+        .put_user_policy()
+        .user_name(user)
+        .policy_name(POLICY_NAME)
+        .policy_document(policy.to_string())
+        .send()
+        .await
+        .map_err(|e| failed("iam:PutUserPolicy", e))?;
+    let pool = match &pool_arn {
+        Some(_) => " and the reading of its user pool",
+        None => "",
+    };
+    println!(
+        "iam-user: policy {POLICY_NAME} allows {} actions on table {table} and its index{pool}",
+        session_store::IAM_ACTIONS.len()
+    );
+    Ok(())
 }
 
 fn new_user_name() -> String {
@@ -66,7 +111,8 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
         .map_err(|e| failed("sts:GetCallerIdentity", e))?
         .account
         .context("STS returned no account id")?;
-    let table = p.required("TABLE_NAME")?;
+    // Before making anything: the policy names the table.
+    p.required("TABLE_NAME")?;
 
     let user = match p.settings.get("USER_NAME").map(str::to_owned) {
         Some(name) if user_exists(&iam, &name).await? => {
@@ -84,18 +130,7 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
             name
         }
     };
-    let policy = policy_document(&p.region(), &account, &table).to_string();
-    iam.put_user_policy()
-        .user_name(&user)
-        .policy_name(POLICY_NAME)
-        .policy_document(policy)
-        .send()
-        .await
-        .map_err(|e| failed("iam:PutUserPolicy", e))?;
-    println!(
-        "iam-user: policy {POLICY_NAME} allows {} on table {table} and its index",
-        session_store::IAM_ACTIONS.len()
-    );
+    put_policy(p, &user, &account).await?;
 
     let keys = iam
         .list_access_keys()

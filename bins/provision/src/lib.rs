@@ -8,7 +8,7 @@ mod iam;
 pub mod pool;
 mod table;
 
-pub use iam::POLICY_NAME;
+pub use iam::{POLICY_NAME, policy_document};
 
 use anyhow::Context;
 use aws_config::{BehaviorVersion, Region, SdkConfig};

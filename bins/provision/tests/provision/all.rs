@@ -193,6 +193,37 @@ async fn the_policy_is_least_privilege() {
 }
 
 #[tokio::test]
+async fn the_app_may_read_its_pools_settings_and_no_other_pools() {
+    let ws = Workspace::new().await;
+    ws.ok(&["all"]);
+    let iam = aws_sdk_iam::Client::new(&ws.aws().await);
+    let policy = iam
+        .get_user_policy()
+        .user_name(ws.value("USER_NAME"))
+        .policy_name(provision::POLICY_NAME)
+        .send()
+        .await
+        .unwrap();
+    let document = percent_encoding::percent_decode_str(policy.policy_document())
+        .decode_utf8()
+        .unwrap();
+    let policy: serde_json::Value = serde_json::from_str(&document).unwrap();
+    let pool_arn = format!(
+        "arn:aws:cognito-idp:us-east-1:{}:userpool/{}",
+        ws.value("AWS_ID"),
+        ws.value("POOL_ID")
+    );
+    assert_eq!(
+        policy["Statement"][1],
+        serde_json::json!({
+            "Effect": "Allow",
+            "Action": ["cognito-idp:DescribeUserPool"],
+            "Resource": pool_arn,
+        })
+    );
+}
+
+#[tokio::test]
 async fn the_settings_file_keeps_comments_unknown_keys_and_mode_0600() {
     let ws = Workspace::new().await;
     ws.ok(&["table"]);
