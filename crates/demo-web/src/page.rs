@@ -134,6 +134,30 @@ impl Page {
         }
     }
 
+    /// Why a new password typed twice cannot be sent (they differ, or the
+    /// password misses some of the pool's policy), said for the form.
+    pub async fn new_password_problem(&self, password: &str, again: &str) -> Option<String> {
+        if password != again {
+            return Some("The two passwords differ.".into());
+        }
+        let authenticator = &self.state.authenticator;
+        authenticator.read_password_policy().await;
+        let policy = authenticator.password_policy()?;
+        let unmet: Vec<String> = policy
+            .unmet(password)
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
+        match unmet.as_slice() {
+            [] => None,
+            [one] => Some(format!("The password needs {one}.")),
+            [first @ .., last] => Some(format!(
+                "The password needs {} and {last}.",
+                first.join(", ")
+            )),
+        }
+    }
+
     /// Who is signed in (always `None` for a post: see [`Page`]).
     pub fn user(&self) -> Option<&str> {
         self.user.as_deref()
@@ -159,6 +183,10 @@ impl Page {
             "manages_accounts",
             &self.state.authenticator.manages_accounts(),
         );
+        // Shown wherever a new password is typed.
+        if let Some(policy) = self.state.authenticator.password_policy() {
+            context.insert("password_policy", &policy.to_string());
+        }
         // A login from this page comes back to it; the pages of a login pass
         // on where that login returns instead.
         if !context.contains_key("back") {

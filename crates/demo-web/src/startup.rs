@@ -206,6 +206,8 @@ impl Application {
                     return Err(StartError::Other("stage 2 needs Cognito settings".into()));
                 }
             };
+        // So that the first form shows it; a failure is tried again later.
+        authenticator.read_password_policy().await;
         let templates =
             Templates::new().map_err(|e| StartError::Other(format!("templates: {e:?}")))?;
         let state = web::Data::new(AppState {

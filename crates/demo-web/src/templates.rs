@@ -9,6 +9,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "_account.html",
         include_str!("../../../templates/_account.html"),
     ),
+    (
+        "_password_policy.html",
+        include_str!("../../../templates/_password_policy.html"),
+    ),
     ("index.html", include_str!("../../../templates/index.html")),
     ("login.html", include_str!("../../../templates/login.html")),
     (

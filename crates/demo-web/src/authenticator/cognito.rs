@@ -4,7 +4,11 @@
 use actix_web::HttpRequest;
 use async_trait::async_trait;
 use auth::actix::CognitoLogin;
-use auth::{AuthError, MfaChallenge, MfaSetupChallenge, NewPasswordChallenge, SignIn, TotpSecret};
+use auth::{
+    AuthError, MfaChallenge, MfaSetupChallenge, NewPasswordChallenge, PasswordPolicy, SignIn,
+    TotpSecret,
+};
+use tokio::sync::OnceCell;
 
 use super::{Authenticator, LogIn, LogOutScope, LoginError, SignedUp};
 
@@ -35,12 +39,18 @@ fn token_error(err: AuthError) -> LoginError {
 #[derive(Debug)]
 pub struct CognitoUsers {
     login: CognitoLogin,
+    /// The pool's password policy once read; `None` once Cognito refused
+    /// to tell (the app's credentials lack DescribeUserPool).
+    policy: OnceCell<Option<PasswordPolicy>>,
 }
 
 impl CognitoUsers {
     /// Users of the pool of `login`'s Cognito client.
     pub fn new(login: CognitoLogin) -> Self {
-        Self { login }
+        Self {
+            login,
+            policy: OnceCell::new(),
+        }
     }
 
     async fn signed_in(&self, req: &HttpRequest, outcome: SignIn) -> Result<LogIn, LoginError> {
@@ -146,6 +156,31 @@ impl Authenticator for CognitoUsers {
 
     fn manages_accounts(&self) -> bool {
         true
+    }
+
+    fn password_policy(&self) -> Option<PasswordPolicy> {
+        self.policy.get().cloned().flatten()
+    }
+
+    async fn read_password_policy(&self) {
+        let read = self.policy.get_or_try_init(|| async {
+            match self.login.cognito().password_policy().await {
+                Ok(policy) => Ok(Some(policy)),
+                // For good: passwords are then Cognito's alone to check.
+                Err(AuthError::Misconfigured { reason }) => {
+                    tracing::warn!(
+                        %reason,
+                        "the pool's password policy is unknown: grant the app cognito-idp:DescribeUserPool (provision does)"
+                    );
+                    Ok(None)
+                }
+                // Cognito down: asked again on the next form.
+                Err(err) => Err(err),
+            }
+        });
+        if let Err(err) = read.await {
+            tracing::info!(error = ?err, "the pool's password policy is not read yet");
+        }
     }
 
     async fn sign_up(

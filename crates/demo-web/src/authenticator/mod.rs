@@ -7,7 +7,9 @@ mod local;
 use actix_web::HttpRequest;
 use async_trait::async_trait;
 use auth::actix::AuthRejection;
-use auth::{AuthError, MfaChallenge, MfaSetupChallenge, NewPasswordChallenge, TotpSecret};
+use auth::{
+    AuthError, MfaChallenge, MfaSetupChallenge, NewPasswordChallenge, PasswordPolicy, TotpSecret,
+};
 
 pub(crate) use cognito::CognitoUsers;
 pub(crate) use local::LocalUsers;
@@ -159,6 +161,16 @@ pub trait Authenticator: Send + Sync + 'static {
     fn manages_accounts(&self) -> bool {
         false
     }
+
+    /// What a new password needs, when known (stage 2: the pool's policy,
+    /// once read).
+    fn password_policy(&self) -> Option<PasswordPolicy> {
+        None
+    }
+
+    /// Reads what a new password needs, unless known or known to be
+    /// unknowable: at start, and before a new password is checked.
+    async fn read_password_policy(&self) {}
 
     /// Creates an account of `username` with `email` and `password`.
     async fn sign_up(

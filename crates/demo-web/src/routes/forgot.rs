@@ -105,9 +105,11 @@ pub async fn reset(page: Page, form: web::Form<ResetForm>) -> Result<HttpRespons
     if code.is_empty() || form.password.is_empty() {
         return reset_page(&page, StatusCode::BAD_REQUEST, ("error", "Input missing"));
     }
-    if form.password != form.password_again {
-        let differ = "The two passwords differ.";
-        return reset_page(&page, StatusCode::BAD_REQUEST, ("error", differ));
+    if let Some(problem) = page
+        .new_password_problem(&form.password, &form.password_again)
+        .await
+    {
+        return reset_page(&page, StatusCode::BAD_REQUEST, ("error", &problem));
     }
     let authenticator = &page.state().authenticator;
     match authenticator

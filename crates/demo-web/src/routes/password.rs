@@ -48,8 +48,11 @@ pub async fn change(
     if fields.current.is_empty() || fields.password.is_empty() {
         return refuse("Input missing", StatusCode::BAD_REQUEST);
     }
-    if fields.password != fields.password_again {
-        return refuse("The two new passwords differ.", StatusCode::BAD_REQUEST);
+    if let Some(problem) = page
+        .new_password_problem(&fields.password, &fields.password_again)
+        .await
+    {
+        return refuse(&problem, StatusCode::BAD_REQUEST);
     }
     let changed = page
         .state()

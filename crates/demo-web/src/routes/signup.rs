@@ -59,8 +59,11 @@ pub async fn submit(page: Page, form: web::Form<SignUpForm>) -> Result<HttpRespo
     if username.is_empty() || email.is_empty() || form.password.is_empty() {
         return again("Input missing", StatusCode::BAD_REQUEST);
     }
-    if form.password != form.password_again {
-        return again("The two passwords differ.", StatusCode::BAD_REQUEST);
+    if let Some(problem) = page
+        .new_password_problem(&form.password, &form.password_again)
+        .await
+    {
+        return again(&problem, StatusCode::BAD_REQUEST);
     }
     let authenticator = &page.state().authenticator;
     match authenticator

@@ -17,6 +17,7 @@ mod logout;
 mod new_password;
 mod outages;
 mod pages;
+mod password_policy;
 mod return_to;
 mod sessions_page;
 mod sign_up;

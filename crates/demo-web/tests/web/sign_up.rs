@@ -91,8 +91,11 @@ async fn a_refused_sign_up_keeps_the_form_with_the_reason() {
             "The two passwords differ.",
         ),
         (fields(&newcomer("", "")), "Input missing"),
-        // The pool asks for a lowercase letter (in Cognito's own words).
-        (fields(&newcomer("ABCDEFG", "ABCDEFG")), "password policy"),
+        // The pool asks for a lowercase letter (its policy, read at start).
+        (
+            fields(&newcomer("ABCDEFG", "ABCDEFG")),
+            "The password needs a lowercase letter.",
+        ),
     ] {
         let page = sign_up(&app, &browser, fields).await;
         assert_eq!(page.status, 400, "{message}: {}", page.body);

@@ -126,8 +126,11 @@ pub async fn submit(
         }
         _ => return again("Input missing", StatusCode::BAD_REQUEST),
     };
-    if form.password != form.password_again {
-        return again("The two passwords differ.", StatusCode::BAD_REQUEST);
+    if let Some(problem) = page
+        .new_password_problem(&form.password, &form.password_again)
+        .await
+    {
+        return again(&problem, StatusCode::BAD_REQUEST);
     }
     let answer = page
         .state()
