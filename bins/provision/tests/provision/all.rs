@@ -140,10 +140,8 @@ async fn all_twice_gives_the_same_ids_and_one_pool() {
     }
 }
 
-#[tokio::test]
-async fn the_policy_is_least_privilege() {
-    let ws = Workspace::new().await;
-    ws.ok(&["iam-user"]);
+/// The inline policy of the app's IAM user.
+async fn user_policy(ws: &Workspace) -> serde_json::Value {
     let iam = aws_sdk_iam::Client::new(&ws.aws().await);
     let policy = iam
         .get_user_policy()
@@ -152,12 +150,18 @@ async fn the_policy_is_least_privilege() {
         .send()
         .await
         .unwrap();
-    let document = policy.policy_document();
     // IAM returns policy documents URL-encoded.
-    let document = percent_encoding::percent_decode_str(document)
+    let document = percent_encoding::percent_decode_str(policy.policy_document())
         .decode_utf8()
         .unwrap();
-    let policy: serde_json::Value = serde_json::from_str(&document).unwrap();
+    serde_json::from_str(&document).unwrap()
+}
+
+#[tokio::test]
+async fn the_policy_is_least_privilege() {
+    let ws = Workspace::new().await;
+    ws.ok(&["iam-user"]);
+    let policy = user_policy(&ws).await;
     let statement = &policy["Statement"][0];
     assert_eq!(statement["Effect"], "Allow");
     let actions: Vec<&str> = statement["Action"]
@@ -196,18 +200,7 @@ async fn the_policy_is_least_privilege() {
 async fn the_app_may_read_its_pools_settings_and_no_other_pools() {
     let ws = Workspace::new().await;
     ws.ok(&["all"]);
-    let iam = aws_sdk_iam::Client::new(&ws.aws().await);
-    let policy = iam
-        .get_user_policy()
-        .user_name(ws.value("USER_NAME"))
-        .policy_name(provision::POLICY_NAME)
-        .send()
-        .await
-        .unwrap();
-    let document = percent_encoding::percent_decode_str(policy.policy_document())
-        .decode_utf8()
-        .unwrap();
-    let policy: serde_json::Value = serde_json::from_str(&document).unwrap();
+    let policy = user_policy(&ws).await;
     let pool_arn = format!(
         "arn:aws:cognito-idp:us-east-1:{}:userpool/{}",
         ws.value("AWS_ID"),
