@@ -30,7 +30,7 @@
 //! - [`Cognito::check_tokens`]: what a web app does with a session's tokens
 //!   on each request (verify, refresh when due, end the session when Cognito
 //!   refuses, keep it through an outage while the access token holds);
-//! - with the `actix` feature, [`actix`]: sign-ins kept in an actix-session
+//! - with the `actix` feature, `auth::actix`: sign-ins kept in an actix-session
 //!   session, an extractor of the signed-in user, a guard, sign-in and
 //!   sign-out;
 //! - one [`AuthError`] whose messages are safe to show a user;
