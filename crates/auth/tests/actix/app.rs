@@ -101,10 +101,13 @@ impl App {
 
     /// How many calls of `name` the app made to Cognito.
     pub fn calls(&self, name: &str) -> u64 {
+        self.count(name).0
+    }
+
+    /// How many calls of `name` the app made to Cognito, and how many failed.
+    pub fn count(&self, name: &str) -> (u64, u64) {
         let counts = self.cognito.call_counts();
-        counts
-            .iter()
-            .find(|c| c.call == name)
-            .map_or(0, |c| c.calls)
+        let count = counts.iter().find(|c| c.call == name);
+        count.map_or((0, 0), |c| (c.calls, c.failures))
     }
 }

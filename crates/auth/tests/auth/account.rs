@@ -75,14 +75,7 @@ async fn a_forgotten_password_is_reset_with_the_code() {
         .confirm_forgot_password("a", &code, "anewone")
         .await
         .unwrap();
-    assert!(matches!(
-        cognito.sign_in("a", "aaaaaa").await,
-        Err(AuthError::InvalidCredentials)
-    ));
-    assert!(matches!(
-        cognito.sign_in("a", "anewone").await,
-        Ok(SignIn::Tokens(_))
-    ));
+    assert_password_is(&cognito, "a", "anewone", "aaaaaa").await;
     // A code serves once.
     let again = cognito
         .confirm_forgot_password("a", &code, "yetanother")
@@ -115,14 +108,7 @@ async fn a_signed_in_user_changes_their_password() {
         .change_password(&signed_in.access_token, "aaaaaa", "anewone")
         .await
         .unwrap();
-    assert!(matches!(
-        cognito.sign_in("a", "aaaaaa").await,
-        Err(AuthError::InvalidCredentials)
-    ));
-    assert!(matches!(
-        cognito.sign_in("a", "anewone").await,
-        Ok(SignIn::Tokens(_))
-    ));
+    assert_password_is(&cognito, "a", "anewone", "aaaaaa").await;
     // (A revoked token: the emulator's answer names the token instead of
     // Cognito's "Access Token has been revoked"; mapped in the unit tests.)
 }
@@ -237,4 +223,16 @@ async fn credentials_that_may_not_read_the_policy_are_a_misconfiguration() {
         matches!(refused, Err(AuthError::Misconfigured { .. })),
         "{refused:?}"
     );
+}
+
+/// `user` signs in with `password`, and no longer with `old`.
+async fn assert_password_is(cognito: &auth::Cognito, user: &str, password: &str, old: &str) {
+    assert!(matches!(
+        cognito.sign_in(user, old).await,
+        Err(AuthError::InvalidCredentials)
+    ));
+    assert!(matches!(
+        cognito.sign_in(user, password).await,
+        Ok(SignIn::Tokens(_))
+    ));
 }

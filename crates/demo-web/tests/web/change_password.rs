@@ -79,11 +79,7 @@ async fn a_refused_change_keeps_the_form_and_the_sessions() {
         page.assert_shows(message);
         page.assert_shows(r#"<form method="post" action="/password">"#);
     }
-    phone
-        .get(&app.url("/"))
-        .await
-        .assert_shows("Hello <strong>a</strong>");
-    assert_eq!(app.log_in(&Browser::new(), "a", "aaaaaa").await.status, 303);
+    assert_nothing_changed(&app, &phone).await;
 }
 
 #[tokio::test]
@@ -110,11 +106,7 @@ async fn a_cognito_outage_changes_nothing_and_says_so() {
     assert_eq!(page.status, 503, "{}", page.body);
     page.assert_shows("unavailable");
     outage.stop_refusing();
-    phone
-        .get(&app.url("/"))
-        .await
-        .assert_shows("Hello <strong>a</strong>");
-    assert_eq!(app.log_in(&Browser::new(), "a", "aaaaaa").await.status, 303);
+    assert_nothing_changed(&app, &phone).await;
 }
 
 #[tokio::test]
@@ -157,5 +149,14 @@ async fn a_change_without_the_sessions_csrf_token_is_refused() {
         )
         .await;
     assert_eq!(page.status, 403, "{}", page.body);
+    assert_eq!(app.log_in(&Browser::new(), "a", "aaaaaa").await.status, 303);
+}
+
+/// The other session of `a` still signed in, and the old password still good.
+async fn assert_nothing_changed(app: &TestApp, phone: &Browser) {
+    phone
+        .get(&app.url("/"))
+        .await
+        .assert_shows("Hello <strong>a</strong>");
     assert_eq!(app.log_in(&Browser::new(), "a", "aaaaaa").await.status, 303);
 }
