@@ -2,6 +2,7 @@
 //! `settings.sample.sh` and the `settings-file` crate), environment variables
 //! of the same names over it, and the command line over both.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -28,11 +29,8 @@ struct Cli {
 /// Cognito settings (stage 2).
 #[derive(Clone, Debug)]
 pub struct CognitoSettings {
-    /// The user pool id.
     pub pool_id: String,
-    /// The app client id.
     pub client_id: String,
-    /// The app client secret, if it has one.
     pub client_secret: Option<SecretString>,
     /// The pool's region (default: from the pool id).
     pub region: Option<String>,
@@ -44,26 +42,10 @@ pub struct CognitoSettings {
 
 /// Everything the web app reads from its settings. Secrets are
 /// [`SecretString`]s: Debug output and logs never show them.
-///
-/// ```
-/// use demo_web::{Settings, Stage};
-/// let env = |key: &str| match key {
-///     "AWS_REGION" => Some("eu-west-1".to_owned()),
-///     "TABLE_NAME" => Some("sessions".to_owned()),
-///     "SESSION_SECRET" => Some("not for printing".to_owned()),
-///     _ => None,
-/// };
-/// let settings = Settings::load(Stage::Store, "/nonexistent/settings.sh".as_ref(), env).unwrap();
-/// assert_eq!((settings.port, settings.cookie_secure), (3000, true)); // the defaults
-/// assert!(!format!("{settings:?}").contains("not for printing"));
-/// ```
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// Which stage.
     pub stage: Stage,
-    /// Port to listen on.
     pub port: u16,
-    /// Address to listen on (default 127.0.0.1).
     pub host: String,
     /// Region of the session table.
     pub aws_region: String,
@@ -71,7 +53,6 @@ pub struct Settings {
     pub credentials: Option<(String, SecretString)>,
     /// Endpoint override for a local emulator.
     pub endpoint_url: Option<String>,
-    /// The session table.
     pub table_name: String,
     /// The cookie key material; `None` means a random key per start.
     pub session_secret: Option<SecretString>,
@@ -98,30 +79,23 @@ pub enum SettingsError {
     /// A usage error (exit code 2), or `--help` (not a failure: exit code 0).
     #[error(transparent)]
     Cli(#[from] clap::Error),
-    /// The settings file cannot be read, or holds a line that is not KEY=VALUE.
     #[error(transparent)]
     File(#[from] FileError),
-    /// A required key has no value.
+    /// A required key has no value; a first run without a file is told
+    /// where to start.
     #[error(
         "missing setting {key}: set it in {file}{} or in the environment",
         if *.file_found { "" } else { " (not found: copy settings.sample.sh)" }
     )]
     Missing {
-        /// The key.
         key: &'static str,
-        /// The settings file looked in.
         file: String,
-        /// Whether that file exists: a first run without one is told where to start.
         file_found: bool,
     },
-    /// A value that does not parse or is out of range.
     #[error("setting {key}={value:?} is not valid: {reason}")]
     Invalid {
-        /// The key.
         key: &'static str,
-        /// The value found.
         value: String,
-        /// What is expected.
         reason: &'static str,
     },
 }
@@ -136,10 +110,8 @@ struct Raw {
     secret_access_key: Option<SecretString>,
     aws_endpoint_url: Option<String>,
     session_secret: Option<SecretString>,
-    #[serde(default = "default_port")]
-    port: u16,
-    #[serde(default = "default_host")]
-    host: String,
+    port: Option<u16>,
+    host: Option<String>,
     cookie_secure: Option<String>,
     session_ttl: Option<f64>,
     session_max_lifetime: Option<f64>,
@@ -154,14 +126,6 @@ struct Raw {
     cognito_auth_flow: Option<String>,
 }
 
-fn default_port() -> u16 {
-    3000
-}
-
-fn default_host() -> String {
-    "127.0.0.1".to_owned()
-}
-
 /// What a key's value must be, for the message naming a bad one.
 fn expected(key: &str) -> &'static str {
     match key {
@@ -171,6 +135,7 @@ fn expected(key: &str) -> &'static str {
         "SESSION_TTL" | "SESSION_MAX_LIFETIME" => "expected a number of seconds from 1 to 400 days",
         "DYNAMODB_TIMEOUT" => "expected a number of seconds above 0, up to 400 days",
         "TRUSTED_PROXIES" => "expected IP addresses or CIDR ranges, separated by commas",
+        "COGNITO_REGION" => "expected POOL_ID's region (the part before `_`), or nothing",
         _ => "expected a number of seconds from 0 to 400 days",
     }
 }
@@ -207,34 +172,28 @@ impl Settings {
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, SettingsError> {
         let file = SettingsFile::open(file)?;
-        let path = file.path().display();
+        let path = file.path().display().to_string();
         for (key, meant) in file.unknown_keys() {
-            match meant {
-                Some(meant) => {
-                    tracing::warn!(file = %path, "unknown setting {key} ignored: did you mean {meant}?")
-                }
-                None => tracing::warn!(file = %path, "unknown setting {key} ignored"),
-            }
+            let hint = meant
+                .map(|m| format!(": did you mean {m}?"))
+                .unwrap_or_default();
+            tracing::warn!(file = %path, "unknown setting {key} ignored{hint}");
         }
-        let values: Vec<(&'static str, String)> = KEYS
+        let values: HashMap<&'static str, String> = KEYS
             .iter()
             .filter_map(|&key| {
                 let value = env(key).filter(|v| !v.trim().is_empty());
                 Some((key, value.or_else(|| file.get(key).map(str::to_owned))?))
             })
             .collect();
-        let value_of = |key: &str| {
-            let found = values.iter().find(|(k, _)| *k == key);
-            found.map(|(_, v)| v.clone()).unwrap_or_default()
-        };
-        let missing = |key: &'static str| SettingsError::Missing {
+        let missing = |key| SettingsError::Missing {
             key,
-            file: path.to_string(),
+            file: path.clone(),
             file_found: file.exists(),
         };
-        let invalid = |key: &'static str| SettingsError::Invalid {
+        let invalid = |key| SettingsError::Invalid {
             key,
-            value: value_of(key),
+            value: values.get(key).cloned().unwrap_or_default(),
             reason: expected(key),
         };
         // envy names the key of a value that does not parse: "... provided by PORT".
@@ -246,15 +205,16 @@ impl Settings {
                 invalid(message.rsplit(' ').next().and_then(named).unwrap_or("?"))
             }
         })?;
+        let seconds = |key, value: Option<f64>, least| {
+            value
+                .map(|v| within(v, least).ok_or_else(|| invalid(key)))
+                .transpose()
+        };
         let credentials = match (raw.access_key_id, raw.secret_access_key) {
             (Some(id), Some(secret)) => Some((id, secret)),
             (None, None) => None,
             (Some(_), None) => return Err(missing("SECRET_ACCESS_KEY")),
             (None, Some(_)) => return Err(missing("ACCESS_KEY_ID")),
-        };
-        let seconds = |key, value: Option<f64>, default, least| match value {
-            None => Ok(default),
-            Some(value) => within(value, least).ok_or_else(|| invalid(key)),
         };
         let cognito = match stage {
             Stage::Store => None,
@@ -265,11 +225,7 @@ impl Settings {
                     (&raw.cognito_region, pool_id.split_once('_'))
                     && pool_region != region
                 {
-                    return Err(SettingsError::Invalid {
-                        key: "COGNITO_REGION",
-                        value: region.clone(),
-                        reason: "POOL_ID names another region (the part before `_`); leave COGNITO_REGION empty to use it",
-                    });
+                    return Err(invalid("COGNITO_REGION"));
                 }
                 Some(CognitoSettings {
                     pool_id,
@@ -284,16 +240,16 @@ impl Settings {
                     refresh_margin: seconds(
                         "TOKEN_REFRESH_MARGIN",
                         raw.token_refresh_margin,
-                        MINUTE,
                         ZERO,
-                    )?,
+                    )?
+                    .unwrap_or(Duration::from_secs(60)),
                 })
             }
         };
         Ok(Settings {
             stage,
-            port: raw.port,
-            host: raw.host,
+            port: raw.port.unwrap_or(3000),
+            host: raw.host.unwrap_or_else(|| "127.0.0.1".to_owned()),
             aws_region: raw.aws_region,
             credentials,
             endpoint_url: raw.aws_endpoint_url,
@@ -304,18 +260,17 @@ impl Settings {
                 Some("0" | "false" | "no" | "off") => false,
                 Some(_) => return Err(invalid("COOKIE_SECURE")),
             },
-            session_ttl: seconds(
-                "SESSION_TTL",
-                raw.session_ttl,
-                stage.default_session_ttl(),
+            session_ttl: seconds("SESSION_TTL", raw.session_ttl, SECOND)?
+                .unwrap_or(stage.default_session_ttl()),
+            session_max_lifetime: seconds(
+                "SESSION_MAX_LIFETIME",
+                raw.session_max_lifetime,
                 SECOND,
             )?,
-            session_max_lifetime: raw
-                .session_max_lifetime
-                .map(|value| within(value, SECOND).ok_or_else(|| invalid("SESSION_MAX_LIFETIME")))
-                .transpose()?,
-            touch_interval: seconds("TOUCH_INTERVAL", raw.touch_interval, 30 * SECOND, ZERO)?,
-            dynamodb_timeout: seconds("DYNAMODB_TIMEOUT", raw.dynamodb_timeout, 3 * SECOND, MS)?,
+            touch_interval: seconds("TOUCH_INTERVAL", raw.touch_interval, ZERO)?
+                .unwrap_or(30 * SECOND),
+            dynamodb_timeout: seconds("DYNAMODB_TIMEOUT", raw.dynamodb_timeout, MS)?
+                .unwrap_or(3 * SECOND),
             trusted_proxies: proxies(raw.trusted_proxies.as_deref().unwrap_or_default())
                 .ok_or_else(|| invalid("TRUSTED_PROXIES"))?,
             cognito,
@@ -326,7 +281,6 @@ impl Settings {
 const ZERO: Duration = Duration::ZERO;
 const MS: Duration = Duration::from_millis(1);
 const SECOND: Duration = Duration::from_secs(1);
-const MINUTE: Duration = Duration::from_secs(60);
 
 /// `seconds` as a duration from `least` to 400 days, the longest a browser
 /// keeps a cookie (RFC 6265bis): beyond it, times overflow or mean nothing.

@@ -1,4 +1,4 @@
-//! The binary's command line: `--help`, and an argument it does not know.
+//! The binary's command line: `--help`, and an argument it does not take.
 
 use std::process::Command;
 
@@ -21,9 +21,20 @@ fn help_is_the_usage_and_exits_with_0() {
 }
 
 #[test]
-fn an_unknown_argument_is_named_with_a_pointer_to_the_help_and_exits_with_2() {
-    for args in [&["--bogus"][..], &["--port"]] {
-        let output = Command::new(BINARY).args(args).output().unwrap();
+fn a_bad_argument_is_named_with_a_pointer_to_the_help_and_exits_with_2() {
+    for args in [
+        &["--bogus"][..],
+        &["--port"],
+        &["--port", "abc"],
+        &["--port", "70000"],
+    ] {
+        // Before any setting is read: the file named does not exist.
+        let settings = ["--settings", "/nonexistent/settings.sh"];
+        let output = Command::new(BINARY)
+            .args(settings)
+            .args(args)
+            .output()
+            .unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
