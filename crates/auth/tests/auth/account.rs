@@ -5,7 +5,7 @@
 
 use auth::{AuthError, AuthFlow, SignIn};
 
-use crate::cognito::{Pool, tokens};
+use crate::pool::{Pool, tokens};
 
 fn email(address: &str) -> Vec<(String, String)> {
     vec![("email".to_owned(), address.to_owned())]

@@ -5,6 +5,7 @@ mod cognito;
 mod jwks;
 mod keys;
 mod mfa;
+mod pool;
 mod session_tokens;
 mod srp;
 mod threads;

@@ -5,7 +5,7 @@
 use auth::{AuthError, AuthFlow, MfaKind, SignIn};
 use test_support::totp;
 
-use crate::cognito::{Pool, tokens};
+use crate::pool::{Pool, tokens};
 
 /// The demo's pool (two-factor sign-in optional, by app) with user `a`.
 async fn pool_with_optional_mfa() -> Pool {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use auth::{AuthFlow, TokenCheck};
 
-use crate::cognito::{Pool, tokens};
+use crate::pool::{Pool, tokens};
 
 /// Access tokens live an hour: a margin of two refreshes at once.
 const DUE: Duration = Duration::from_secs(2 * 3600);

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use auth::{AuthFlow, SignIn};
 
-use crate::cognito::Pool;
+use crate::pool::Pool;
 
 /// SRP's arithmetic takes milliseconds. On the caller's thread, where an actix
 /// worker serves all its other requests, it would hold them all up meanwhile.

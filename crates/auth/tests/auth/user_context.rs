@@ -4,7 +4,7 @@
 use auth::{AuthFlow, UserContext};
 use test_support::outage::Outage;
 
-use crate::cognito::Pool;
+use crate::pool::Pool;
 
 #[tokio::test]
 async fn the_users_address_goes_with_each_call_made_without_a_token() {
