@@ -96,8 +96,7 @@ impl Cognito {
             .set_user_attributes(Some(attributes))
             .send()
             .await;
-        self.counters.record("SignUp", &output);
-        let output = output.map_err(|e| AuthError::from_sdk(e, Call::Account))?;
+        let output = self.settle("SignUp", Call::Account, output)?;
         Ok(SignedUp {
             confirmed: output.user_confirmed,
             code_sent_to: CodeDelivery::from_details(output.code_delivery_details()),
@@ -125,8 +124,7 @@ impl Cognito {
             .confirmation_code(code)
             .send()
             .await;
-        self.counters.record("ConfirmSignUp", &output);
-        output.map_err(|e| AuthError::from_sdk(e, Call::Account))?;
+        self.settle("ConfirmSignUp", Call::Account, output)?;
         Ok(())
     }
 
@@ -153,8 +151,7 @@ impl Cognito {
             .username(username)
             .send()
             .await;
-        self.counters.record("ResendConfirmationCode", &output);
-        let output = output.map_err(|e| AuthError::from_sdk(e, Call::Account))?;
+        let output = self.settle("ResendConfirmationCode", Call::Account, output)?;
         Ok(CodeDelivery::from_details(output.code_delivery_details()))
     }
 
@@ -182,8 +179,7 @@ impl Cognito {
             .username(username)
             .send()
             .await;
-        self.counters.record("ForgotPassword", &output);
-        match output.map_err(|e| AuthError::from_sdk(e, Call::Account)) {
+        match self.settle("ForgotPassword", Call::Account, output) {
             Ok(_) => Ok(()),
             Err(
                 err @ (AuthError::TooManyAttempts
@@ -226,8 +222,7 @@ impl Cognito {
             .password(new_password)
             .send()
             .await;
-        self.counters.record("ConfirmForgotPassword", &output);
-        match output.map_err(|e| AuthError::from_sdk(e, Call::Account)) {
+        match self.settle("ConfirmForgotPassword", Call::Account, output) {
             Ok(_) => Ok(()),
             // An unknown user: as a wrong code, so that no one learns more.
             Err(AuthError::InvalidCredentials) => Err(AuthError::InvalidCode),
@@ -259,8 +254,7 @@ impl Cognito {
             .proposed_password(new_password)
             .send()
             .await;
-        self.counters.record("ChangePassword", &output);
-        output.map_err(|e| AuthError::from_sdk(e, Call::ChangePassword))?;
+        self.settle("ChangePassword", Call::ChangePassword, output)?;
         Ok(())
     }
 }

@@ -100,6 +100,23 @@ impl Cognito {
         self.counters.snapshot()
     }
 
+    /// Counts the answer to `call` and maps its error as `kind` says:
+    /// every call to Cognito ends here.
+    pub(crate) fn settle<T, E>(
+        &self,
+        call: &'static str,
+        kind: Call,
+        answer: Result<T, aws_sdk_cognitoidentityprovider::error::SdkError<E>>,
+    ) -> Result<T, AuthError>
+    where
+        E: aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata
+            + std::error::Error
+            + 'static,
+    {
+        self.counters.record(call, &answer);
+        answer.map_err(|e| AuthError::from_sdk(e, kind))
+    }
+
     /// The user pool id.
     ///
     /// ```
@@ -139,8 +156,7 @@ impl Cognito {
             request = request.auth_parameters("SECRET_HASH", hash);
         }
         let output = request.send().await;
-        self.counters.record("InitiateAuth", &output);
-        output.map_err(|e| AuthError::from_sdk(e, call))
+        self.settle("InitiateAuth", call, output)
     }
 
     /// One RespondToAuthChallenge call for `username` (as the challenge names
@@ -168,8 +184,10 @@ impl Cognito {
             request = request.challenge_responses("SECRET_HASH", hash);
         }
         let answer = request.send().await;
-        self.counters.record("RespondToAuthChallenge", &answer);
-        next_step(answer.map_err(|e| AuthError::from_sdk(e, call))?, username)
+        next_step(
+            self.settle("RespondToAuthChallenge", call, answer)?,
+            username,
+        )
     }
 
     /// Signs `username` in with `password`, by SRP unless configured otherwise.
@@ -364,8 +382,7 @@ impl Cognito {
             .access_token(access_token)
             .send()
             .await;
-        self.counters.record("GlobalSignOut", &result);
-        result.map_err(|e| AuthError::from_sdk(e, Call::WithToken))?;
+        self.settle("GlobalSignOut", Call::WithToken, result)?;
         Ok(())
     }
 
@@ -388,8 +405,7 @@ impl Cognito {
             .access_token(access_token)
             .send()
             .await;
-        self.counters.record("GetUser", &output);
-        let output = output.map_err(|e| AuthError::from_sdk(e, Call::WithToken))?;
+        let output = self.settle("GetUser", Call::WithToken, output)?;
         Ok(output.username)
     }
 }

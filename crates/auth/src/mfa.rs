@@ -258,8 +258,7 @@ impl Cognito {
             .session(&challenge.session)
             .send()
             .await;
-        self.counters.record("AssociateSoftwareToken", &output);
-        let output = output.map_err(|e| AuthError::from_sdk(e, Call::Challenge))?;
+        let output = self.settle("AssociateSoftwareToken", Call::Challenge, output)?;
         let secret = output
             .secret_code
             .ok_or_else(|| AuthError::other("AssociateSoftwareToken answered no secret"))?;
@@ -295,8 +294,7 @@ impl Cognito {
             .user_code(code)
             .send()
             .await;
-        self.counters.record("VerifySoftwareToken", &output);
-        let output = output.map_err(|e| AuthError::from_sdk(e, Call::Challenge))?;
+        let output = self.settle("VerifySoftwareToken", Call::Challenge, output)?;
         if output.status != Some(VerifySoftwareTokenResponseType::Success) {
             return Err(AuthError::InvalidCode);
         }
@@ -394,8 +392,7 @@ impl Cognito {
             .access_token(access_token)
             .send()
             .await;
-        self.counters.record("AssociateSoftwareToken", &output);
-        let output = output.map_err(|e| AuthError::from_sdk(e, Call::WithToken))?;
+        let output = self.settle("AssociateSoftwareToken", Call::WithToken, output)?;
         output
             .secret_code
             .map(TotpSecret)
@@ -426,8 +423,7 @@ impl Cognito {
             .friendly_device_name(device_name)
             .send()
             .await;
-        self.counters.record("VerifySoftwareToken", &output);
-        let output = output.map_err(|e| AuthError::from_sdk(e, Call::Code))?;
+        let output = self.settle("VerifySoftwareToken", Call::Code, output)?;
         match output.status {
             Some(VerifySoftwareTokenResponseType::Success) => Ok(()),
             _ => Err(AuthError::InvalidCode),
@@ -454,8 +450,7 @@ impl Cognito {
             .software_token_mfa_settings(settings)
             .send()
             .await;
-        self.counters.record("SetUserMFAPreference", &output);
-        output.map_err(|e| AuthError::from_sdk(e, Call::WithToken))?;
+        self.settle("SetUserMFAPreference", Call::WithToken, output)?;
         Ok(())
     }
 }

@@ -188,8 +188,7 @@ impl Cognito {
             .user_pool_id(&self.pool_id)
             .send()
             .await;
-        self.counters.record("DescribeUserPool", &output);
-        let output = output.map_err(|e| AuthError::from_sdk(e, Call::Admin))?;
+        let output = self.settle("DescribeUserPool", Call::Admin, output)?;
         let policy = output
             .user_pool
             .and_then(|pool| pool.policies)
