@@ -1,5 +1,7 @@
 //! Creates, inspects and deletes what the demo needs: see `provision --help`.
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 
 #[tokio::main]
@@ -10,6 +12,7 @@ async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     // --help exits with 0, a usage error with 2.
     let command = provision::cli::Command::parse();
