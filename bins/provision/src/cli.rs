@@ -27,7 +27,8 @@ const SAMPLE: &str = include_str!("../../../settings.sample.sh");
 #[derive(Debug, Parser)]
 #[command(name = "provision")]
 pub struct Command {
-    /// The settings to read, and to write the new ids and the access key into
+    /// The settings to read (environment variables of the same names
+    /// override them), and to write the new ids and the access key into
     #[arg(
         long,
         global = true,
@@ -77,7 +78,8 @@ pub enum Subcommand {
 /// # Ok(()) }
 /// ```
 pub async fn run(command: Command) -> anyhow::Result<()> {
-    let settings = SettingsFile::open_or(&command.settings, SAMPLE)?;
+    let settings =
+        SettingsFile::open_or(&command.settings, SAMPLE)?.with_env(|key| std::env::var(key).ok());
     let mut p = Provisioner::new(settings).await?;
     match command.subcommand {
         Subcommand::IamUser => iam::ensure(&mut p).await,

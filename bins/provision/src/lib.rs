@@ -32,17 +32,11 @@ impl Provisioner {
     /// Reads `settings`; the AWS credentials are the standard chain's (an
     /// administrator's, not the demo user's), the endpoint AWS_ENDPOINT_URL's.
     pub(crate) async fn new(settings: SettingsFile) -> anyhow::Result<Self> {
-        let region = settings
-            .get("AWS_REGION")
-            .context("missing setting AWS_REGION")?
-            .to_owned();
+        let region = settings.required("AWS_REGION")?.to_owned();
         let cognito_region = settings
             .get("COGNITO_REGION")
             .map_or_else(|| region.clone(), str::to_owned);
-        let endpoint = std::env::var("AWS_ENDPOINT_URL")
-            .ok()
-            .filter(|e| !e.is_empty())
-            .or_else(|| settings.get("AWS_ENDPOINT_URL").map(str::to_owned));
+        let endpoint = settings.get("AWS_ENDPOINT_URL").map(str::to_owned);
         let load = |region: String| {
             let mut loader =
                 aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region));
@@ -61,11 +55,8 @@ impl Provisioner {
     }
 
     /// A required setting.
-    pub(crate) fn required(&self, key: &str) -> anyhow::Result<String> {
-        self.settings
-            .get(key)
-            .map(str::to_owned)
-            .with_context(|| format!("missing setting {key}"))
+    pub(crate) fn required(&self, key: &'static str) -> anyhow::Result<String> {
+        Ok(self.settings.required(key)?.to_owned())
     }
 
     /// The region of the table.

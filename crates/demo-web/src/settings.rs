@@ -2,14 +2,12 @@
 //! `settings.sample.sh` and the `settings-file` crate), environment variables
 //! of the same names over it, and the command line over both.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use secrecy::SecretString;
-use serde::Deserialize;
-use settings_file::{FileError, KEYS, SettingsFile};
+use settings_file::{FileError, SettingsFile};
 
 pub use crate::stage::Stage;
 
@@ -79,51 +77,15 @@ pub enum SettingsError {
     /// A usage error (exit code 2), or `--help` (not a failure: exit code 0).
     #[error(transparent)]
     Cli(#[from] clap::Error),
+    /// A file that cannot be read, or a required setting missing.
     #[error(transparent)]
     File(#[from] FileError),
-    /// A required key has no value; a first run without a file is told
-    /// where to start.
-    #[error(
-        "missing setting {key}: set it in {file}{} or in the environment",
-        if *.file_found { "" } else { " (not found: copy settings.sample.sh)" }
-    )]
-    Missing {
-        key: &'static str,
-        file: String,
-        file_found: bool,
-    },
     #[error("setting {key}={value:?} is not valid: {reason}")]
     Invalid {
         key: &'static str,
         value: String,
         reason: &'static str,
     },
-}
-
-/// The settings as typed fields, before the checks that span fields.
-/// Empty values count as absent; envy names a value that does not parse.
-#[derive(Deserialize)]
-struct Raw {
-    aws_region: String,
-    table_name: String,
-    access_key_id: Option<String>,
-    secret_access_key: Option<SecretString>,
-    aws_endpoint_url: Option<String>,
-    session_secret: Option<SecretString>,
-    port: Option<u16>,
-    host: Option<String>,
-    cookie_secure: Option<String>,
-    session_ttl: Option<f64>,
-    session_max_lifetime: Option<f64>,
-    touch_interval: Option<f64>,
-    dynamodb_timeout: Option<f64>,
-    trusted_proxies: Option<String>,
-    token_refresh_margin: Option<f64>,
-    pool_id: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<SecretString>,
-    cognito_region: Option<String>,
-    cognito_auth_flow: Option<String>,
 }
 
 /// What a key's value must be, for the message naming a bad one.
@@ -171,107 +133,79 @@ impl Settings {
         file: &Path,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, SettingsError> {
-        let file = SettingsFile::open(file)?;
-        let path = file.path().display().to_string();
-        for (key, meant) in file.unknown_keys() {
-            let hint = meant
-                .map(|m| format!(": did you mean {m}?"))
-                .unwrap_or_default();
-            tracing::warn!(file = %path, "unknown setting {key} ignored{hint}");
-        }
-        let values: HashMap<&'static str, String> = KEYS
-            .iter()
-            .filter_map(|&key| {
-                let value = env(key).filter(|v| !v.trim().is_empty());
-                Some((key, value.or_else(|| file.get(key).map(str::to_owned))?))
-            })
-            .collect();
-        let missing = |key| SettingsError::Missing {
-            key,
-            file: path.clone(),
-            file_found: file.exists(),
-        };
+        let file = SettingsFile::open(file)?.with_env(env);
+        let text = |key| file.get(key).map(str::to_owned);
+        let required = |key| Ok::<_, FileError>(file.required(key)?.to_owned());
+        let (aws_region, table_name) = (required("AWS_REGION")?, required("TABLE_NAME")?);
         let invalid = |key| SettingsError::Invalid {
             key,
-            value: values.get(key).cloned().unwrap_or_default(),
+            value: text(key).unwrap_or_default(),
             reason: expected(key),
         };
-        // envy names the key of a value that does not parse: "... provided by PORT".
-        let named = |text: &str| KEYS.iter().copied().find(|k| text.eq_ignore_ascii_case(k));
-        let pairs = values.iter().map(|(k, v)| ((*k).to_owned(), v.clone()));
-        let raw: Raw = envy::from_iter(pairs).map_err(|err| match err {
-            envy::Error::MissingValue(field) => missing(named(field).unwrap_or(field)),
-            envy::Error::Custom(message) => {
-                invalid(message.rsplit(' ').next().and_then(named).unwrap_or("?"))
-            }
-        })?;
-        let seconds = |key, value: Option<f64>, least| {
-            value
-                .map(|v| within(v, least).ok_or_else(|| invalid(key)))
+        let seconds = |key, least| {
+            file.get(key)
+                .map(|v| v.parse().ok().and_then(|s| within(s, least)))
+                .map(|d| d.ok_or_else(|| invalid(key)))
                 .transpose()
         };
-        let credentials = match (raw.access_key_id, raw.secret_access_key) {
-            (Some(id), Some(secret)) => Some((id, secret)),
+        let credentials = match (file.get("ACCESS_KEY_ID"), file.get("SECRET_ACCESS_KEY")) {
             (None, None) => None,
-            (Some(_), None) => return Err(missing("SECRET_ACCESS_KEY")),
-            (None, Some(_)) => return Err(missing("ACCESS_KEY_ID")),
+            _ => Some((
+                required("ACCESS_KEY_ID")?,
+                required("SECRET_ACCESS_KEY")?.into(),
+            )),
         };
         let cognito = match stage {
             Stage::Store => None,
             Stage::Cognito => {
-                let pool_id = raw.pool_id.ok_or_else(|| missing("POOL_ID"))?;
+                let pool_id = required("POOL_ID")?;
+                let region = text("COGNITO_REGION");
                 // Calls to another region than the pool's find no pool.
-                if let (Some(region), Some((pool_region, _))) =
-                    (&raw.cognito_region, pool_id.split_once('_'))
+                if let (Some(region), Some((pool_region, _))) = (&region, pool_id.split_once('_'))
                     && pool_region != region
                 {
                     return Err(invalid("COGNITO_REGION"));
                 }
                 Some(CognitoSettings {
                     pool_id,
-                    client_id: raw.client_id.ok_or_else(|| missing("CLIENT_ID"))?,
-                    client_secret: raw.client_secret,
-                    region: raw.cognito_region,
-                    password_auth: match raw.cognito_auth_flow.as_deref() {
+                    client_id: required("CLIENT_ID")?,
+                    client_secret: text("CLIENT_SECRET").map(Into::into),
+                    region,
+                    password_auth: match file.get("COGNITO_AUTH_FLOW") {
                         None | Some("srp") => false,
                         Some("password") => true,
                         Some(_) => return Err(invalid("COGNITO_AUTH_FLOW")),
                     },
-                    refresh_margin: seconds(
-                        "TOKEN_REFRESH_MARGIN",
-                        raw.token_refresh_margin,
-                        ZERO,
-                    )?
-                    .unwrap_or(Duration::from_secs(60)),
+                    refresh_margin: seconds("TOKEN_REFRESH_MARGIN", ZERO)?
+                        .unwrap_or(Duration::from_secs(60)),
                 })
             }
         };
         Ok(Settings {
             stage,
-            port: raw.port.unwrap_or(3000),
-            host: raw.host.unwrap_or_else(|| "127.0.0.1".to_owned()),
-            aws_region: raw.aws_region,
+            port: match file.get("PORT").map(str::parse) {
+                None => 3000,
+                Some(port) => port.map_err(|_| invalid("PORT"))?,
+            },
+            host: text("HOST").unwrap_or_else(|| "127.0.0.1".to_owned()),
+            aws_region,
             credentials,
-            endpoint_url: raw.aws_endpoint_url,
-            table_name: raw.table_name,
-            session_secret: raw.session_secret,
-            cookie_secure: match raw.cookie_secure.map(|v| v.to_ascii_lowercase()).as_deref() {
+            endpoint_url: text("AWS_ENDPOINT_URL"),
+            table_name,
+            session_secret: text("SESSION_SECRET").map(Into::into),
+            cookie_secure: match text("COOKIE_SECURE")
+                .map(|v| v.to_ascii_lowercase())
+                .as_deref()
+            {
                 None | Some("1" | "true" | "yes" | "on") => true,
                 Some("0" | "false" | "no" | "off") => false,
                 Some(_) => return Err(invalid("COOKIE_SECURE")),
             },
-            session_ttl: seconds("SESSION_TTL", raw.session_ttl, SECOND)?
-                .unwrap_or(stage.default_session_ttl()),
-            session_max_lifetime: seconds(
-                "SESSION_MAX_LIFETIME",
-                raw.session_max_lifetime,
-                SECOND,
-            )?,
-            touch_interval: seconds("TOUCH_INTERVAL", raw.touch_interval, ZERO)?
-                .unwrap_or(30 * SECOND),
-            dynamodb_timeout: seconds("DYNAMODB_TIMEOUT", raw.dynamodb_timeout, MS)?
-                .unwrap_or(3 * SECOND),
-            trusted_proxies: proxies(raw.trusted_proxies.as_deref().unwrap_or_default())
+            session_ttl: seconds("SESSION_TTL", SECOND)?.unwrap_or(stage.default_session_ttl()),
+            session_max_lifetime: seconds("SESSION_MAX_LIFETIME", SECOND)?,
+            touch_interval: seconds("TOUCH_INTERVAL", ZERO)?.unwrap_or(30 * SECOND),
+            dynamodb_timeout: seconds("DYNAMODB_TIMEOUT", MS)?.unwrap_or(3 * SECOND),
+            trusted_proxies: proxies(file.get("TRUSTED_PROXIES").unwrap_or_default())
                 .ok_or_else(|| invalid("TRUSTED_PROXIES"))?,
             cognito,
         })

@@ -1,6 +1,7 @@
 //! The settings file of the demo binaries and of `provision`
 //! (`settings.sh`, see `settings.sample.sh`): which keys it holds, how it is
-//! read, and how `provision` writes ids into it without losing a comment.
+//! read with the environment over it, and how `provision` writes ids into it
+//! without losing a comment.
 //!
 //! The format is dotenv's, read by [dotenvy]: `KEY=VALUE` lines, `export `
 //! prefixes, single and double quotes, and comments after a blank, as the
@@ -50,10 +51,25 @@ pub const KEYS: &[&str] = &[
     "TOKEN_REFRESH_MARGIN",
 ];
 
-/// A settings file that cannot be read or written. No message quotes a
-/// line of the file: it may hold a secret.
+/// A settings file that cannot be read or written, or that lacks a
+/// required setting. No message quotes a line of the file: it may hold a
+/// secret.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
+    /// A required key has no value, in the file or the environment; a first
+    /// run without a file is told where to start.
+    #[error(
+        "missing setting {key}: set it in {file}{} or in the environment",
+        if *.file_found { "" } else { " (not found: copy settings.sample.sh)" }
+    )]
+    Missing {
+        /// The key.
+        key: &'static str,
+        /// The file.
+        file: String,
+        /// Whether the file exists.
+        file_found: bool,
+    },
     /// Reading failed (a missing file is not an error of [`SettingsFile::open`]).
     #[error("cannot read settings file {file}: {source}")]
     Unreadable {
@@ -81,29 +97,33 @@ pub enum FileError {
     },
 }
 
-/// A settings file, read once, editable by key.
+/// A settings file, read once, editable by key, with the environment over
+/// it once [`SettingsFile::with_env`] has read it.
 #[derive(Debug)]
 pub struct SettingsFile {
     path: PathBuf,
     found: bool,
     lines: Vec<String>,
     values: HashMap<String, String>,
+    env: HashMap<&'static str, String>,
 }
 
 impl SettingsFile {
-    /// Reads `path`; a file that does not exist reads as empty (see
-    /// [`SettingsFile::exists`]).
+    /// Reads `path`; a file that does not exist reads as empty (and
+    /// [`SettingsFile::required`] then points to the sample).
     ///
     /// ```
     /// let file = settings_file::SettingsFile::open("/nonexistent/settings.sh".as_ref()).unwrap();
-    /// assert!(!file.exists() && file.get("PORT").is_none());
+    /// assert!(file.get("PORT").is_none());
     /// ```
     pub fn open(path: &Path) -> Result<Self, FileError> {
         Self::open_or(path, "")
     }
 
     /// Reads `path`, or starts from `template` (`settings.sample.sh`'s
-    /// text) when it does not exist.
+    /// text) when it does not exist. Each key that nothing here reads draws
+    /// a warning naming the key it probably misspells: a typo in an optional
+    /// setting would otherwise go unnoticed, its default silently in force.
     ///
     /// ```
     /// let file = settings_file::SettingsFile::open_or("/nonexistent".as_ref(), "PORT=1\n").unwrap();
@@ -124,41 +144,67 @@ impl SettingsFile {
             file: path.display().to_string(),
             line,
         })?;
-        Ok(Self {
+        let file = Self {
             path: path.to_owned(),
             found,
             lines: text.lines().map(str::to_owned).collect(),
             values,
+            env: HashMap::new(),
+        };
+        for (key, meant) in file.unknown_keys() {
+            let hint = meant
+                .map(|m| format!(": did you mean {m}?"))
+                .unwrap_or_default();
+            tracing::warn!(file = %path.display(), "unknown setting {key} ignored{hint}");
+        }
+        Ok(file)
+    }
+
+    /// The same settings with the environment over the file: for each
+    /// known key, `env(key)` (`std::env::var` outside tests) wins when it
+    /// is set and not blank.
+    ///
+    /// ```
+    /// let file = settings_file::SettingsFile::open_or("/nonexistent".as_ref(), "PORT=1\nHOST=h\n").unwrap();
+    /// let file = file.with_env(|key| Some(if key == "PORT" { "2" } else { " " }.to_owned()));
+    /// assert_eq!((file.get("PORT"), file.get("HOST")), (Some("2"), Some("h")));
+    /// ```
+    pub fn with_env(mut self, env: impl Fn(&str) -> Option<String>) -> Self {
+        self.env = KEYS
+            .iter()
+            .filter_map(|&key| Some((key, env(key).filter(|v| !v.trim().is_empty())?)))
+            .collect();
+        self
+    }
+
+    /// The value of `key`, from the environment or else the file; an empty
+    /// value is absent.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.env
+            .get(key)
+            .or_else(|| self.values.get(key).filter(|v| !v.trim().is_empty()))
+            .map(String::as_str)
+    }
+
+    /// The value of a key that must have one.
+    ///
+    /// ```
+    /// let file = settings_file::SettingsFile::open("/nonexistent/settings.sh".as_ref()).unwrap();
+    /// let err = file.with_env(|_| None).required("TABLE_NAME").unwrap_err();
+    /// assert_eq!(err.to_string(), "missing setting TABLE_NAME: set it in /nonexistent/settings.sh \
+    ///     (not found: copy settings.sample.sh) or in the environment");
+    /// ```
+    pub fn required(&self, key: &'static str) -> Result<&str, FileError> {
+        self.get(key).ok_or_else(|| FileError::Missing {
+            key,
+            file: self.path.display().to_string(),
+            file_found: self.found,
         })
     }
 
-    /// The file's path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Whether the file exists.
-    pub fn exists(&self) -> bool {
-        self.found
-    }
-
-    /// The value of `key`; an empty value is absent.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.values
-            .get(key)
-            .map(String::as_str)
-            .filter(|v| !v.trim().is_empty())
-    }
-
     /// The keys that nothing here reads, sorted, each with the known key it
-    /// probably misspells: a typo in an optional setting would otherwise go
-    /// unnoticed, its default silently in force.
-    ///
-    /// ```
-    /// let file = settings_file::SettingsFile::open_or("/nonexistent".as_ref(), "SESION_TTL=60\n").unwrap();
-    /// assert_eq!(file.unknown_keys(), [("SESION_TTL".to_owned(), Some("SESSION_TTL"))]);
-    /// ```
-    pub fn unknown_keys(&self) -> Vec<(String, Option<&'static str>)> {
+    /// probably misspells.
+    fn unknown_keys(&self) -> Vec<(String, Option<&'static str>)> {
         let mut unknown: Vec<_> = self
             .values
             .keys()
@@ -355,6 +401,53 @@ mod tests {
                 ("session_secret".to_owned(), Some("SESSION_SECRET")),
             ]
         );
+    }
+
+    #[test]
+    fn an_unknown_key_draws_a_warning_naming_the_key_it_misspells() {
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(log.reopen().unwrap())
+            .with_ansi(false)
+            .finish();
+        let path = Path::new("/nonexistent/settings.sh");
+        let file = tracing::subscriber::with_default(subscriber, || {
+            SettingsFile::open_or(path, "SESION_TTL=60\nPORT=1\n").unwrap()
+        });
+        assert_eq!(file.get("SESSION_TTL"), None);
+        let log = std::fs::read_to_string(log.path()).unwrap();
+        let warning = "unknown setting SESION_TTL ignored: did you mean SESSION_TTL?";
+        assert!(
+            log.contains("WARN")
+                && log.contains(warning)
+                && log.contains("/nonexistent/settings.sh"),
+            "{log}"
+        );
+        assert_eq!(log.lines().count(), 1, "{log}");
+    }
+
+    #[test]
+    fn a_missing_setting_names_the_key_and_the_file_and_sends_a_first_run_to_the_sample() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.sh");
+        let message = |file: &SettingsFile| file.required("AWS_REGION").unwrap_err().to_string();
+        let no_file = SettingsFile::open(&path).unwrap();
+        let shown = path.display();
+        assert_eq!(
+            message(&no_file),
+            format!(
+                "missing setting AWS_REGION: set it in {shown} \
+                 (not found: copy settings.sample.sh) or in the environment"
+            )
+        );
+        std::fs::write(&path, "AWS_REGION=\nTABLE_NAME=t\n").unwrap();
+        let file = SettingsFile::open(&path).unwrap();
+        assert_eq!(
+            message(&file),
+            format!("missing setting AWS_REGION: set it in {shown} or in the environment")
+        );
+        let file = file.with_env(|key| (key == "AWS_REGION").then(|| "r".to_owned()));
+        assert_eq!(file.required("AWS_REGION").unwrap(), "r");
     }
 
     #[test]

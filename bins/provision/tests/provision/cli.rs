@@ -1,6 +1,6 @@
 //! The command line and its errors: help, usage, no endpoint, no credentials.
 
-use crate::workspace::Workspace;
+use crate::workspace::{Workspace, error};
 
 #[tokio::test]
 async fn an_unreachable_endpoint_is_a_one_line_error() {
@@ -10,11 +10,8 @@ async fn an_unreachable_endpoint_is_a_one_line_error() {
     };
     let output = ws.run(&["table"]);
     assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.starts_with("error: ") && stderr.contains("DescribeTable"),
-        "{stderr}"
-    );
+    let stderr = error(&output);
+    assert!(stderr.contains("DescribeTable"), "{stderr}");
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
 }
 
@@ -41,7 +38,7 @@ async fn without_credentials_it_says_where_they_come_from_and_calls_nothing() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = error(&output);
     // The SDK's list of the providers it tried follows.
     assert!(
         stderr.starts_with("error: no AWS credentials: ")

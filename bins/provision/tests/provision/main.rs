@@ -3,5 +3,6 @@
 mod all;
 mod cli;
 mod invite;
+mod settings;
 mod teardown;
 mod workspace;

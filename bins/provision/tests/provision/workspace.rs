@@ -35,6 +35,10 @@ impl Workspace {
 
     pub fn command(&self, args: &[&str]) -> std::process::Command {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_provision"));
+        // The settings are the file's alone, whatever the shell holds.
+        for key in settings_file::KEYS {
+            command.env_remove(key);
+        }
         command
             .args(args)
             .current_dir(self.dir.path())
@@ -68,6 +72,16 @@ impl Workspace {
     pub async fn aws(&self) -> aws_config::SdkConfig {
         test_support::sdk_config(&self.endpoint).await
     }
+}
+
+/// What `provision` said of its failure, from the `error: ` line on: the
+/// log's lines (a warning on `UNKNOWN_KEY`) come before it.
+pub fn error(output: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let at = stderr
+        .find("error: ")
+        .unwrap_or_else(|| panic!("no error: {stderr}"));
+    stderr[at..].to_owned()
 }
 
 pub fn mode(path: &Path) -> u32 {
