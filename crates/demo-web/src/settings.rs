@@ -135,7 +135,7 @@ impl Settings {
     ) -> Result<Self, SettingsError> {
         let file = SettingsFile::open(file)?.with_env(env);
         let text = |key| file.get(key).map(str::to_owned);
-        let required = |key| Ok::<_, FileError>(file.required(key)?.to_owned());
+        let required = |key| file.required(key).map(str::to_owned);
         let (aws_region, table_name) = (required("AWS_REGION")?, required("TABLE_NAME")?);
         let invalid = |key| SettingsError::Invalid {
             key,
