@@ -77,29 +77,10 @@ pub enum SettingsError {
     /// A usage error (exit code 2), or `--help` (not a failure: exit code 0).
     #[error(transparent)]
     Cli(#[from] clap::Error),
-    /// A file that cannot be read, or a required setting missing.
+    /// A file that cannot be read, a required setting missing or a value
+    /// not valid.
     #[error(transparent)]
     File(#[from] FileError),
-    #[error("setting {key}={value:?} is not valid: {reason}")]
-    Invalid {
-        key: &'static str,
-        value: String,
-        reason: &'static str,
-    },
-}
-
-/// What a key's value must be, for the message naming a bad one.
-fn expected(key: &str) -> &'static str {
-    match key {
-        "PORT" => "expected a port number",
-        "COOKIE_SECURE" => "expected true or false",
-        "COGNITO_AUTH_FLOW" => "expected srp or password",
-        "SESSION_TTL" | "SESSION_MAX_LIFETIME" => "expected a number of seconds from 1 to 400 days",
-        "DYNAMODB_TIMEOUT" => "expected a number of seconds above 0, up to 400 days",
-        "TRUSTED_PROXIES" => "expected IP addresses or CIDR ranges, separated by commas",
-        "COGNITO_REGION" => "expected POOL_ID's region (the part before `_`), or nothing",
-        _ => "expected a number of seconds from 0 to 400 days",
-    }
 }
 
 impl Settings {
@@ -136,18 +117,8 @@ impl Settings {
         let file = SettingsFile::open(file)?.with_env(env);
         let text = |key| file.get(key).map(str::to_owned);
         let required = |key| file.required(key).map(str::to_owned);
+        let seconds = |key, least| file.parsed(key, seconds(least));
         let (aws_region, table_name) = (required("AWS_REGION")?, required("TABLE_NAME")?);
-        let invalid = |key| SettingsError::Invalid {
-            key,
-            value: text(key).unwrap_or_default(),
-            reason: expected(key),
-        };
-        let seconds = |key, least| {
-            file.get(key)
-                .map(|v| v.parse().ok().and_then(|s| within(s, least)))
-                .map(|d| d.ok_or_else(|| invalid(key)))
-                .transpose()
-        };
         let credentials = match (file.get("ACCESS_KEY_ID"), file.get("SECRET_ACCESS_KEY")) {
             (None, None) => None,
             _ => Some((
@@ -159,54 +130,45 @@ impl Settings {
             Stage::Store => None,
             Stage::Cognito => {
                 let pool_id = required("POOL_ID")?;
-                let region = text("COGNITO_REGION");
                 // Calls to another region than the pool's find no pool.
-                if let (Some(region), Some((pool_region, _))) = (&region, pool_id.split_once('_'))
-                    && pool_region != region
-                {
-                    return Err(invalid("COGNITO_REGION"));
-                }
+                let region =
+                    file.parsed("COGNITO_REGION", |region| match pool_id.split_once('_') {
+                        Some((pool_region, _)) if pool_region != region => {
+                            Err("POOL_ID's region (the part before `_`), or nothing".into())
+                        }
+                        _ => Ok(region.to_owned()),
+                    })?;
+                let password_auth = file.parsed("COGNITO_AUTH_FLOW", |flow| match flow {
+                    "srp" => Ok(false),
+                    "password" => Ok(true),
+                    _ => Err("srp or password".into()),
+                })?;
                 Some(CognitoSettings {
                     pool_id,
                     client_id: required("CLIENT_ID")?,
                     client_secret: text("CLIENT_SECRET").map(Into::into),
                     region,
-                    password_auth: match file.get("COGNITO_AUTH_FLOW") {
-                        None | Some("srp") => false,
-                        Some("password") => true,
-                        Some(_) => return Err(invalid("COGNITO_AUTH_FLOW")),
-                    },
-                    refresh_margin: seconds("TOKEN_REFRESH_MARGIN", ZERO)?
-                        .unwrap_or(Duration::from_secs(60)),
+                    password_auth: password_auth.unwrap_or(false),
+                    refresh_margin: seconds("TOKEN_REFRESH_MARGIN", ZERO)?.unwrap_or(60 * SECOND),
                 })
             }
         };
+        let port = |port: &str| port.parse().map_err(|_| "a port number".to_owned());
         Ok(Settings {
             stage,
-            port: match file.get("PORT").map(str::parse) {
-                None => 3000,
-                Some(port) => port.map_err(|_| invalid("PORT"))?,
-            },
+            port: file.parsed("PORT", port)?.unwrap_or(3000),
             host: text("HOST").unwrap_or_else(|| "127.0.0.1".to_owned()),
             aws_region,
             credentials,
             endpoint_url: text("AWS_ENDPOINT_URL"),
             table_name,
             session_secret: text("SESSION_SECRET").map(Into::into),
-            cookie_secure: match text("COOKIE_SECURE")
-                .map(|v| v.to_ascii_lowercase())
-                .as_deref()
-            {
-                None | Some("1" | "true" | "yes" | "on") => true,
-                Some("0" | "false" | "no" | "off") => false,
-                Some(_) => return Err(invalid("COOKIE_SECURE")),
-            },
+            cookie_secure: file.parsed("COOKIE_SECURE", flag)?.unwrap_or(true),
             session_ttl: seconds("SESSION_TTL", SECOND)?.unwrap_or(stage.default_session_ttl()),
             session_max_lifetime: seconds("SESSION_MAX_LIFETIME", SECOND)?,
             touch_interval: seconds("TOUCH_INTERVAL", ZERO)?.unwrap_or(30 * SECOND),
             dynamodb_timeout: seconds("DYNAMODB_TIMEOUT", MS)?.unwrap_or(3 * SECOND),
-            trusted_proxies: proxies(file.get("TRUSTED_PROXIES").unwrap_or_default())
-                .ok_or_else(|| invalid("TRUSTED_PROXIES"))?,
+            trusted_proxies: file.parsed("TRUSTED_PROXIES", proxies)?.unwrap_or_default(),
             cognito,
         })
     }
@@ -216,17 +178,34 @@ const ZERO: Duration = Duration::ZERO;
 const MS: Duration = Duration::from_millis(1);
 const SECOND: Duration = Duration::from_secs(1);
 
-/// `seconds` as a duration from `least` to 400 days, the longest a browser
+/// Seconds as a duration from `least` to 400 days, the longest a browser
 /// keeps a cookie (RFC 6265bis): beyond it, times overflow or mean nothing.
-fn within(seconds: f64, least: Duration) -> Option<Duration> {
+fn seconds(least: Duration) -> impl Fn(&str) -> Result<Duration, String> {
     const MAX: Duration = Duration::from_secs(400 * 24 * 3600);
-    Duration::try_from_secs_f64(seconds)
-        .ok()
-        .filter(|d| (least..=MAX).contains(d))
+    move |value| {
+        (value.parse().ok())
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
+            .filter(|d| (least..=MAX).contains(d))
+            .ok_or_else(|| {
+                format!(
+                    "a number of seconds from {} to 400 days",
+                    least.as_secs_f64()
+                )
+            })
+    }
+}
+
+/// `true` or `false`, or the other words shells and INI files use for them.
+fn flag(value: &str) -> Result<bool, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err("true or false".into()),
+    }
 }
 
 /// `10.0.0.0/8, 192.0.2.7` as networks; an address alone is a network of one.
-fn proxies(list: &str) -> Option<Vec<ipnet::IpNet>> {
+fn proxies(list: &str) -> Result<Vec<ipnet::IpNet>, String> {
     list.split(',')
         .map(str::trim)
         .filter(|item| !item.is_empty())
@@ -235,7 +214,8 @@ fn proxies(list: &str) -> Option<Vec<ipnet::IpNet>> {
                 .ok()
                 .or_else(|| item.parse::<std::net::IpAddr>().ok().map(Into::into))
         })
-        .collect()
+        .collect::<Option<_>>()
+        .ok_or_else(|| "IP addresses or CIDR ranges, separated by commas".into())
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The settings file of the demo binaries and of `provision`
 //! (`settings.sh`, see `settings.sample.sh`): which keys it holds, how it is
-//! read with the environment over it, and how `provision` writes ids into it
-//! without losing a comment.
+//! read with the environment over it (a missing or refused value named by
+//! its key), and how `provision` writes ids into it without losing a comment.
 //!
 //! The format is dotenv's, read by [dotenvy]: `KEY=VALUE` lines, `export `
 //! prefixes, single and double quotes, and comments after a blank, as the
@@ -51,9 +51,9 @@ pub const KEYS: &[&str] = &[
     "TOKEN_REFRESH_MARGIN",
 ];
 
-/// A settings file that cannot be read or written, or that lacks a
-/// required setting. No message quotes a line of the file: it may hold a
-/// secret.
+/// A settings file that cannot be read or written, a required setting
+/// missing or a value not valid. No message quotes a line of the file: it
+/// may hold a secret.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
     /// A required key has no value, in the file or the environment; a first
@@ -69,6 +69,16 @@ pub enum FileError {
         file: String,
         /// Whether the file exists.
         file_found: bool,
+    },
+    /// A value that [`SettingsFile::parsed`] refuses.
+    #[error("setting {key}={value:?} is not valid: expected {expected}")]
+    Invalid {
+        /// The key.
+        key: &'static str,
+        /// The value.
+        value: String,
+        /// What the value should be.
+        expected: String,
     },
     /// Reading failed (a missing file is not an error of [`SettingsFile::open`]).
     #[error("cannot read settings file {file}: {source}")]
@@ -200,6 +210,35 @@ impl SettingsFile {
             file: self.path.display().to_string(),
             file_found: self.found,
         })
+    }
+
+    /// The value of `key` through `parse`, if set; a value `parse` refuses
+    /// (giving what it expected) is an error naming the key. That error
+    /// shows the value: not for a secret.
+    ///
+    /// ```
+    /// let file = settings_file::SettingsFile::open("/nonexistent".as_ref()).unwrap();
+    /// let file = file.with_env(|key| (key == "PORT").then(|| "http".to_owned()));
+    /// let port = |v: &str| v.parse::<u16>().map_err(|_| "a port number".to_owned());
+    /// let err = file.parsed("PORT", port).unwrap_err();
+    /// assert_eq!(err.to_string(), r#"setting PORT="http" is not valid: expected a port number"#);
+    /// assert_eq!(file.parsed("HOST", port).unwrap(), None);
+    /// ```
+    pub fn parsed<T>(
+        &self,
+        key: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, FileError> {
+        let Some(value) = self.get(key) else {
+            return Ok(None);
+        };
+        parse(value)
+            .map(Some)
+            .map_err(|expected| FileError::Invalid {
+                key,
+                value: value.to_owned(),
+                expected,
+            })
     }
 
     /// The keys that nothing here reads, sorted, each with the known key it

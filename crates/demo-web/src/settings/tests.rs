@@ -24,7 +24,7 @@ const STAGE_2: &str = "AWS_REGION=r TABLE_NAME=t POOL_ID=p CLIENT_ID=c";
 
 fn invalid_key(err: &SettingsError) -> Option<&'static str> {
     match err {
-        SettingsError::Invalid { key, .. } => Some(key),
+        SettingsError::File(FileError::Invalid { key, .. }) => Some(key),
         _ => None,
     }
 }
@@ -125,7 +125,8 @@ fn bad_values_are_named_and_out_of_range_durations_too() {
         let (key, value) = setting.split_once('=').unwrap();
         let err = load(Stage::Cognito, STAGE_2, setting).expect_err(setting);
         assert_eq!(invalid_key(&err), Some(key), "{setting}: {err}");
-        assert!(err.to_string().contains(value), "{err}");
+        let shown = err.to_string();
+        assert!(shown.contains(value) && shown.contains("expected"), "{err}");
     }
     let good = "TOUCH_INTERVAL=0 SESSION_TTL=1.5 COOKIE_SECURE=off SESSION_MAX_LIFETIME=86400 \
                 TRUSTED_PROXIES=10.0.0.0/8,192.0.2.7";
