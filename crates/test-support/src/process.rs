@@ -265,13 +265,17 @@ fn kill_with_parent(_command: &mut Command) {}
 /// The settings, as environment variables, that a stage binary needs to run
 /// on the emulator at `endpoint` with sessions in `table`, its cookie key
 /// from `secret`, over plain http. Callers add the rest (`PORT`, the pool).
+/// Every other setting is blank, which the binary reads as unset: one
+/// exported in the shell that runs the tests does not reach the app.
 ///
 /// ```
 /// let env = test_support::process::app_env("http://127.0.0.1:5000", "sessions", "k");
 /// assert!(env.contains(&("TABLE_NAME".to_owned(), "sessions".to_owned())));
+/// assert!(env.contains(&("POOL_ID".to_owned(), String::new())));
 /// ```
 pub fn app_env(endpoint: &str, table: &str, secret: &str) -> Vec<(String, String)> {
-    [
+    let blank = settings_file::KEYS.iter().map(|&key| (key, ""));
+    let set = [
         ("AWS_REGION", crate::REGION),
         ("AWS_ENDPOINT_URL", endpoint),
         ("ACCESS_KEY_ID", "local"),
@@ -279,7 +283,10 @@ pub fn app_env(endpoint: &str, table: &str, secret: &str) -> Vec<(String, String
         ("TABLE_NAME", table),
         ("SESSION_SECRET", secret),
         ("COOKIE_SECURE", "false"),
-    ]
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .to_vec()
+    ];
+    // Later pairs win, in a HashMap as in a Command's environment.
+    let env: std::collections::HashMap<_, _> = blank.chain(set).collect();
+    env.into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
 }
