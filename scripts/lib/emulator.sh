@@ -1,6 +1,7 @@
 # Sourced by the scripts in scripts/: start the local AWS emulator on a
-# free port of 127.0.0.1, wait until it answers, and stop it (by its own PID)
-# when the calling script exits, fails or is interrupted.
+# free port of 127.0.0.1, wait until it answers, point the shell at it, and
+# stop it (by its own PID) when the calling script exits, fails or is
+# interrupted.
 # EMULATOR_KEEPALIVE=1 serves moto under waitress, with HTTP keep-alive
 # (scripts/lib/moto-keepalive.py; waitress is installed when missing).
 
@@ -48,6 +49,14 @@ PY
       echo "emulator: moto_server did not answer on 127.0.0.1:$port within 30 s (log: $log)" >&2; exit 1
     fi
     sleep 0.1
+  done
+  # The binaries put the environment over their settings file: a setting
+  # exported for real AWS (POOL_ID, AWS_REGION...) would win over what the
+  # script writes for the emulator.
+  local key
+  for key in $(sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' "$root/settings.sample.sh"); do
+    [ -z "${!key:-}" ] || echo "emulator: $key, exported in this shell, is unset here" >&2
+    unset "$key"
   done
   export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
   # moto never checks credentials, but routes requests by their SigV4 scope.
