@@ -1,57 +1,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_session::storage::SessionKey;
 use aws_config::SdkConfig;
 use aws_sdk_dynamodb::config::StalledStreamProtectionConfig;
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 
+use crate::settings::{BillingMode, Settings};
 use crate::store::{DynamoDbSessionStore, Inner};
-
-/// Capacity of a new table: on-demand, or provisioned read/write units.
-///
-/// ```
-/// use session_store::{BillingMode, DynamoDbSessionStore};
-/// assert_eq!(BillingMode::default(), BillingMode::OnDemand);
-/// # async fn example(sdk_config: aws_config::SdkConfig) {
-/// let store = DynamoDbSessionStore::builder(&sdk_config, "sessions")
-///     .billing_mode(BillingMode::Provisioned { read: 5, write: 5 })
-///     .build();
-/// # }
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum BillingMode {
-    /// Pay per request (the default).
-    #[default]
-    OnDemand,
-    /// Provisioned capacity, for the table and its index alike (the seed used 2/2).
-    Provisioned {
-        /// Read capacity units.
-        read: i64,
-        /// Write capacity units.
-        write: i64,
-    },
-}
-
-/// Settings of a [`DynamoDbSessionStore`]; see the builder's methods for defaults.
-#[derive(Clone, Debug)]
-pub(crate) struct Settings {
-    pub(crate) table: String,
-    pub(crate) key_attribute: String,
-    pub(crate) key_prefix: String,
-    pub(crate) principal_field: Option<String>,
-    pub(crate) label_field: Option<String>,
-    pub(crate) touch_interval: Duration,
-    pub(crate) absolute_lifetime: Option<Duration>,
-    pub(crate) consistent_reads: bool,
-    pub(crate) billing_mode: BillingMode,
-    pub(crate) create_table_if_missing: bool,
-    pub(crate) enable_ttl: bool,
-    pub(crate) operation_timeout: Duration,
-    pub(crate) table_active_timeout: Duration,
-    pub(crate) max_item_bytes: usize,
-    pub(crate) key_generator: fn() -> SessionKey,
-}
 
 /// Builds a [`DynamoDbSessionStore`]; start from [`DynamoDbSessionStore::builder`].
 ///
@@ -337,7 +292,10 @@ impl DynamoDbSessionStoreBuilder {
     }
 
     #[cfg(test)]
-    pub(crate) fn key_generator(mut self, generator: fn() -> SessionKey) -> Self {
+    pub(crate) fn key_generator(
+        mut self,
+        generator: fn() -> actix_session::storage::SessionKey,
+    ) -> Self {
         self.settings.key_generator = generator;
         self
     }
@@ -376,8 +334,6 @@ impl DynamoDbSessionStoreBuilder {
                 settings: self.settings,
                 counters: Default::default(),
                 recent: Default::default(),
-                loaded: Default::default(),
-                writers: Default::default(),
             }),
         }
     }

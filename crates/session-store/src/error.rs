@@ -41,10 +41,6 @@ pub enum StoreError {
     /// No fresh session key could be drawn (three collisions in a row).
     #[error("could not draw an unused session key after {0} attempts")]
     KeyCollisions(u32),
-    /// A change could not be written: other requests changed the session
-    /// each time it was merged again.
-    #[error("the session kept changing under this request ({0} merges)")]
-    Conflicts(u32),
     /// The table does not exist and creating it is turned off.
     #[error("table {table} does not exist (create it, or turn on create_table_if_missing)")]
     TableMissing {

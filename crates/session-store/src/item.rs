@@ -1,17 +1,20 @@
 //! How a session is laid out in a DynamoDB item.
 //!
-//! | attribute   | type | what                                                   |
-//! |-------------|------|--------------------------------------------------------|
-//! | `id`        | S    | key prefix + SHA-256 of the session key (hex)          |
-//! | `expires`   | N    | epoch seconds; DynamoDB's TTL deletes the item later   |
-//! | `state`     | B    | the session state, sealed (see [`crate::sealed`]); M (field -> JSON text) in items of versions before 0.2 |
-//! | `principal` | S    | the value of the principal field (e.g. `user`), when set; indexed |
-//! | `label`     | S    | the value of the label field (e.g. `device`), when set; in the index |
-//! | `created`   | N    | epoch seconds of the first save                        |
-//! | `touched`   | N    | epoch seconds of the last write                        |
-//! | `version`   | N    | bumped by every change of `state`: no lost updates     |
+//! | attribute   | type   | what                                                   |
+//! |-------------|--------|--------------------------------------------------------|
+//! | `id`        | S      | key prefix + SHA-256 of the session key (hex)          |
+//! | `expires`   | N      | epoch seconds; DynamoDB's TTL deletes the item later   |
+//! | `fields`    | M of B | each session field under a keyed hash of its name, sealed (see [`crate::sealed`]) |
+//! | `principal` | S      | the value of the principal field (e.g. `user`), when set; indexed |
+//! | `label`     | S      | the value of the label field (e.g. `device`), when set; in the index |
+//! | `created`   | N      | epoch seconds of the first save                        |
+//! | `touched`   | N      | epoch seconds of the last write                        |
 //!
-//! The item id is a hash of the cookie's session key, and the state is
+//! Items of earlier layouts hold `state` instead of `fields` (one sealed
+//! blob, or a map of JSON texts before sealing) and a `version`; the store
+//! reads them and writes them again in this layout.
+//!
+//! The item id is a hash of the cookie's session key, and each field is
 //! encrypted with a key derived from it, so read access to the table (a
 //! console, a backup) neither takes over a session nor reads what it holds.
 //! Only what listing a user's sessions needs is readable: the principal, the
@@ -19,49 +22,26 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use sha2::{Digest, Sha256};
 
-use crate::sealed::{Sealer, Unreadable};
-
 use crate::StoreError;
+use crate::state::SessionState;
 
 pub(crate) const EXPIRES: &str = "expires";
-pub(crate) const STATE: &str = "state";
+pub(crate) const FIELDS: &str = "fields";
 pub(crate) const PRINCIPAL: &str = "principal";
 pub(crate) const LABEL: &str = "label";
 pub(crate) const CREATED: &str = "created";
 pub(crate) const TOUCHED: &str = "touched";
-/// Bumped by every change of the state (see [`crate::merge`]).
-pub(crate) const VERSION: &str = "version";
+/// The whole state, in the layouts before `fields`.
+pub(crate) const LEGACY_STATE: &str = "state";
+/// The version those layouts bumped on every change.
+pub(crate) const LEGACY_VERSION: &str = "version";
 /// The global secondary index on [`PRINCIPAL`].
 pub(crate) const PRINCIPAL_INDEX: &str = "principal-index";
 /// The longest index key DynamoDB takes, in bytes.
 pub(crate) const MAX_PRINCIPAL_BYTES: usize = 2048;
-
-/// The session-state field in which [`crate::DynamoDbSessionStore`] hands the
-/// application the session's own [`crate::SessionHandle`] on load. It is
-/// derived from the key, never stored, and ignored on save.
-///
-/// ```
-/// use std::collections::HashMap;
-/// use session_store::{HANDLE_FIELD, SessionHandle};
-///
-/// // A state as `load` returns it: the handle is one JSON string field.
-/// let hex = "0f".repeat(32);
-/// let state = HashMap::from([(HANDLE_FIELD.to_owned(), format!("\"{hex}\""))]);
-/// assert_eq!(SessionHandle::from_state(&state).unwrap().to_string(), hex);
-/// ```
-pub const HANDLE_FIELD: &str = "_session_handle";
-
-pub(crate) type State = HashMap<String, String>;
-
-/// Whether `field` is one of the store's own, handed to the application on
-/// load and never stored in the state.
-pub(crate) fn is_reserved(field: &str) -> bool {
-    field == HANDLE_FIELD || field == crate::merge::VERSION_FIELD
-}
 
 /// The non-secret part of an item id: hex SHA-256 of the session key.
 pub(crate) fn key_hash(session_key: &str) -> String {
@@ -70,22 +50,15 @@ pub(crate) fn key_hash(session_key: &str) -> String {
     hex::encode(Sha256::digest(session_key.as_bytes()))
 }
 
-/// A session's state as read back, still sealed.
+/// A session's fields as read back, still sealed.
 #[derive(Debug)]
 pub(crate) enum StoredState {
-    Sealed(Vec<u8>),
-    /// Written by a version of this store from before sealing.
-    Plain(State),
-}
-
-impl StoredState {
-    /// The state, and whether it was stored in the clear.
-    pub(crate) fn open(self, sealer: &Sealer, id: &str) -> Result<(State, bool), Unreadable> {
-        match self {
-            Self::Sealed(bytes) => Ok((sealer.open(id, &bytes)?, false)),
-            Self::Plain(state) => Ok((state, true)),
-        }
-    }
+    /// By attribute, each field sealed on its own: this layout.
+    Fields(HashMap<String, Vec<u8>>),
+    /// The whole state sealed in one blob: the layout before.
+    Whole(Vec<u8>),
+    /// A map of JSON texts: the layout before sealing.
+    Plain(SessionState),
 }
 
 /// A session item as read back from DynamoDB.
@@ -95,44 +68,52 @@ pub(crate) struct StoredSession {
     pub(crate) expires: i64,
     pub(crate) touched: i64,
     pub(crate) created: i64,
-    /// 0 for an item written before versions.
-    pub(crate) version: i64,
 }
 
 impl StoredSession {
     pub(crate) fn decode(item: &HashMap<String, AttributeValue>) -> Result<Self, StoreError> {
-        let state = match item.get(STATE) {
-            Some(AttributeValue::B(bytes)) => StoredState::Sealed(bytes.clone().into_inner()),
-            Some(AttributeValue::M(map)) => StoredState::Plain(
+        let malformed = |what: String| StoreError::Malformed(what);
+        let state = match (item.get(FIELDS), item.get(LEGACY_STATE)) {
+            (Some(AttributeValue::M(map)), _) => StoredState::Fields(
+                map.iter()
+                    .map(|(attribute, value)| match value {
+                        AttributeValue::B(bytes) => {
+                            Ok((attribute.clone(), bytes.clone().into_inner()))
+                        }
+                        _ => Err(malformed(format!("field {attribute:?} is not binary"))),
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            (Some(_), _) => return Err(malformed(format!("{FIELDS} is not a map"))),
+            (None, Some(AttributeValue::B(bytes))) => {
+                StoredState::Whole(bytes.clone().into_inner())
+            }
+            (None, Some(AttributeValue::M(map))) => StoredState::Plain(
                 map.iter()
                     .map(|(k, v)| match v {
                         AttributeValue::S(s) => Ok((k.clone(), s.clone())),
-                        _ => Err(StoreError::Malformed(format!(
-                            "state field {k:?} is not a string"
-                        ))),
+                        _ => Err(malformed(format!("state field {k:?} is not a string"))),
                     })
-                    .collect::<Result<State, _>>()?,
+                    .collect::<Result<_, _>>()?,
             ),
-            Some(_) => {
-                return Err(StoreError::Malformed(format!(
-                    "{STATE} is neither binary nor a map"
+            (None, Some(_)) => {
+                return Err(malformed(format!(
+                    "{LEGACY_STATE} is neither binary nor a map"
                 )));
             }
-            None => return Err(StoreError::Malformed(format!("{STATE} is missing"))),
+            (None, None) => return Err(malformed(format!("{FIELDS} is missing"))),
         };
-        let expires = number(item, EXPIRES)?
-            .ok_or_else(|| StoreError::Malformed(format!("{EXPIRES} is missing")))?;
+        let expires =
+            number(item, EXPIRES)?.ok_or_else(|| malformed(format!("{EXPIRES} is missing")))?;
         // Items written by other tools may lack `touched`: treat them as due.
         let touched = number(item, TOUCHED)?.unwrap_or(0);
         // And `created`: then their absolute lifetime, if any, runs from now on.
-        let created = number(item, CREATED)?.unwrap_or_else(crate::store::now);
-        let version = number(item, VERSION)?.unwrap_or(0);
+        let created = number(item, CREATED)?.unwrap_or_else(crate::clock::now);
         Ok(Self {
             state,
             expires,
             touched,
             created,
-            version,
         })
     }
 }
@@ -154,7 +135,7 @@ pub(crate) fn number(
 /// The text of `field` in `state` (a principal, a label): actix-session
 /// keeps values as JSON, so `"\"alice\""` is `alice`; a non-string value is
 /// used as written, and an empty one or `null` is none.
-pub(crate) fn text(state: &State, field: Option<&str>) -> Option<String> {
+pub(crate) fn text(state: &SessionState, field: Option<&str>) -> Option<String> {
     let raw = state.get(field?)?;
     let value = match serde_json::from_str::<serde_json::Value>(raw) {
         Ok(serde_json::Value::String(s)) => s,
@@ -170,10 +151,6 @@ pub(crate) fn can_be_principal(principal: &str) -> bool {
     (1..=MAX_PRINCIPAL_BYTES).contains(&principal.len())
 }
 
-pub(crate) fn state_value(sealed: Vec<u8>) -> AttributeValue {
-    AttributeValue::B(Blob::new(sealed))
-}
-
 /// The attributes copied out of a session's state into its item, to be
 /// found (`principal`) and shown (`label`) by the principal index.
 #[derive(Debug, Default)]
@@ -182,25 +159,29 @@ pub(crate) struct Listing {
     pub(crate) label: Option<String>,
 }
 
-/// An upper estimate of the DynamoDB size of an item holding a sealed state
-/// of `state_bytes`, after DynamoDB's rules: names, strings and binaries
-/// count their bytes, a number at most 21 bytes.
-pub(crate) fn estimated_size(
+/// An upper estimate of the DynamoDB size of an item holding `fields`
+/// (each field's attribute and sealed bytes), after DynamoDB's rules: names,
+/// strings and binaries count their bytes, a number at most 21 bytes, a map
+/// 3 bytes and 1 per element.
+pub(crate) fn estimated_size<'a>(
     key_attribute: &str,
     id: &str,
-    state_bytes: usize,
+    fields: impl Iterator<Item = (&'a str, usize)>,
     listing: &Listing,
 ) -> usize {
     const NUMBER: usize = 21;
+    let fields: usize = fields
+        .map(|(attribute, bytes)| attribute.len() + bytes + 1)
+        .sum();
     key_attribute.len()
         + id.len()
-        + STATE.len()
-        + state_bytes
+        + FIELDS.len()
+        + 3
+        + fields
         + EXPIRES.len()
         + CREATED.len()
         + TOUCHED.len()
-        + VERSION.len()
-        + 4 * NUMBER
+        + 3 * NUMBER
         + listing
             .principal
             .as_ref()
@@ -222,7 +203,7 @@ mod tests {
 
     #[test]
     fn text_reads_json_strings() {
-        let mut state = State::new();
+        let mut state = SessionState::new();
         state.insert("user".into(), "\"alice\"".into());
         assert_eq!(text(&state, Some("user")).as_deref(), Some("alice"));
         assert_eq!(text(&state, None), None);
@@ -236,36 +217,50 @@ mod tests {
 
     #[test]
     fn decode_rejects_malformed_items() {
+        let malformed = |item: &HashMap<String, AttributeValue>| {
+            matches!(StoredSession::decode(item), Err(StoreError::Malformed(_)))
+        };
         let mut item = HashMap::new();
-        assert!(matches!(
-            StoredSession::decode(&item),
-            Err(StoreError::Malformed(_))
-        ));
-        item.insert(STATE.into(), AttributeValue::S("x".into()));
-        assert!(matches!(
-            StoredSession::decode(&item),
-            Err(StoreError::Malformed(_))
-        ));
-        item.insert(STATE.into(), state_value(vec![1; 40]));
+        assert!(malformed(&item));
+        item.insert(FIELDS.into(), AttributeValue::S("x".into()));
+        assert!(malformed(&item));
+        let field = HashMap::from([("a".to_owned(), AttributeValue::S("x".into()))]);
+        item.insert(FIELDS.into(), AttributeValue::M(field));
+        assert!(malformed(&item));
+        item.insert(FIELDS.into(), AttributeValue::M(HashMap::new()));
         item.insert(EXPIRES.into(), AttributeValue::N("soon".into()));
-        assert!(matches!(
-            StoredSession::decode(&item),
-            Err(StoreError::Malformed(_))
-        ));
+        assert!(malformed(&item));
         item.insert(EXPIRES.into(), AttributeValue::N("17".into()));
         let decoded = StoredSession::decode(&item).unwrap();
         assert_eq!((decoded.expires, decoded.touched), (17, 0));
     }
 
     #[test]
-    fn size_grows_with_the_state_and_the_listing() {
+    fn decode_reads_the_layouts_before_fields() {
+        let mut item = HashMap::from([(EXPIRES.to_owned(), AttributeValue::N("17".into()))]);
+        item.insert(LEGACY_STATE.into(), AttributeValue::B(vec![1, 2].into()));
+        assert!(matches!(
+            StoredSession::decode(&item).unwrap().state,
+            StoredState::Whole(_)
+        ));
+        let plain = HashMap::from([("a".to_owned(), AttributeValue::S("1".into()))]);
+        item.insert(LEGACY_STATE.into(), AttributeValue::M(plain));
+        assert!(matches!(
+            StoredSession::decode(&item).unwrap().state,
+            StoredState::Plain(_)
+        ));
+    }
+
+    #[test]
+    fn size_grows_with_the_fields_and_the_listing() {
         let none = Listing::default();
-        let empty = estimated_size("id", "x", 0, &none);
-        assert!(estimated_size("id", "x", 1000, &none) >= empty + 1000);
+        let empty = estimated_size("id", "x", std::iter::empty(), &none);
+        let one = estimated_size("id", "x", [("abc", 1000)].into_iter(), &none);
+        assert!(one >= empty + 1003);
         let listed = Listing {
             principal: Some("p".repeat(100)),
             label: Some("l".repeat(100)),
         };
-        assert!(estimated_size("id", "x", 0, &listed) >= empty + 200);
+        assert!(estimated_size("id", "x", std::iter::empty(), &listed) >= empty + 200);
     }
 }

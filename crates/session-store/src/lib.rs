@@ -1,9 +1,12 @@
 //! An [actix-session](https://docs.rs/actix-session) [`SessionStore`] on
 //! Amazon DynamoDB.
 //!
-//! - Conditional writes over a version: a request racing a logout or an
-//!   expiry never brings the session back, a new session never overwrites
-//!   another, and concurrent changes of one session are merged, not lost.
+//! - Field-level writes: a request writes only the fields it changed, so
+//!   concurrent requests on one session that change different fields all
+//!   keep their change, on any number of instances (same field: the last
+//!   writer wins). Every write is conditional: a request racing a logout or
+//!   an expiry never brings the session back, and a new session never
+//!   overwrites another.
 //! - Expired items are ignored on read (DynamoDB's TTL deletes them up to
 //!   days later), and [`ensure_table`](DynamoDbSessionStore::ensure_table)
 //!   turns TTL on for you.
@@ -11,10 +14,10 @@
 //!   extended at most once per touch interval (capped at half the session's
 //!   lifetime, so that a session read that often never expires in use),
 //!   without a second read.
-//! - Item ids are hashes of the cookie's key, and states are sealed
-//!   (AES-256-GCM) under a key derived from it: reading the table neither
-//!   takes a session over nor reads what it holds. Large states are
-//!   compressed first, to cut write units.
+//! - Item ids are hashes of the cookie's key, and fields are sealed
+//!   (AES-256-GCM, names hidden behind a keyed hash) under keys derived from
+//!   it: reading the table neither takes a session over nor reads what it
+//!   holds. Large fields are compressed first, to cut write units.
 //! - The user index holds only what never changes, so that touching a
 //!   session does not write the index too.
 //! - Per-user sessions: list a user's sessions, each with its label (such as
@@ -73,11 +76,9 @@
 //!
 //! # Table layout
 //!
-//! Hash key `id` (S, configurable, with an optional prefix), `expires` (N,
-//! epoch seconds, DynamoDB's TTL attribute), `state` (M of S: the session
-//! fields as actix-session keeps them, JSON text), `created` and `touched` (N),
-//! `principal` (S) with the global secondary index `principal-index`, and
-//! `label` (S), which that index holds for listing.
+//! See the crate's README ("Table layout"): hash key `id`, `expires` (DynamoDB's
+//! TTL attribute), `fields` (M of B: each field sealed on its own), `created`
+//! and `touched`, `principal` with the index `principal-index`, and `label`.
 //!
 //! The IAM actions the store needs: `dynamodb:GetItem`, `PutItem`,
 //! `UpdateItem`, `DeleteItem`, `Query` (on the index), and for
@@ -126,26 +127,33 @@
 
 #![warn(missing_docs)]
 
-mod builder;
+// Leaves: they depend on nothing of the crate.
 pub mod call_time;
+mod clock;
 mod error;
-mod item;
-mod merge;
 mod metrics;
+mod settings;
+mod state;
+// The item and its fields.
+mod changes;
+mod item;
 mod recent;
 mod sealed;
+// The store, by what it does.
+mod builder;
+mod read;
 mod sessions;
 mod store;
 mod sweep;
 mod table;
-mod writers;
+mod write;
 
-pub use builder::{BillingMode, DYNAMODB_MAX_ITEM_BYTES, DynamoDbSessionStoreBuilder};
+pub use builder::{DYNAMODB_MAX_ITEM_BYTES, DynamoDbSessionStoreBuilder};
 pub use error::{StoreError, describe_sdk_error};
-pub use item::HANDLE_FIELD;
-pub use merge::VERSION_FIELD;
 pub use metrics::{Operation, OperationCounts};
 pub use sessions::{InvalidHandle, SessionHandle, SessionInfo};
+pub use settings::BillingMode;
+pub use state::{HANDLE_FIELD, LOADED_FIELD, SessionState};
 pub use store::DynamoDbSessionStore;
 pub use sweep::{SWEEP_IAM_ACTIONS, Sweep, SweepCursor};
 pub use table::TableReport;

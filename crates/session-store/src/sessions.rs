@@ -11,11 +11,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, ReturnValue};
 
-use crate::item::{
-    self, CREATED, EXPIRES, HANDLE_FIELD, LABEL, PRINCIPAL, PRINCIPAL_INDEX, TOUCHED,
-};
+use crate::clock::now;
+use crate::item::{self, CREATED, EXPIRES, LABEL, PRINCIPAL, PRINCIPAL_INDEX, TOUCHED};
 use crate::metrics::Operation;
-use crate::store::now;
+use crate::state::HANDLE_FIELD;
 use crate::{DynamoDbSessionStore, StoreError};
 
 /// A non-secret name of a session: the SHA-256 of its key. It can revoke a

@@ -13,9 +13,9 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
 
+use crate::clock::now;
 use crate::item::EXPIRES;
 use crate::metrics::Operation;
-use crate::store::now;
 use crate::{DynamoDbSessionStore, StoreError};
 
 /// The IAM actions a sweep needs, besides none of the app's: give them to

@@ -71,8 +71,8 @@ async fn a_state_copied_into_another_session_item_is_no_login() {
         .table_name(&app.settings.table_name)
         .key("id", item_a["id"].clone())
         .update_expression("SET #s = :s")
-        .expression_attribute_names("#s", "state")
-        .expression_attribute_values(":s", item_b["state"].clone())
+        .expression_attribute_names("#s", "fields")
+        .expression_attribute_values(":s", item_b["fields"].clone())
         .send()
         .await
         .unwrap();

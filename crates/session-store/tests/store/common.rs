@@ -7,8 +7,8 @@ use actix_session::storage::{SaveError, SessionKey, SessionStore};
 use actix_web::cookie::time::Duration as Ttl;
 use aws_sdk_dynamodb::types::AttributeValue;
 use session_store::{
-    DynamoDbSessionStore, DynamoDbSessionStoreBuilder, HANDLE_FIELD, SessionHandle, StoreError,
-    VERSION_FIELD,
+    DynamoDbSessionStore, DynamoDbSessionStoreBuilder, HANDLE_FIELD, LOADED_FIELD, SessionHandle,
+    StoreError,
 };
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -79,8 +79,8 @@ pub fn without_store_fields(
         "a loaded state carries its handle"
     );
     assert!(
-        state.remove(VERSION_FIELD).is_some(),
-        "a loaded state carries its version"
+        state.remove(LOADED_FIELD).is_some(),
+        "a loaded state carries the record of its load"
     );
     state
 }
@@ -95,13 +95,17 @@ pub fn cause_of(err: &SaveError) -> &StoreError {
         .unwrap_or_else(|| panic!("not a StoreError: {cause}"))
 }
 
+/// The table's one item.
+pub async fn only_item(store: &DynamoDbSessionStore) -> Item {
+    let mut items = scan(store).await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    items.remove(0)
+}
+
 /// Sets `attribute` of the table's one item behind the store's back, as
 /// time or another writer would.
 pub async fn set_only_item(store: &DynamoDbSessionStore, attribute: &str, value: AttributeValue) {
-    let items = scan(store).await;
-    let [item] = items.as_slice() else {
-        panic!("{} items", items.len())
-    };
+    let item = only_item(store).await;
     store
         .client()
         .update_item()
@@ -113,4 +117,19 @@ pub async fn set_only_item(store: &DynamoDbSessionStore, attribute: &str, value:
         .send()
         .await
         .unwrap();
+}
+
+/// The sealed fields of an item, by attribute.
+pub fn fields_of(item: &Item) -> HashMap<String, Vec<u8>> {
+    item["fields"]
+        .as_m()
+        .expect("a map of fields")
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_b().expect("a sealed field").as_ref().to_vec(),
+            )
+        })
+        .collect()
 }

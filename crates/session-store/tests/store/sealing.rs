@@ -1,6 +1,6 @@
-//! The state is sealed in the table: unreadable and unusable without the
-//! session's cookie, compressed when large, and items from before sealing
-//! are sealed on their first read.
+//! The state is sealed in the table, field by field: unreadable and
+//! unusable without the session's cookie, compressed when large, and items
+//! of earlier layouts are written again in this one on their first read.
 
 use std::collections::HashMap;
 
@@ -8,7 +8,9 @@ use actix_session::storage::SessionStore;
 use aws_sdk_dynamodb::types::AttributeValue;
 use session_store::Operation;
 
-use crate::common::{TTL, copy, scan, set_only_item, state, store, without_store_fields};
+use crate::common::{
+    TTL, copy, fields_of, only_item, scan, set_only_item, state, store, without_store_fields,
+};
 
 /// The bytes of every attribute of every item, as a table export shows them.
 async fn table_dump(store: &session_store::DynamoDbSessionStore) -> String {
@@ -81,8 +83,8 @@ async fn a_state_copied_from_another_session_is_no_session() {
         .table_name(store.table())
         .key("id", item_of("alice")["id"].clone())
         .update_expression("SET #s = :s")
-        .expression_attribute_names("#s", "state")
-        .expression_attribute_values(":s", item_of("mallory")["state"].clone())
+        .expression_attribute_names("#s", "fields")
+        .expression_attribute_values(":s", item_of("mallory")["fields"].clone())
         .send()
         .await
         .unwrap();
@@ -97,25 +99,88 @@ async fn a_state_copied_from_another_session_is_no_session() {
 }
 
 #[tokio::test]
-async fn damaged_state_bytes_are_no_session() {
+async fn damaged_field_bytes_are_no_session() {
     let store = store().await;
-    let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
-    let mut bytes = scan(&store).await[0]["state"]
-        .as_b()
-        .unwrap()
-        .clone()
-        .into_inner();
-    let last = bytes.len() - 1;
-    bytes[last] ^= 0x40;
-    set_only_item(&store, "state", AttributeValue::B(bytes.into())).await;
+    let key = store
+        .save(state(&[("user", "alice"), ("cart", "[1]")]), &TTL)
+        .await
+        .unwrap();
+    let fields = fields_of(&only_item(&store).await);
+    let damaged = |change: &dyn Fn(&mut Vec<u8>)| {
+        let mut fields = fields.clone();
+        let bytes = fields.values_mut().next().unwrap();
+        change(bytes);
+        AttributeValue::M(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, AttributeValue::B(v.into())))
+                .collect(),
+        )
+    };
+    set_only_item(
+        &store,
+        "fields",
+        damaged(&|b| *b.last_mut().unwrap() ^= 0x40),
+    )
+    .await;
     assert_eq!(store.load(&key).await.unwrap(), None);
-    set_only_item(&store, "state", AttributeValue::B(vec![1, 0, 3].into())).await;
+    set_only_item(&store, "fields", damaged(&|b| *b = vec![2, 0, 3])).await;
     assert_eq!(store.load(&key).await.unwrap(), None);
-    assert_eq!(store.operation_counts().unreadable(), 2);
+    // A field moved under another field's name does not open either.
+    let mut swapped = fields.clone();
+    let names: Vec<_> = swapped.keys().cloned().collect();
+    let first = swapped.remove(&names[0]).unwrap();
+    let second = swapped.insert(names[1].clone(), first).unwrap();
+    swapped.insert(names[0].clone(), second);
+    let swapped = swapped
+        .into_iter()
+        .map(|(k, v)| (k, AttributeValue::B(v.into())))
+        .collect();
+    set_only_item(&store, "fields", AttributeValue::M(swapped)).await;
+    assert_eq!(store.load(&key).await.unwrap(), None);
+    assert_eq!(store.operation_counts().unreadable(), 3);
 }
 
 #[tokio::test]
-async fn a_state_stored_in_the_clear_is_sealed_on_its_first_read() {
+async fn field_names_are_not_in_the_table() {
+    let store = store().await;
+    store
+        .save(
+            state(&[("shopping_cart", "[1]"), ("mfa_pending", "true")]),
+            &TTL,
+        )
+        .await
+        .unwrap();
+    let item = only_item(&store).await;
+    let dump = format!("{item:?}");
+    for name in ["shopping_cart", "mfa_pending"] {
+        assert!(!dump.contains(name), "{name} is readable in {dump}");
+    }
+    assert_eq!(fields_of(&item).len(), 2);
+}
+
+/// Replaces the one item's fields by `legacy` under `state`, as the
+/// layout before sealing stored them.
+async fn store_in_the_clear(store: &session_store::DynamoDbSessionStore, legacy: AttributeValue) {
+    let item = only_item(store).await;
+    store
+        .client()
+        .update_item()
+        .table_name(store.table())
+        .key("id", item["id"].clone())
+        .update_expression("SET #s = :s, #v = :v REMOVE #f")
+        .expression_attribute_names("#s", "state")
+        .expression_attribute_names("#v", "version")
+        .expression_attribute_names("#f", "fields")
+        .expression_attribute_values(":s", legacy)
+        .expression_attribute_values(":v", AttributeValue::N("4".into()))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_state_stored_in_the_clear_is_sealed_field_by_field_on_its_first_read() {
     let store = store().await;
     let key = store.save(state(&[("user", "alice")]), &TTL).await.unwrap();
     // The layout of versions before sealing: a map of JSON texts.
@@ -123,7 +188,7 @@ async fn a_state_stored_in_the_clear_is_sealed_on_its_first_read() {
         ("user".to_owned(), AttributeValue::S("\"alice\"".into())),
         ("cart".to_owned(), AttributeValue::S("[1,2]".into())),
     ]));
-    set_only_item(&store, "state", clear).await;
+    store_in_the_clear(&store, clear).await;
 
     let before = store.operation_counts();
     let first = store.load(&key).await.unwrap().unwrap();
@@ -134,9 +199,11 @@ async fn a_state_stored_in_the_clear_is_sealed_on_its_first_read() {
             used.calls(Operation::UpdateItem)
         ),
         (1, 1),
-        "read, then written again sealed"
+        "read, then written again in fields"
     );
-    assert!(scan(&store).await[0]["state"].is_b());
+    let item = only_item(&store).await;
+    assert_eq!(fields_of(&item).len(), 2);
+    assert!(!item.contains_key("state") && !item.contains_key("version"));
     assert!(!table_dump(&store).await.contains("cart"));
 
     // Later reads cost one GetItem again, and the state is the same.
@@ -146,33 +213,37 @@ async fn a_state_stored_in_the_clear_is_sealed_on_its_first_read() {
     assert_eq!((used.total_calls(), used.writes()), (1, 0));
     assert_eq!(without_store_fields(second.clone())["cart"], "[1,2]");
     assert_eq!(
-        without_store_fields(first),
-        without_store_fields(second.clone())
+        without_store_fields(first.clone()),
+        without_store_fields(second)
     );
 
-    // Its version moved with the rewrite: a change over it is written at once.
-    let mut changed = second;
+    // The first load's state changes one field at once.
+    let mut changed = first;
     changed.insert("cart".into(), "[1,2,3]".into());
     let before = store.operation_counts();
     store.update(copy(&key), changed, &TTL).await.unwrap();
     assert_eq!(store.operation_counts().since(&before).writes(), 1);
-    assert_eq!(store.load(&key).await.unwrap().unwrap()["cart"], "[1,2,3]");
+    let now = store.load(&key).await.unwrap().unwrap();
+    assert_eq!(
+        (now["cart"].as_str(), now["user"].as_str()),
+        ("[1,2,3]", "\"alice\"")
+    );
 }
 
 #[tokio::test]
-async fn a_large_state_is_stored_compressed() {
+async fn a_large_field_is_stored_compressed() {
     let store = store().await;
     let tokens = token_state();
-    let json_bytes: usize = tokens.iter().map(|(k, v)| k.len() + v.len()).sum();
+    let json_bytes = tokens["tokens"].len();
     let key = store.save(tokens.clone(), &TTL).await.unwrap();
-    let sealed = scan(&store).await[0]["state"]
-        .as_b()
-        .unwrap()
-        .as_ref()
-        .len();
+    let sealed = fields_of(&only_item(&store).await)
+        .into_values()
+        .map(|bytes| bytes.len())
+        .max()
+        .unwrap();
     assert!(
         sealed * 10 < json_bytes * 9,
-        "{sealed} bytes sealed for {json_bytes} bytes of state"
+        "{sealed} bytes sealed for {json_bytes} bytes of tokens"
     );
     assert_eq!(
         without_store_fields(store.load(&key).await.unwrap().unwrap()),
