@@ -21,7 +21,7 @@ emulator_start() {
   local log="${EMULATOR_LOG:-$root/target/moto.log}"
   mkdir -p "$(dirname "$log")"
   # Repeatable pool/client ids across restarts of the emulator.
-  local server=("$root/.venv/bin/moto_server")
+  local server=("$root/.venv/bin/python" "$root/scripts/lib/moto-server.py")
   if [ "${EMULATOR_KEEPALIVE:-0}" = 1 ]; then
     "$root/.venv/bin/python" -c 'import waitress' 2>/dev/null ||
       "$root/.venv/bin/pip" install --quiet --disable-pip-version-check "waitress==$WAITRESS_VERSION"

@@ -292,8 +292,17 @@ impl PrivateEmulator {
     /// ```
     pub fn restart(&mut self) -> Result<(), String> {
         self.kill();
-        let args = ["-H", "127.0.0.1", "-p", &self.port.to_string()].map(String::from);
-        let program = workspace_root().join(".venv/bin/moto_server");
+        // The scripts' launcher, which gives moto a longer listen queue.
+        let launcher = workspace_root().join("scripts/lib/moto-server.py");
+        let args = [
+            launcher.to_string_lossy().as_ref(),
+            "-H",
+            "127.0.0.1",
+            "-p",
+            &self.port.to_string(),
+        ]
+        .map(String::from);
+        let program = workspace_root().join(".venv/bin/python");
         let process = process::Process::start(
             &program,
             &args,

@@ -6,6 +6,8 @@ mod common;
 mod examples;
 mod failures;
 mod field_writes;
+mod instances;
+mod interleavings;
 mod lifecycle;
 mod lifetime;
 mod limits;
