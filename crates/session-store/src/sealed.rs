@@ -77,7 +77,6 @@ const ATTRIBUTE_BYTES: usize = 8;
 /// its request loaded.
 const DIGEST_BYTES: usize = 12;
 
-
 /// Why a stored field or state did not open. Either way the session is
 /// treated as absent, and nothing about its content is logged.
 #[derive(Debug, thiserror::Error)]
