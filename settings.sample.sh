@@ -42,7 +42,7 @@ HOST=
 # Send the session cookie only over HTTPS (true). Set false only for plain
 # http on localhost, as scripts/demo does.
 COOKIE_SECURE=true
-# Seconds a session lives after its last request; empty: the seed's 8 in
+# Seconds a session lives after its last request; empty: the original's 8 in
 # stage 1, 150 in stage 2.
 SESSION_TTL=
 # Seconds a session lives at most after it began, however active; empty: no

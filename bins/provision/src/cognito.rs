@@ -1,4 +1,4 @@
-//! The demo's user pool (the seed's 2-cognito.sh): pool, app client, users a
+//! The demo's user pool (the original's 2-cognito.sh): pool, app client, users a
 //! and b; and invited users, who choose their password at their first login.
 
 use anyhow::{Context, bail};
@@ -130,7 +130,7 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
             .send()
             .await
             .map_err(|e| failed("cognito-idp:AdminCreateUser", e))?;
-        // Confirms the user, as answering NEW_PASSWORD_REQUIRED did in the seed.
+        // Confirms the user, as answering NEW_PASSWORD_REQUIRED did in the original.
         idp.admin_set_user_password()
             .user_pool_id(&pool)
             .username(user)

@@ -1,4 +1,4 @@
-//! The demo's IAM user (the seed's 1-setup.sh), with least privilege: only
+//! The demo's IAM user (the original's 1-setup.sh), with least privilege: only
 //! the DynamoDB actions the session store calls, on its table and index,
 //! and the reading of its user pool's settings (the password policy).
 

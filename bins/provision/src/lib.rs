@@ -1,4 +1,4 @@
-//! `provision`: the seed's setup scripts as one idempotent command, for the
+//! `provision`: the original's setup scripts as one idempotent command, for the
 //! local emulator or real AWS. Every subcommand finds what exists by name
 //! and creates only what is missing, then records ids in `settings.sh`.
 
@@ -14,7 +14,7 @@ use anyhow::Context;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use settings_file::SettingsFile;
 
-/// The demo's users, as the seed's 2-cognito.sh creates them.
+/// The demo's users, as the original's 2-cognito.sh creates them.
 pub(crate) const DEMO_USERS: [(&str, &str, &str); 2] =
     [("a", "aaaaaa", "a@a.com"), ("b", "bbbbbb", "b@b.com")];
 

@@ -29,7 +29,7 @@ pub fn new_pool(idp: &Client, name: &str) -> CreateUserPoolFluentBuilder {
         .pool_name(name)
         .alias_attributes(AliasAttributeType::Email)
         .auto_verified_attributes(VerifiedAttributeType::Email)
-        // AWS's advice, not its default (which the seed kept): `A` and
+        // AWS's advice, not its default (which the original kept): `A` and
         // `A@a.com` sign in as `a`. It cannot be changed later.
         .username_configuration(case_insensitive)
         // Visitors create their own accounts (the sign-up page).
@@ -73,7 +73,7 @@ pub fn optional_totp(idp: &Client, pool_id: &str) -> SetUserPoolMfaConfigFluentB
 }
 
 /// CreateUserPoolClient for the app client `name` of `pool_id`: no secret,
-/// the seed's auth flows, and user existence errors prevented.
+/// the original's auth flows, and user existence errors prevented.
 ///
 /// ```no_run
 /// # async fn example(idp: aws_sdk_cognitoidentityprovider::Client) {

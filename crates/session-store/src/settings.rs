@@ -20,7 +20,7 @@ pub enum BillingMode {
     /// Pay per request (the default).
     #[default]
     OnDemand,
-    /// Provisioned capacity, for the table and its index alike (the seed used 2/2).
+    /// Provisioned capacity, for the table and its index alike (the original used 2/2).
     Provisioned {
         /// Read capacity units.
         read: i64,

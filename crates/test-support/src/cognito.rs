@@ -1,4 +1,4 @@
-//! A Cognito user pool set up as the seed's 2-cognito.sh does.
+//! A Cognito user pool set up as the original's 2-cognito.sh does.
 
 use aws_sdk_cognitoidentityprovider as idp;
 use idp::types::{AttributeType, MessageActionType};

@@ -49,7 +49,7 @@ async fn a_taken_name_and_a_weak_password_are_said_as_such() {
         taken.to_string(),
         "This user name is taken, please choose another."
     );
-    // The seed's pool: at least 6 characters, lowercase.
+    // The original's pool: at least 6 characters, lowercase.
     let weak = cognito
         .sign_up("other", "ABC", &email("x@example.com"))
         .await

@@ -1,11 +1,11 @@
-//! The pool the tests against the emulator share: the seed's, plus an app
+//! The pool the tests against the emulator share: the original's, plus an app
 //! client with a secret.
 
 use auth::{AuthFlow, Cognito, SignIn, Tokens};
 use aws_sdk_cognitoidentityprovider::types::ExplicitAuthFlowsType;
 use test_support::cognito::DemoPool;
 
-/// The seed's pool (test-support's [`DemoPool`]) plus a second client with a secret.
+/// The original's pool (test-support's [`DemoPool`]) plus a second client with a secret.
 pub struct Pool {
     pub aws: test_support::LocalAws,
     demo: DemoPool,
