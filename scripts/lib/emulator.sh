@@ -72,3 +72,47 @@ emulator_stop() {
   fi
   EMULATOR_PID=
 }
+
+# ministack_start: the second emulator (DynamoDB and Cognito with real SRP
+# checks and a key per pool) on a free port of 127.0.0.1, its state in a
+# temporary directory; exports MINISTACK_ENDPOINT_URL for the tests
+# (test-support's `ministack()`), stopped with the calling script.
+ministack_start() {
+  local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  "$root/scripts/install-ministack"
+  local port state log="$root/target/ministack.log"
+  port="$(free_port)"
+  state="$(mktemp -d)"
+  mkdir -p "$(dirname "$log")"
+  # As test-support's ministack::environment: loopback, Cognito's checks on,
+  # no MQTT listener on 0.0.0.0:8883 (two instances would collide there).
+  AUTH=true BIND_HOST=127.0.0.1 GATEWAY_PORT="$port" SERVICES=cognito-idp,dynamodb \
+    IOT_MTLS_ENABLED=0 TMPDIR="$state" \
+    "$root/.venv-ministack/bin/ministack" >"$log" 2>&1 &
+  MINISTACK_PID=$!
+  MINISTACK_STATE="$state"
+  trap 'ministack_stop; emulator_stop' EXIT
+  local deadline=$((SECONDS + 30))
+  until "$root/.venv-ministack/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=0.5)' \
+      "http://127.0.0.1:$port/_ministack/health" 2>/dev/null; do
+    if ! kill -0 "$MINISTACK_PID" 2>/dev/null; then
+      echo "emulator: ministack exited at start; its log:" >&2; cat "$log" >&2; exit 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "emulator: ministack did not answer on 127.0.0.1:$port within 30 s (log: $log)" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+  export MINISTACK_ENDPOINT_URL="http://127.0.0.1:$port"
+  echo "emulator: ministack (pid $MINISTACK_PID) on $MINISTACK_ENDPOINT_URL, log $log" >&2
+}
+
+ministack_stop() {
+  if [ -n "${MINISTACK_PID:-}" ] && kill -0 "$MINISTACK_PID" 2>/dev/null; then
+    kill "$MINISTACK_PID" 2>/dev/null || true
+    wait "$MINISTACK_PID" 2>/dev/null || true
+    echo "emulator: ministack stopped (pid $MINISTACK_PID)" >&2
+  fi
+  [ -z "${MINISTACK_STATE:-}" ] || rm -rf "$MINISTACK_STATE"
+  MINISTACK_PID=
+}

@@ -27,6 +27,7 @@
 pub mod bench;
 pub mod browser;
 pub mod cognito;
+pub mod ministack;
 pub mod outage;
 pub mod process;
 pub mod proxy;
@@ -90,9 +91,10 @@ pub async fn local_aws() -> LocalAws {
     LocalAws { endpoint, config }
 }
 
-/// An [`SdkConfig`] for a local emulator at `endpoint`: static dummy
-/// credentials (the emulator routes requests by their SigV4 scope, so they
-/// must be signed) and region [`REGION`].
+/// An [`SdkConfig`] for a local emulator at `endpoint`: the static
+/// credentials `test` / `test` (moto routes requests by their SigV4 scope and
+/// checks nothing more; ministack with `AUTH=true` checks the signature
+/// against these) and region [`REGION`].
 ///
 /// ```
 /// # async fn example() {
@@ -106,8 +108,8 @@ pub async fn sdk_config(endpoint: &str) -> SdkConfig {
         .region(Region::new(REGION))
         .endpoint_url(endpoint)
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-            "local",
-            "local",
+            "test",
+            "test",
             None,
             None,
             "test-support",

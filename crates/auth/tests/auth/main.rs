@@ -8,6 +8,7 @@ mod mfa;
 mod pool;
 mod session_tokens;
 mod srp;
+mod srp_checked;
 mod threads;
 mod user_context;
 mod verify;

@@ -17,7 +17,11 @@ pub struct Pool {
 
 impl Pool {
     pub async fn new() -> Self {
-        let aws = test_support::local_aws().await;
+        Self::on(test_support::local_aws().await).await
+    }
+
+    /// The same pool on the emulator `aws`.
+    pub async fn on(aws: test_support::LocalAws) -> Self {
         let demo = DemoPool::create(&aws).await;
         let with_secret = demo
             .admin

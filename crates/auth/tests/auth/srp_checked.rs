@@ -1,0 +1,134 @@
+//! SRP sign-in against a server that checks the proof: ministack verifies
+//! the password verifier of USER_SRP_AUTH (moto accepts any), and signs each
+//! pool's tokens with a key of its own, served at the pool's JWKS address.
+//! What users run by default, end to end: the right password signs in, a
+//! wrong one does not.
+
+use auth::{AuthError, AuthFlow, SignIn, TokenUse};
+use test_support::ministack::ministack;
+
+use crate::pool::{Pool, tokens};
+
+async fn pool() -> Pool {
+    let pool = Pool::on(ministack().await).await;
+    pool.confirmed_user("a", "aaaaaa").await;
+    pool
+}
+
+#[tokio::test]
+async fn the_right_password_signs_in_with_srp_and_its_tokens_verify() {
+    let pool = pool().await;
+    let cognito = pool.cognito(AuthFlow::Srp);
+    let tokens = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+    let access = cognito
+        .verifier()
+        .verify(&tokens.access_token, TokenUse::Access)
+        .await
+        .unwrap();
+    assert_eq!(access.username, "a");
+    let id = cognito
+        .verifier()
+        .verify(&tokens.id_token, TokenUse::Id)
+        .await
+        .unwrap();
+    assert_eq!(id.sub, access.sub);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_user_are_refused_alike_with_srp() {
+    let pool = pool().await;
+    let cognito = pool.cognito(AuthFlow::Srp);
+    let wrong = cognito.sign_in("a", "aaaaab").await.unwrap_err();
+    let unknown = cognito.sign_in("nobody", "aaaaaa").await.unwrap_err();
+    assert_eq!(wrong, AuthError::InvalidCredentials);
+    assert_eq!(unknown, AuthError::InvalidCredentials);
+    assert_eq!(wrong.to_string(), unknown.to_string());
+}
+
+#[tokio::test]
+async fn an_email_alias_signs_in_with_srp_as_its_user() {
+    // USER_ID_FOR_SRP (the user name) differs from what was typed: the proof
+    // must be computed for the former.
+    let pool = pool().await;
+    let cognito = pool.cognito(AuthFlow::Srp);
+    // As on AWS, an e-mail address is an alias once verified only.
+    assert_eq!(
+        cognito.sign_in("a@a.com", "aaaaaa").await.unwrap_err(),
+        AuthError::InvalidCredentials
+    );
+    pool.demo()
+        .admin
+        .admin_update_user_attributes()
+        .user_pool_id(&pool.id)
+        .username("a")
+        .user_attributes(
+            aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+                .name("email_verified")
+                .value("true")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let tokens = tokens(cognito.sign_in("a@a.com", "aaaaaa").await.unwrap());
+    let access = cognito
+        .verifier()
+        .verify(&tokens.access_token, TokenUse::Access)
+        .await
+        .unwrap();
+    assert_eq!(access.username, "a");
+    assert!(cognito.sign_in("a@a.com", "wrong!").await.is_err());
+}
+
+#[tokio::test]
+async fn a_client_with_a_secret_signs_in_with_srp() {
+    let pool = pool().await;
+    let cognito = pool.cognito_with_secret(AuthFlow::Srp);
+    tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+    assert_eq!(
+        cognito.sign_in("a", "aaaaab").await.unwrap_err(),
+        AuthError::InvalidCredentials
+    );
+}
+
+#[tokio::test]
+async fn an_invited_user_chooses_a_password_after_srp() {
+    let pool = pool().await;
+    pool.invited_user("c", "temporary").await;
+    let cognito = pool.cognito(AuthFlow::Srp);
+    let SignIn::NewPasswordRequired(challenge) = cognito.sign_in("c", "temporary").await.unwrap()
+    else {
+        panic!("a temporary password asks for a new one")
+    };
+    tokens(
+        cognito
+            .answer_new_password(&challenge, "cccccc", &[])
+            .await
+            .unwrap(),
+    );
+    tokens(cognito.sign_in("c", "cccccc").await.unwrap());
+    assert!(cognito.sign_in("c", "temporary").await.is_err());
+}
+
+#[tokio::test]
+async fn tokens_of_another_pool_fail_its_key() {
+    let (one, two) = (pool().await, pool().await);
+    let theirs = tokens(
+        two.cognito(AuthFlow::Srp)
+            .sign_in("a", "aaaaaa")
+            .await
+            .unwrap(),
+    );
+    // Each pool signs with its own key: the first pool's verifier, which
+    // fetches its own pool's JWKS, refuses the second's token.
+    let refused = one
+        .cognito(AuthFlow::Srp)
+        .verifier()
+        .verify(&theirs.access_token, TokenUse::Access)
+        .await;
+    assert!(
+        matches!(refused, Err(AuthError::InvalidToken { .. })),
+        "{refused:?}"
+    );
+}
