@@ -21,6 +21,8 @@ mod store;
 mod sweep;
 mod table;
 mod write;
+// actix-session's trait, over reading and writing.
+mod trait_impl;
 
 pub use builder::{DYNAMODB_MAX_ITEM_BYTES, DynamoDbSessionStoreBuilder};
 pub use error::{StoreError, describe_sdk_error};

@@ -1,11 +1,12 @@
-//! The store itself: what its clones share, how it makes and counts a
-//! DynamoDB call, and actix-session's trait, whose methods live by what
-//! they do in [`crate::read`] and [`crate::write`].
+//! The store itself: what its clones share, and how it makes and counts a
+//! DynamoDB call. What it does is above it: [`crate::read`],
+//! [`crate::write`], [`crate::sessions`], [`crate::sweep`], [`crate::table`],
+//! and actix-session's trait over them in [`crate::trait_impl`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_session::storage::SessionKey;
 use actix_web::cookie::time::Duration as CookieDuration;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
@@ -18,7 +19,7 @@ use crate::recent::RecentLoads;
 use crate::settings::Settings;
 use crate::state::SessionState;
 
-/// An actix-session [`SessionStore`] on a DynamoDB table.
+/// An actix-session [`SessionStore`](actix_session::storage::SessionStore) on a DynamoDB table.
 ///
 /// Cheap to clone (clones share the client and the counters). Build it with
 /// [`DynamoDbSessionStore::builder`] and call
@@ -281,40 +282,5 @@ impl DynamoDbSessionStore {
             .await
             .map_err(|e| self.dynamodb_error("dynamodb:GetItem", e))?;
         Ok(output.item)
-    }
-}
-
-impl SessionStore for DynamoDbSessionStore {
-    async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
-        self.load_session(session_key).await
-    }
-
-    async fn save(
-        &self,
-        session_state: SessionState,
-        ttl: &CookieDuration,
-    ) -> Result<SessionKey, SaveError> {
-        self.save_session(&session_state, ttl).await
-    }
-
-    async fn update(
-        &self,
-        session_key: SessionKey,
-        session_state: SessionState,
-        ttl: &CookieDuration,
-    ) -> Result<SessionKey, UpdateError> {
-        self.update_session(session_key, session_state, ttl).await
-    }
-
-    async fn update_ttl(
-        &self,
-        session_key: &SessionKey,
-        ttl: &CookieDuration,
-    ) -> Result<(), anyhow::Error> {
-        Ok(self.touch(session_key, ttl).await?)
-    }
-
-    async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
-        Ok(self.delete_session(session_key).await?)
     }
 }
