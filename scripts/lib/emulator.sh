@@ -88,7 +88,7 @@ ministack_start() {
   # no MQTT listener on 0.0.0.0:8883 (two instances would collide there).
   AUTH=true BIND_HOST=127.0.0.1 GATEWAY_PORT="$port" SERVICES=cognito-idp,dynamodb \
     IOT_MTLS_ENABLED=0 TMPDIR="$state" \
-    "$root/.venv-ministack/bin/ministack" >"$log" 2>&1 &
+    "$root/.venv-ministack/bin/python" "$root/scripts/lib/ministack-server.py" >"$log" 2>&1 &
   MINISTACK_PID=$!
   MINISTACK_STATE="$state"
   trap 'ministack_stop; emulator_stop' EXIT

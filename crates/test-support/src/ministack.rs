@@ -66,9 +66,11 @@ impl Running {
         }
         let port = process::free_port()?;
         let state = tempfile::tempdir().map_err(|e| format!("a state directory: {e}"))?;
+        // The scripts' launcher, which gives it a longer listen queue.
+        let launcher = root.join("scripts/lib/ministack-server.py");
         let process = process::Process::start(
-            &root.join(".venv-ministack/bin/ministack"),
-            &[],
+            &root.join(".venv-ministack/bin/python"),
+            &[launcher.to_string_lossy().into_owned()],
             &environment(port, &state.path().to_string_lossy()),
             "ministack-test",
             port,
