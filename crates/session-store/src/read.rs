@@ -97,7 +97,6 @@ impl DynamoDbSessionStore {
         state: &SessionState,
         created: i64,
     ) -> Result<Loaded, StoreError> {
-        let settings = &self.inner.settings;
         let mut loaded = Loaded::new(created);
         let mut fields = HashMap::new();
         for (name, value) in stored_fields(state) {
@@ -113,12 +112,7 @@ impl DynamoDbSessionStore {
         let result = self
             .call(
                 Operation::UpdateItem,
-                self.inner
-                    .client
-                    .update_item()
-                    .return_consumed_capacity(ReturnConsumedCapacity::Total)
-                    .table_name(&settings.table)
-                    .key(&settings.key_attribute, AttributeValue::S(id.to_owned()))
+                self.update_item(id)
                     .update_expression("SET #f = :f REMOVE #s, #v")
                     .condition_expression("attribute_exists(#s) AND #e > :now")
                     .expression_attribute_names("#f", FIELDS)
@@ -168,4 +162,59 @@ fn open_fields(
         state.insert(name, value);
     }
     Ok((state, loaded))
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_session::storage::SessionStore;
+    use actix_web::cookie::time::Duration;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_state_sealed_whole_is_read_and_written_again_in_fields() {
+        let aws = test_support::local_aws().await;
+        let table = test_support::unique_name("whole");
+        let store = DynamoDbSessionStore::builder(&aws.config, table).build();
+        store.ensure_table().await.unwrap();
+        let state = SessionState::from([("user".into(), "\"alice\"".into())]);
+        let key = store
+            .save(state.clone(), &Duration::hours(1))
+            .await
+            .unwrap();
+        // The layout before field-level writes: one AES-GCM blob and a version.
+        let id = store.id_of(&key);
+        let whole = Sealer::for_session(key.as_ref()).seal_whole(&id, &state);
+        store
+            .client()
+            .update_item()
+            .table_name(store.table())
+            .key("id", AttributeValue::S(id.clone()))
+            .update_expression("SET #s = :s, #v = :v REMOVE #f")
+            .expression_attribute_names("#s", LEGACY_STATE)
+            .expression_attribute_names("#v", LEGACY_VERSION)
+            .expression_attribute_names("#f", FIELDS)
+            .expression_attribute_values(":s", AttributeValue::B(whole.into()))
+            .expression_attribute_values(":v", AttributeValue::N("3".into()))
+            .send()
+            .await
+            .unwrap();
+        let before = store.operation_counts();
+        let mut loaded = store.load(&key).await.unwrap().unwrap();
+        assert_eq!(loaded["user"], "\"alice\"");
+        let used = store.operation_counts().since(&before);
+        assert_eq!(used.calls(Operation::UpdateItem), 1, "written again once");
+        let item = store.read_item(&id, &[]).await.unwrap().unwrap();
+        assert!(item[FIELDS].is_m() && !item.contains_key(LEGACY_STATE));
+        assert!(!item.contains_key(LEGACY_VERSION));
+        // The load's record is that of the fields: a change writes one field.
+        loaded.insert("views".into(), "1".into());
+        let key = actix_session::storage::SessionKey::try_from(key.as_ref().to_owned()).unwrap();
+        store
+            .update(key, loaded, &Duration::hours(1))
+            .await
+            .unwrap();
+        let item = store.read_item(&id, &[]).await.unwrap().unwrap();
+        assert_eq!(item[FIELDS].as_m().unwrap().len(), 2);
+    }
 }

@@ -254,6 +254,21 @@ impl DynamoDbSessionStore {
         result
     }
 
+    /// An UpdateItem of item `id`, which returns the capacity it consumed:
+    /// the start of every write but a new session's.
+    pub(crate) fn update_item(
+        &self,
+        id: &str,
+    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+        let settings = &self.inner.settings;
+        self.inner
+            .client
+            .update_item()
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .table_name(&settings.table)
+            .key(&settings.key_attribute, AttributeValue::S(id.to_owned()))
+    }
+
     /// The item `id` (only the attributes `only`, unless empty): a
     /// consistent GetItem.
     pub(crate) async fn read_item(

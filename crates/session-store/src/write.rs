@@ -161,12 +161,7 @@ impl DynamoDbSessionStore {
         }
         let mut expression = Expression::default();
         let mut request = self
-            .inner
-            .client
-            .update_item()
-            .return_consumed_capacity(ReturnConsumedCapacity::Total)
-            .table_name(&settings.table)
-            .key(&settings.key_attribute, AttributeValue::S(id.to_owned()))
+            .update_item(id)
             .condition_expression("attribute_exists(#k) AND #e > :now")
             .expression_attribute_names("#k", &settings.key_attribute)
             .expression_attribute_names("#e", EXPIRES)
@@ -261,12 +256,7 @@ impl DynamoDbSessionStore {
         let result = self
             .call(
                 Operation::UpdateItem,
-                self.inner
-                    .client
-                    .update_item()
-                    .return_consumed_capacity(ReturnConsumedCapacity::Total)
-                    .table_name(&settings.table)
-                    .key(&settings.key_attribute, AttributeValue::S(id))
+                self.update_item(&id)
                     .update_expression("SET #e = :e, #t = :now")
                     .condition_expression("attribute_exists(#k) AND #e > :now")
                     .expression_attribute_names("#k", &settings.key_attribute)

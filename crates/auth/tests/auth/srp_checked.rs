@@ -9,6 +9,19 @@ use test_support::ministack::ministack;
 
 use crate::pool::{Pool, tokens};
 
+/// Signs `user` in with SRP and checks both tokens; the access token's user.
+async fn signed_in_as(cognito: &auth::Cognito, user: &str, password: &str) -> String {
+    let tokens = tokens(cognito.sign_in(user, password).await.unwrap());
+    let verifier = cognito.verifier();
+    let access = verifier
+        .verify(&tokens.access_token, TokenUse::Access)
+        .await;
+    let id = verifier.verify(&tokens.id_token, TokenUse::Id).await;
+    let (access, id) = (access.unwrap(), id.unwrap());
+    assert_eq!(id.sub, access.sub);
+    access.username
+}
+
 async fn pool() -> Pool {
     let pool = Pool::on(ministack().await).await;
     pool.confirmed_user("a", "aaaaaa").await;
@@ -19,19 +32,7 @@ async fn pool() -> Pool {
 async fn the_right_password_signs_in_with_srp_and_its_tokens_verify() {
     let pool = pool().await;
     let cognito = pool.cognito(AuthFlow::Srp);
-    let tokens = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
-    let access = cognito
-        .verifier()
-        .verify(&tokens.access_token, TokenUse::Access)
-        .await
-        .unwrap();
-    assert_eq!(access.username, "a");
-    let id = cognito
-        .verifier()
-        .verify(&tokens.id_token, TokenUse::Id)
-        .await
-        .unwrap();
-    assert_eq!(id.sub, access.sub);
+    assert_eq!(signed_in_as(&cognito, "a", "aaaaaa").await, "a");
 }
 
 #[tokio::test]
@@ -71,13 +72,7 @@ async fn an_email_alias_signs_in_with_srp_as_its_user() {
         .send()
         .await
         .unwrap();
-    let tokens = tokens(cognito.sign_in("a@a.com", "aaaaaa").await.unwrap());
-    let access = cognito
-        .verifier()
-        .verify(&tokens.access_token, TokenUse::Access)
-        .await
-        .unwrap();
-    assert_eq!(access.username, "a");
+    assert_eq!(signed_in_as(&cognito, "a@a.com", "aaaaaa").await, "a");
     assert!(cognito.sign_in("a@a.com", "wrong!").await.is_err());
 }
 
@@ -85,7 +80,7 @@ async fn an_email_alias_signs_in_with_srp_as_its_user() {
 async fn a_client_with_a_secret_signs_in_with_srp() {
     let pool = pool().await;
     let cognito = pool.cognito_with_secret(AuthFlow::Srp);
-    tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+    assert_eq!(signed_in_as(&cognito, "a", "aaaaaa").await, "a");
     assert_eq!(
         cognito.sign_in("a", "aaaaab").await.unwrap_err(),
         AuthError::InvalidCredentials

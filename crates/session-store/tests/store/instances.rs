@@ -23,11 +23,8 @@ use crate::common::scan;
 
 /// Requests at once on each instance.
 const WRITERS: usize = 100;
-/// Rounds of the tests of distinct fields: each round is a new
-/// interleaving.
+/// Rounds of each test: each round is a new interleaving.
 const ROUNDS: usize = 20;
-/// Rounds of the other tests, which the emulator's speed makes slower.
-const FEWER_ROUNDS: usize = 10;
 
 async fn login(session: Session, user: web::Path<String>) -> actix_web::Result<HttpResponse> {
     session.renew();
@@ -126,6 +123,9 @@ async fn instances(n: usize) -> (Vec<Instance>, String) {
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
+        // A new connection per request: a kept one could be closed by the
+        // server's keep-alive timeout just as a round reuses it.
+        .pool_max_idle_per_host(0)
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(120))
         .build()
@@ -173,6 +173,21 @@ async fn read(
         .unwrap()
 }
 
+/// Every instance's writers, at once: writer `w` of instance `i` POSTs
+/// `path(i, w)` with `cookie`. Their statuses, in no particular order.
+async fn write_all(
+    http: &reqwest::Client,
+    instances: &[Instance],
+    cookie: &str,
+    path: impl Fn(usize, usize) -> String,
+) -> Vec<u16> {
+    let path = &path;
+    let writes = instances.iter().enumerate().flat_map(|(i, instance)| {
+        (0..WRITERS).map(move |w| async move { post(http, instance, &path(i, w), cookie).await })
+    });
+    join_all(writes).await
+}
+
 /// Statuses other than 200, with how many answered each.
 fn not_ok(statuses: &[u16]) -> BTreeMap<u16, usize> {
     let mut counts = BTreeMap::new();
@@ -189,13 +204,10 @@ async fn distinct_fields_all_kept(n: usize) {
     let http = client();
     for round in 0..ROUNDS {
         let cookie = sign_in(&http, &instances[0], "alice").await;
-        let writes = instances.iter().enumerate().flat_map(|(i, instance)| {
-            let (http, cookie) = (&http, &cookie);
-            (0..WRITERS).map(move |w| async move {
-                post(http, instance, &format!("/set/k{i}_{w}/{round}"), cookie).await
-            })
-        });
-        let statuses = join_all(writes).await;
+        let statuses = write_all(&http, &instances, &cookie, |i, w| {
+            format!("/set/k{i}_{w}/{round}")
+        })
+        .await;
         assert_eq!(not_ok(&statuses), BTreeMap::new(), "round {round}");
         for instance in &instances {
             let fields = read(&http, instance, &cookie).await;
@@ -226,15 +238,12 @@ async fn three_instances_at_a_hundred_writers_each_keep_every_field() {
 async fn writers_of_one_field_on_two_instances_leave_one_of_their_values() {
     let (instances, _) = instances(2).await;
     let http = client();
-    for round in 0..FEWER_ROUNDS {
+    for round in 0..ROUNDS {
         let cookie = sign_in(&http, &instances[0], "alice").await;
-        let writes = instances.iter().enumerate().flat_map(|(i, instance)| {
-            let (http, cookie) = (&http, &cookie);
-            (0..WRITERS).map(move |w| async move {
-                post(http, instance, &format!("/set/same/{i}_{w}"), cookie).await
-            })
-        });
-        let statuses = join_all(writes).await;
+        let statuses = write_all(&http, &instances, &cookie, |i, w| {
+            format!("/set/same/{i}_{w}")
+        })
+        .await;
         assert_eq!(not_ok(&statuses), BTreeMap::new(), "round {round}");
         let seen: BTreeSet<_> = join_all(instances.iter().map(|i| read(&http, i, &cookie)))
             .await
@@ -260,18 +269,15 @@ async fn a_logout_racing_two_hundred_writers_on_two_instances_stays_a_logout() {
     let http = client();
     let aws = test_support::local_aws().await;
     let store = DynamoDbSessionStore::builder(&aws.config, &table).build();
-    for round in 0..FEWER_ROUNDS {
+    for round in 0..ROUNDS {
         let cookie = sign_in(&http, &instances[0], "alice").await;
-        let writes = instances.iter().enumerate().flat_map(|(i, instance)| {
-            let (http, cookie) = (&http, &cookie);
-            (0..WRITERS).map(move |w| async move {
-                post(http, instance, &format!("/set/k{i}_{w}/{round}"), cookie).await
-            })
+        let writes = write_all(&http, &instances, &cookie, |i, w| {
+            format!("/set/k{i}_{w}/{round}")
         });
         // The logout goes out on the second instance with the writers: its
         // deletion lands among their loads and writes.
         let logout = post(&http, &instances[1], "/logout", &cookie);
-        let (statuses, logged_out) = futures::join!(join_all(writes), logout);
+        let (statuses, logged_out) = futures::join!(writes, logout);
         assert_eq!(logged_out, 200);
         assert_eq!(not_ok(&statuses), BTreeMap::new(), "round {round}");
         for instance in &instances {
