@@ -265,6 +265,11 @@ impl AppSession {
     pub fn shown(&self) -> Value {
         let mut shown = Map::new();
         for (key, raw) in self.session.entries().iter() {
+            // The store's record of what this request loaded: bookkeeping,
+            // not the app's data.
+            if key == session_store::LOADED_FIELD {
+                continue;
+            }
             let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone()));
             let value = match key.as_str() {
                 TOKENS_KEY | CHALLENGE | CODE_CHALLENGE | SETUP_CHALLENGE | TOTP_SECRET => {

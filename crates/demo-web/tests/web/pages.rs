@@ -85,6 +85,9 @@ async fn the_footer_never_shows_a_cookie_in_full() {
     let page = browser.get(&app.url("/")).await;
     // The HttpOnly cookie is not handed to the page.
     page.assert_lacks(&cookie[..24]);
+    // Nor the store's record of what the request loaded: not the app's data.
+    page.assert_shows("Page views: 2");
+    page.assert_lacks(session_store::LOADED_FIELD);
 }
 
 #[tokio::test]
