@@ -13,6 +13,23 @@ free_port() {
   "$root/.venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# wait_until_up NAME PID LOG PORT CHECK...: runs CHECK until it succeeds;
+# fails loudly, with the log, when the process exits or 30 s pass.
+wait_until_up() {
+  local name="$1" pid="$2" log="$3" port="$4"
+  shift 4
+  local deadline=$((SECONDS + 30))
+  until "$@" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "emulator: $name exited at start; its log:" >&2; cat "$log" >&2; exit 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "emulator: $name did not answer on 127.0.0.1:$port within 30 s (log: $log)" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+}
+
 emulator_start() {
   local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
   "$root/scripts/install-moto"
@@ -36,20 +53,8 @@ emulator_start() {
   trap emulator_stop EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
-  local deadline=$((SECONDS + 30))
-  until "$root/.venv/bin/python" - "$port" 2>/dev/null <<'PY'
-import socket, sys
-socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.2).close()
-PY
-  do
-    if ! kill -0 "$EMULATOR_PID" 2>/dev/null; then
-      echo "emulator: moto_server exited at start; its log:" >&2; cat "$log" >&2; exit 1
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "emulator: moto_server did not answer on 127.0.0.1:$port within 30 s (log: $log)" >&2; exit 1
-    fi
-    sleep 0.1
-  done
+  wait_until_up moto_server "$EMULATOR_PID" "$log" "$port" "$root/.venv/bin/python" -c \
+    'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.2).close()' "$port"
   # The binaries put the environment over their settings file: a setting
   # exported for real AWS (POOL_ID, AWS_REGION...) would win over what the
   # script writes for the emulator.
@@ -92,17 +97,9 @@ ministack_start() {
   MINISTACK_PID=$!
   MINISTACK_STATE="$state"
   trap 'ministack_stop; emulator_stop' EXIT
-  local deadline=$((SECONDS + 30))
-  until "$root/.venv-ministack/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=0.5)' \
-      "http://127.0.0.1:$port/_ministack/health" 2>/dev/null; do
-    if ! kill -0 "$MINISTACK_PID" 2>/dev/null; then
-      echo "emulator: ministack exited at start; its log:" >&2; cat "$log" >&2; exit 1
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "emulator: ministack did not answer on 127.0.0.1:$port within 30 s (log: $log)" >&2; exit 1
-    fi
-    sleep 0.1
-  done
+  wait_until_up ministack "$MINISTACK_PID" "$log" "$port" "$root/.venv-ministack/bin/python" -c \
+    'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=0.5)' \
+    "http://127.0.0.1:$port/_ministack/health"
   export MINISTACK_ENDPOINT_URL="http://127.0.0.1:$port"
   echo "emulator: ministack (pid $MINISTACK_PID) on $MINISTACK_ENDPOINT_URL, log $log" >&2
 }
