@@ -7,10 +7,9 @@
 
 WAITRESS_VERSION=3.0.2
 
-# A port of 127.0.0.1 that is free now (needs the project's .venv).
+# A port of 127.0.0.1 that is free now.
 free_port() {
-  local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-  "$root/.venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # wait_until_up NAME PID LOG PORT CHECK...: runs CHECK until it succeeds;
@@ -55,6 +54,14 @@ emulator_start() {
   trap 'exit 143' TERM
   wait_until_up moto_server "$EMULATOR_PID" "$log" "$port" "$root/.venv/bin/python" -c \
     'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.2).close()' "$port"
+  point_shell_at "http://127.0.0.1:$port"
+  echo "emulator: moto_server (pid $EMULATOR_PID) on $AWS_ENDPOINT_URL, log $log" >&2
+}
+
+# point_shell_at URL: what this shell runs (the binaries, provision) goes to
+# the emulator at URL, whatever the shell exported for real AWS.
+point_shell_at() {
+  local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
   # The binaries put the environment over their settings file: a setting
   # exported for real AWS (POOL_ID, AWS_REGION...) would win over what the
   # script writes for the emulator.
@@ -63,10 +70,10 @@ emulator_start() {
     [ -z "${!key:-}" ] || echo "emulator: $key, exported in this shell, is unset here" >&2
     unset "$key"
   done
-  export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
-  # moto never checks credentials, but routes requests by their SigV4 scope.
-  export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}"
-  echo "emulator: moto_server (pid $EMULATOR_PID) on $AWS_ENDPOINT_URL, log $log" >&2
+  export AWS_ENDPOINT_URL="$1"
+  # moto never checks credentials, but routes requests by their SigV4 scope;
+  # ministack (AUTH=true) checks the signature against test/test.
+  export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-test}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-test}"
 }
 
 emulator_stop() {
@@ -91,12 +98,14 @@ ministack_start() {
   mkdir -p "$(dirname "$log")"
   # As test-support's ministack::environment: loopback, Cognito's checks on,
   # no MQTT listener on 0.0.0.0:8883 (two instances would collide there).
-  AUTH=true BIND_HOST=127.0.0.1 GATEWAY_PORT="$port" SERVICES=cognito-idp,dynamodb \
+  AUTH=true BIND_HOST=127.0.0.1 GATEWAY_PORT="$port" SERVICES=cognito-idp,dynamodb,iam,sts \
     IOT_MTLS_ENABLED=0 TMPDIR="$state" \
     "$root/.venv-ministack/bin/python" "$root/scripts/lib/ministack-server.py" >"$log" 2>&1 &
   MINISTACK_PID=$!
   MINISTACK_STATE="$state"
   trap 'ministack_stop; emulator_stop' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   wait_until_up ministack "$MINISTACK_PID" "$log" "$port" "$root/.venv-ministack/bin/python" -c \
     'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=0.5)' \
     "http://127.0.0.1:$port/_ministack/health"

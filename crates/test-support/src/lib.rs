@@ -27,6 +27,7 @@
 pub mod bench;
 pub mod browser;
 pub mod cognito;
+pub mod emulator;
 pub mod ministack;
 pub mod outage;
 pub mod process;
@@ -42,6 +43,8 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+use emulator::{Emulator, Gap};
 
 /// The region of every local resource. Local Cognito pools must live in
 /// us-east-1: the emulator routes unsigned Cognito calls there.
@@ -71,6 +74,47 @@ pub struct LocalAws {
     pub endpoint: String,
     /// Region [`REGION`], static dummy credentials, endpoint override.
     pub config: SdkConfig,
+    /// Which emulator answers at `endpoint`.
+    pub emulator: Emulator,
+}
+
+impl LocalAws {
+    /// An emulator at `endpoint`, asked which one it is.
+    ///
+    /// ```no_run
+    /// # async fn example() {
+    /// let aws = test_support::LocalAws::at("http://127.0.0.1:4566").await;
+    /// # let _ = aws;
+    /// # }
+    /// ```
+    pub async fn at(endpoint: &str) -> Self {
+        Self {
+            endpoint: endpoint.to_owned(),
+            config: sdk_config(endpoint).await,
+            emulator: Emulator::behind(endpoint),
+        }
+    }
+
+    /// Whether this emulator lacks `gap`. When it does, the test says so
+    /// by name and the gap is counted (`scripts/test` prints the count);
+    /// the test then checks what the emulator can do.
+    ///
+    /// ```
+    /// # async fn example() {
+    /// use test_support::emulator::Gap;
+    /// let aws = test_support::local_aws().await;
+    /// if aws.lacks(Gap::MfaSetup) {
+    ///     return; // checked on the other emulator
+    /// }
+    /// # }
+    /// ```
+    pub fn lacks(&self, gap: Gap) -> bool {
+        let lacks = gap.lacking() == self.emulator;
+        if lacks {
+            emulator::report(self.emulator, gap);
+        }
+        lacks
+    }
 }
 
 /// Returns the shared emulator of this test binary, starting it on first use.
@@ -86,9 +130,13 @@ pub struct LocalAws {
 /// # }
 /// ```
 pub async fn local_aws() -> LocalAws {
-    let endpoint = endpoint().to_owned();
-    let config = sdk_config(&endpoint).await;
-    LocalAws { endpoint, config }
+    static EMULATOR: OnceLock<Emulator> = OnceLock::new();
+    let endpoint = endpoint();
+    LocalAws {
+        endpoint: endpoint.to_owned(),
+        config: sdk_config(endpoint).await,
+        emulator: *EMULATOR.get_or_init(|| Emulator::behind(endpoint)),
+    }
 }
 
 /// An [`SdkConfig`] for a local emulator at `endpoint`: the static

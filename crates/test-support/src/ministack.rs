@@ -20,6 +20,7 @@
 use std::process::Command;
 use std::sync::OnceLock;
 
+use crate::emulator::Emulator;
 use crate::{LocalAws, process, sdk_config, workspace_root};
 
 /// The ministack of this test binary: `MINISTACK_ENDPOINT_URL` when set,
@@ -40,6 +41,7 @@ pub async fn ministack() -> LocalAws {
     LocalAws {
         endpoint: endpoint.clone(),
         config: sdk_config(endpoint).await,
+        emulator: Emulator::Ministack,
     }
 }
 
@@ -104,4 +106,42 @@ pub fn environment(port: u16, state: &str) -> Vec<(String, String)> {
     ]
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .to_vec()
+}
+
+/// The code in the latest e-mail that ministack's Cognito sent to `address`
+/// (a sign-up or password-reset code), read from its record of sent mail
+/// (`/_ministack/ses/messages`): what the user would read in their inbox.
+///
+/// ```no_run
+/// # async fn example() {
+/// let aws = test_support::ministack::ministack().await;
+/// let code = test_support::ministack::code_sent_to(&aws.endpoint, "a@a.com").await;
+/// assert_eq!(code.map(|c| c.len()), Some(6));
+/// # }
+/// ```
+pub async fn code_sent_to(endpoint: &str, address: &str) -> Option<String> {
+    let sent: serde_json::Value = reqwest::get(format!("{endpoint}/_ministack/ses/messages"))
+        .await
+        .and_then(|answer| answer.error_for_status())
+        .expect("ministack's record of sent mail")
+        .json()
+        .await
+        .expect("its JSON");
+    let messages = sent["messages"].as_object()?.values();
+    let latest = messages
+        .filter_map(|account| account.as_array())
+        .flatten()
+        // Recorded in the order sent.
+        .rfind(|message| {
+            message["To"]
+                .as_array()
+                .is_some_and(|to| to.iter().any(|a| a == address))
+        })?;
+    let body = latest["BodyText"]
+        .as_str()
+        .filter(|text| !text.is_empty())
+        .or(latest["BodyHtml"].as_str())?;
+    body.split(|c: char| !c.is_ascii_digit())
+        .rfind(|run| run.len() >= 6)
+        .map(str::to_owned)
 }

@@ -65,6 +65,19 @@ fn cognito_answer(status: &str, body: &serde_json::Value) -> Vec<u8> {
     .into_bytes()
 }
 
+/// `head` asking the emulator to close the connection after its answer:
+/// moto does so anyway, ministack keeps connections alive, and a request
+/// sent on a kept connection would pass the forwarder unseen.
+fn one_request(head: Vec<u8>) -> Vec<u8> {
+    match head.windows(2).position(|w| w == b"\r\n") {
+        Some(end) if head.starts_with(b"POST ") || head.starts_with(b"GET ") => {
+            let (line, rest) = head.split_at(end + 2);
+            [line, b"connection: close\r\n", rest].concat()
+        }
+        _ => head,
+    }
+}
+
 /// The marker of Cognito user-pool requests (their X-Amz-Target).
 pub const COGNITO: &str = "AWSCognitoIdentityProviderService";
 /// The marker of Cognito's InitiateAuth (sign-in and refresh) requests.
@@ -101,13 +114,14 @@ impl Outage {
             while let Ok((mut inbound, _)) = listener.accept().await {
                 let (refused, seen) = (refused.clone(), seen.clone());
                 let task = tokio::spawn(async move {
-                    // The emulator closes each connection after one answer,
-                    // so the first request's head names the service.
+                    // One request per connection (see `one_request`), so the
+                    // first request's head names the service.
                     let mut head = vec![0u8; 8192];
                     let Ok(n) = inbound.read(&mut head).await else {
                         return;
                     };
                     head.truncate(n);
+                    let head = one_request(head);
                     {
                         let mut seen = seen.lock().unwrap();
                         if seen.len() == REMEMBERED {

@@ -278,8 +278,8 @@ pub fn app_env(endpoint: &str, table: &str, secret: &str) -> Vec<(String, String
     let set = [
         ("AWS_REGION", crate::REGION),
         ("AWS_ENDPOINT_URL", endpoint),
-        ("ACCESS_KEY_ID", "local"),
-        ("SECRET_ACCESS_KEY", "local"),
+        ("ACCESS_KEY_ID", "test"),
+        ("SECRET_ACCESS_KEY", "test"),
         ("TABLE_NAME", table),
         ("SESSION_SECRET", secret),
         ("COOKIE_SECURE", "false"),

@@ -43,8 +43,8 @@ impl Workspace {
             .args(args)
             .current_dir(self.dir.path())
             .env("AWS_ENDPOINT_URL", &self.endpoint)
-            .env("AWS_ACCESS_KEY_ID", "admin")
-            .env("AWS_SECRET_ACCESS_KEY", "admin")
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
             .env_remove("AWS_PROFILE");
         command
     }

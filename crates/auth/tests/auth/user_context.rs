@@ -34,9 +34,11 @@ async fn the_users_address_goes_with_each_call_made_without_a_token() {
     )
     .await
     .unwrap();
-    user.confirm_sign_up("newcomer", "123456").await.unwrap();
+    let code = test_support::cognito::sign_up_code(&pool.aws, "n@example.com").await;
+    user.confirm_sign_up("newcomer", &code).await.unwrap();
     user.forgot_password("a").await.unwrap();
-    user.confirm_forgot_password("a", "123456", "anewone")
+    let code = pool.demo().password_reset_code("a").await;
+    user.confirm_forgot_password("a", &code, "anewone")
         .await
         .unwrap();
     user.refresh("a", signed_in.refresh_token.as_deref().unwrap())

@@ -30,7 +30,7 @@ pub async fn settings(stage: Stage) -> Settings {
         port: 0,
         host: "127.0.0.1".into(),
         aws_region: test_support::REGION.into(),
-        credentials: Some(("local".into(), "local".into())),
+        credentials: Some(("test".into(), "test".into())),
         endpoint_url: Some(aws.endpoint.clone()),
         table_name: test_support::unique_name("web"),
         session_secret: Some("a test secret, stretched by the KDF".into()),
