@@ -81,6 +81,11 @@ pub enum Gap {
     /// The challenge's `Session` checked when NEW_PASSWORD_REQUIRED is
     /// answered (ministack answers for the user named, whatever the session).
     ChallengeSession,
+    /// Consumed capacity sized by item, as DynamoDB bills it (moto reports
+    /// a flat figure per call).
+    SizedCapacity,
+    /// Items deleted once past their TTL attribute (moto never deletes).
+    TtlDeletion,
 }
 
 impl Gap {
@@ -93,6 +98,7 @@ impl Gap {
     pub fn lacking(self) -> Emulator {
         match self {
             Gap::MfaSetup | Gap::PolicyOnNewPassword | Gap::ChallengeSession => Emulator::Ministack,
+            Gap::SizedCapacity | Gap::TtlDeletion => Emulator::Moto,
         }
     }
 
@@ -106,6 +112,8 @@ impl Gap {
             Gap::MfaSetup => "no MFA_SETUP challenge",
             Gap::PolicyOnNewPassword => "no password policy at NEW_PASSWORD_REQUIRED",
             Gap::ChallengeSession => "no check of the challenge session at NEW_PASSWORD_REQUIRED",
+            Gap::SizedCapacity => "a flat consumed capacity per call",
+            Gap::TtlDeletion => "no deletion of expired items",
         }
     }
 }

@@ -30,6 +30,7 @@ pub mod cognito;
 pub mod emulator;
 pub mod ministack;
 pub mod outage;
+pub mod pricing;
 pub mod process;
 pub mod proxy;
 pub mod threads;

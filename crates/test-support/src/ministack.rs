@@ -100,7 +100,7 @@ pub fn environment(port: u16, state: &str) -> Vec<(String, String)> {
         ("AUTH", "true"),
         ("BIND_HOST", "127.0.0.1"),
         ("GATEWAY_PORT", &port.to_string()),
-        ("SERVICES", "cognito-idp,dynamodb"),
+        ("SERVICES", "cognito-idp,dynamodb,iam,sts"),
         ("IOT_MTLS_ENABLED", "0"),
         ("TMPDIR", state),
     ]

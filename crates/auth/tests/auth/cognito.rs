@@ -147,21 +147,12 @@ async fn refresh_gives_new_verified_tokens() {
     assert!(matches!(err, AuthError::InvalidToken { .. }), "{err:?}");
 }
 
-#[tokio::test]
-async fn sign_out_revokes_access_and_refresh_tokens_at_cognito() {
-    sign_out_revokes_both_tokens(Pool::new().await).await;
-}
-
-#[tokio::test]
-async fn sign_out_revokes_access_and_refresh_tokens_on_the_second_emulator() {
-    // ministack checks revocation with AUTH=true, as test-support starts it.
-    let aws = test_support::ministack::ministack().await;
-    sign_out_revokes_both_tokens(Pool::on(aws).await).await;
-}
-
 /// After GlobalSignOut, Cognito refuses the access token (GetUser) and the
 /// refresh token: the app ends the session at its next refresh at the latest.
-async fn sign_out_revokes_both_tokens(pool: Pool) {
+/// (ministack checks revocation with `AUTH=true`, as test-support starts it.)
+#[tokio::test]
+async fn sign_out_revokes_access_and_refresh_tokens_at_cognito() {
+    let pool = Pool::new().await;
     pool.confirmed_user("a", "aaaaaa").await;
     let cognito = pool.cognito(AuthFlow::Srp);
     let tokens = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());

@@ -7,7 +7,9 @@ use actix_session::storage::SessionStore;
 use actix_web::cookie::time::Duration as Ttl;
 use session_store::{DynamoDbSessionStore, Operation};
 
-use crate::common::{copy, now, number, scan, state, store_with};
+use test_support::emulator::Gap;
+
+use crate::common::{copy, now, number, scan, state, store, store_with};
 
 const LIFETIME: Duration = Duration::from_secs(3);
 
@@ -130,4 +132,39 @@ async fn without_an_absolute_lifetime_a_touch_costs_no_read() {
         expires >= created + 59,
         "the idle lifetime alone: {expires}"
     );
+}
+
+/// A session past its expiry is never served, and DynamoDB's TTL deletes
+/// its item (ministack's reaper runs every 60 s; AWS's within days).
+#[tokio::test]
+async fn an_expired_session_is_never_served_and_its_item_is_deleted_by_the_ttl() {
+    let aws = test_support::local_aws().await;
+    let store = store().await;
+    let key = store
+        .save(state(&[("user", "alice")]), &Ttl::seconds(1))
+        .await
+        .unwrap();
+    let (_, expires) = only_item_times(&store).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        let served = store.load(&key).await.unwrap().is_some();
+        let stored = !scan(&store).await.is_empty();
+        let now = now();
+        assert!(
+            !served || now < expires,
+            "served at {now}, expired at {expires}"
+        );
+        if !stored {
+            break;
+        }
+        if now > expires && aws.lacks(Gap::TtlDeletion) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still stored 90 s after saving, expired at {expires}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(now() >= expires, "deleted before its expiry");
 }
