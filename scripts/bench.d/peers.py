@@ -1,12 +1,13 @@
 """Helpers of scripts/bench-peers, against one peer app at BASE (http://host:port).
 
-  peers.py login BASE            a session cookie of a fresh login ("name=value")
+  peers.py login BASE [N]        a session cookie of a fresh login ("name=value"),
+                                 or of N logins, one per line
   peers.py race BASE ROUNDS      in how many rounds a logout raced by page views
                                  left the user signed in
   peers.py calls ENDPOINT        the emulator's DynamoDB calls so far, as JSON
   peers.py item-bytes TABLE      DynamoDB's size of the largest item of TABLE
 
-Only the standard library and boto3 (which moto brings into .venv).
+Only the standard library and botocore (which either emulator's venv holds).
 """
 import http.client
 import json
@@ -91,9 +92,9 @@ def race_round(base):
 
 
 def item_bytes(table):
-    import boto3
+    import botocore.session
 
-    client = boto3.client(
+    client = botocore.session.get_session().create_client(
         "dynamodb",
         region_name=os.environ.get("AWS_REGION", "us-east-1"),
         endpoint_url=os.environ["AWS_ENDPOINT_URL"],
@@ -123,7 +124,8 @@ def item_bytes(table):
 def main():
     command, *args = sys.argv[1:]
     if command == "login":
-        print(login(args[0]))
+        for _ in range(int(args[1]) if len(args) > 1 else 1):
+            print(login(args[0]))
     elif command == "race":
         base, rounds = args[0], int(args[1])
         print(sum(race_round(base) for _ in range(rounds)))
