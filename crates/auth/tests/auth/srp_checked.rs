@@ -4,8 +4,9 @@
 //! What users run by default, end to end: the right password signs in, a
 //! wrong one does not.
 
-use auth::{AuthError, AuthFlow, SignIn, TokenUse};
+use auth::{AuthError, AuthFlow, MfaKind, SignIn, TokenUse};
 use test_support::ministack::ministack;
+use test_support::totp;
 
 use crate::pool::{Pool, tokens};
 
@@ -126,4 +127,74 @@ async fn tokens_of_another_pool_fail_its_key() {
         matches!(refused, Err(AuthError::InvalidToken { .. })),
         "{refused:?}"
     );
+}
+
+#[tokio::test]
+async fn an_enrolled_app_is_asked_for_after_srp() {
+    let pool = pool().await;
+    let cognito = pool.cognito(AuthFlow::Srp);
+    let signed_in = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+    let secret = cognito
+        .associate_totp(&signed_in.access_token)
+        .await
+        .unwrap();
+    let code = totp::code_now(secret.base32()).await;
+    cognito
+        .verify_totp(&signed_in.access_token, &code, "phone")
+        .await
+        .unwrap();
+    cognito
+        .set_totp_mfa(&signed_in.access_token, true)
+        .await
+        .unwrap();
+
+    // The password proof first (a wrong one is refused before any code),
+    // then SOFTWARE_TOKEN_MFA.
+    assert_eq!(
+        cognito.sign_in("a", "aaaaab").await.unwrap_err(),
+        AuthError::InvalidCredentials
+    );
+    let SignIn::MfaRequired(challenge) = cognito.sign_in("a", "aaaaaa").await.unwrap() else {
+        panic!("a code is asked for after the password proof");
+    };
+    assert_eq!(challenge.kind, MfaKind::Totp);
+    let right = totp::code_now(secret.base32()).await;
+    let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
+    assert_eq!(
+        cognito.answer_mfa(&challenge, &wrong).await,
+        Err(AuthError::InvalidCode)
+    );
+    let after_code = tokens(cognito.answer_mfa(&challenge, &right).await.unwrap());
+    let claims = cognito
+        .verifier()
+        .verify(&after_code.access_token, TokenUse::Access)
+        .await
+        .unwrap();
+    assert_eq!(claims.username, "a");
+}
+
+#[tokio::test]
+async fn tokens_of_another_client_of_the_pool_are_refused() {
+    let pool = pool().await;
+    // The pool's second app client (the one with a secret) signs the user in.
+    let theirs = tokens(
+        pool.cognito_with_secret(AuthFlow::Srp)
+            .sign_in("a", "aaaaaa")
+            .await
+            .unwrap(),
+    );
+    // The same key signed them; the first client's verifier checks the
+    // audience (ID token) and the client id (access token).
+    let ours = pool.cognito(AuthFlow::Srp);
+    let verifier = ours.verifier();
+    for (token, kind) in [
+        (&theirs.id_token, TokenUse::Id),
+        (&theirs.access_token, TokenUse::Access),
+    ] {
+        let refused = verifier.verify(token, kind).await;
+        assert!(
+            matches!(refused, Err(AuthError::InvalidToken { .. })),
+            "{kind:?}: {refused:?}"
+        );
+    }
 }
