@@ -6,9 +6,9 @@ use aws_sdk_cognitoidentityprovider::operation::create_user_pool::builders::Crea
 use aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::builders::CreateUserPoolClientFluentBuilder;
 use aws_sdk_cognitoidentityprovider::operation::set_user_pool_mfa_config::builders::SetUserPoolMfaConfigFluentBuilder;
 use aws_sdk_cognitoidentityprovider::types::{
-    AdminCreateUserConfigType, AliasAttributeType, ExplicitAuthFlowsType, PasswordPolicyType,
-    PreventUserExistenceErrorTypes, SoftwareTokenMfaConfigType, UserPoolMfaType,
-    UserPoolPolicyType, UsernameConfigurationType, VerifiedAttributeType,
+    AdminCreateUserConfigType, AliasAttributeType, ExplicitAuthFlowsType, OAuthFlowType,
+    PasswordPolicyType, PreventUserExistenceErrorTypes, SoftwareTokenMfaConfigType,
+    UserPoolMfaType, UserPoolPolicyType, UsernameConfigurationType, VerifiedAttributeType,
 };
 
 /// CreateUserPool for the pool `name`: e-mail alias, auto-verified e-mail,
@@ -101,4 +101,42 @@ pub fn new_app_client(
         // exchange: the delay tells who has an account, even though the app
         // words both the same.
         .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+}
+
+/// The scopes a managed login of the demo's app client may ask for: an ID
+/// token, the e-mail address, and the user's own Cognito calls.
+///
+/// ```
+/// assert_eq!(provision::pool::MANAGED_LOGIN_SCOPES[0], "openid");
+/// ```
+pub const MANAGED_LOGIN_SCOPES: [&str; 3] = ["openid", "email", "aws.cognito.signin.user.admin"];
+
+/// `client` (a CreateUserPoolClient) with managed login on: the
+/// authorization code grant, [`MANAGED_LOGIN_SCOPES`], the pool's own users,
+/// and the app's callback and sign-out URLs.
+///
+/// ```no_run
+/// # async fn example(idp: aws_sdk_cognitoidentityprovider::Client) {
+/// let client = provision::pool::new_app_client(&idp, "eu-west-1_AbC", "demo");
+/// let created = provision::pool::with_managed_login(
+///     client,
+///     "https://app.example.com/auth/callback",
+///     "https://app.example.com/",
+/// )
+/// .send()
+/// .await;
+/// # }
+/// ```
+pub fn with_managed_login(
+    client: CreateUserPoolClientFluentBuilder,
+    callback_url: &str,
+    logout_url: &str,
+) -> CreateUserPoolClientFluentBuilder {
+    client
+        .allowed_o_auth_flows_user_pool_client(true)
+        .allowed_o_auth_flows(OAuthFlowType::Code)
+        .set_allowed_o_auth_scopes(Some(MANAGED_LOGIN_SCOPES.map(str::to_owned).to_vec()))
+        .supported_identity_providers("COGNITO")
+        .callback_urls(callback_url)
+        .logout_urls(logout_url)
 }

@@ -56,6 +56,15 @@ pub enum AuthError {
     /// again.
     #[error("This sign-in took too long, please sign in again.")]
     ChallengeExpired,
+    /// A managed login's callback is not the answer to a login this
+    /// session started: none was started or it was used, its `state` is
+    /// another, it took too long, the hosted page answered an error, or the
+    /// token endpoint refused its code. Sign in again.
+    #[error("This sign-in could not be completed, please sign in again.")]
+    LoginRefused {
+        /// Why, for logs.
+        reason: String,
+    },
     /// A token is invalid, expired or revoked.
     #[error("Your sign-in has expired, please sign in again.")]
     InvalidToken {

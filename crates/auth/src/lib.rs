@@ -86,6 +86,7 @@ mod calls;
 mod client;
 mod error;
 mod jwks;
+pub mod managed_login;
 mod mfa;
 mod password_policy;
 mod secret_hash;

@@ -62,6 +62,9 @@ pub struct Claims {
     pub groups: Vec<String>,
     /// The e-mail address (ID tokens).
     pub email: Option<String>,
+    /// The `nonce` of the managed login that asked for it (ID tokens of a
+    /// managed login; see [`crate::managed_login`]).
+    pub nonce: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +81,7 @@ struct RawClaims {
     groups: Vec<String>,
     scope: Option<String>,
     email: Option<String>,
+    nonce: Option<String>,
 }
 
 /// Verifies a user pool's tokens against its JWKS.
@@ -256,6 +260,11 @@ impl TokenVerifier {
         self
     }
 
+    /// Where the keys are fetched from (none for fixed keys).
+    pub(crate) fn jwks_url(&self) -> Option<&str> {
+        self.jwks.url()
+    }
+
     /// The expected issuer.
     ///
     /// ```
@@ -351,6 +360,7 @@ impl TokenVerifier {
             expires_at: UNIX_EPOCH + Duration::from_secs(raw.exp),
             groups: raw.groups,
             email: raw.email,
+            nonce: raw.nonce,
         })
     }
 }

@@ -105,6 +105,35 @@ impl DemoPool {
         }
     }
 
+    /// A second app client of the pool with managed login on (the code
+    /// grant, back to `callback_url`, signing out to `logout_url`), with a
+    /// secret or not; its id and secret.
+    ///
+    /// ```no_run
+    /// # async fn example(pool: test_support::cognito::DemoPool) {
+    /// let (client_id, secret) = pool
+    ///     .managed_login_client("http://127.0.0.1:8080/auth/callback", "http://127.0.0.1:8080/", false)
+    ///     .await;
+    /// assert!(secret.is_none());
+    /// # let _ = client_id; }
+    /// ```
+    pub async fn managed_login_client(
+        &self,
+        callback_url: &str,
+        logout_url: &str,
+        with_secret: bool,
+    ) -> (String, Option<String>) {
+        let client = provision::pool::new_app_client(&self.admin, &self.pool_id, "managed-login")
+            .generate_secret(with_secret);
+        let created = provision::pool::with_managed_login(client, callback_url, logout_url)
+            .send()
+            .await
+            .expect("CreateUserPoolClient")
+            .user_pool_client
+            .expect("the client");
+        (created.client_id.expect("its id"), created.client_secret)
+    }
+
     /// The e-mail address of `username`.
     async fn email_of(&self, username: &str) -> String {
         let user = self

@@ -86,6 +86,9 @@ pub enum Gap {
     SizedCapacity,
     /// Items deleted once past their TTL attribute (moto never deletes).
     TtlDeletion,
+    /// Cognito's managed login: the hosted sign-in page and the OAuth 2.0
+    /// endpoints (moto has none).
+    ManagedLogin,
 }
 
 impl Gap {
@@ -98,7 +101,7 @@ impl Gap {
     pub fn lacking(self) -> Emulator {
         match self {
             Gap::MfaSetup | Gap::PolicyOnNewPassword | Gap::ChallengeSession => Emulator::Ministack,
-            Gap::SizedCapacity | Gap::TtlDeletion => Emulator::Moto,
+            Gap::SizedCapacity | Gap::TtlDeletion | Gap::ManagedLogin => Emulator::Moto,
         }
     }
 
@@ -114,6 +117,7 @@ impl Gap {
             Gap::ChallengeSession => "no check of the challenge session at NEW_PASSWORD_REQUIRED",
             Gap::SizedCapacity => "a flat consumed capacity per call",
             Gap::TtlDeletion => "no deletion of expired items",
+            Gap::ManagedLogin => "no managed login (hosted page, /oauth2/token)",
         }
     }
 }

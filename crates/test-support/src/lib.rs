@@ -28,6 +28,7 @@ pub mod bench;
 pub mod browser;
 pub mod cognito;
 pub mod emulator;
+pub mod hosted_page;
 pub mod ministack;
 pub mod outage;
 pub mod pricing;

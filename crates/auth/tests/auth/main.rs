@@ -4,6 +4,7 @@ mod account;
 mod cognito;
 mod jwks;
 mod keys;
+mod managed_login;
 mod mfa;
 mod pool;
 mod session_tokens;
