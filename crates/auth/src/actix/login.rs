@@ -10,6 +10,7 @@ use actix_web::{HttpMessage, HttpRequest, web};
 use ipnet::IpNet;
 
 use super::{AuthRejection, SignedInUser, TOKENS_KEY, USER_KEY, client_address, return_to};
+use crate::managed_login::ManagedLogin;
 use crate::{AuthError, Cognito, TokenCheck, TokenUse, Tokens, UserContext};
 
 /// How an app signs users in with Cognito: registered once with
@@ -35,6 +36,15 @@ pub struct CognitoLogin {
     login_path: String,
     refresh_margin: Duration,
     trusted_proxies: Arc<[IpNet]>,
+    hosted: Option<Arc<Hosted>>,
+}
+
+/// The managed login of [`CognitoLogin::managed_login`].
+#[derive(Debug)]
+pub(super) struct Hosted {
+    pub(super) login: ManagedLogin,
+    /// Where Cognito's `/logout` sends the browser back to.
+    pub(super) signed_out: String,
 }
 
 /// What [`CognitoLogin::current_user`] found for a request, kept in its
@@ -52,7 +62,31 @@ impl CognitoLogin {
             login_path: "/login".to_owned(),
             refresh_margin: Duration::from_secs(60),
             trusted_proxies: Arc::new([]),
+            hosted: None,
         }
+    }
+
+    /// Signs users in through Cognito's managed login too, with the routes
+    /// of [`managed_login::routes`](super::managed_login::routes);
+    /// `signed_out` is the app client's sign-out URL, where the browser
+    /// lands after logging out.
+    ///
+    /// ```no_run
+    /// # fn example(cognito: auth::Cognito, hosted: auth::managed_login::ManagedLogin) {
+    /// let login = auth::actix::CognitoLogin::new(cognito)
+    ///     .managed_login(hosted, "https://app.example.com/");
+    /// # let _ = login; }
+    /// ```
+    pub fn managed_login(mut self, login: ManagedLogin, signed_out: impl Into<String>) -> Self {
+        self.hosted = Some(Arc::new(Hosted {
+            login,
+            signed_out: signed_out.into(),
+        }));
+        self
+    }
+
+    pub(super) fn hosted(&self) -> Option<&Hosted> {
+        self.hosted.as_deref()
     }
 
     /// Where [`require_sign_in`](super::require_sign_in) sends anonymous

@@ -98,6 +98,7 @@
 mod client_address;
 mod guard;
 mod login;
+pub mod managed_login;
 mod rejection;
 pub mod return_to;
 mod signed_in;

@@ -2,5 +2,6 @@
 //! the crate's `actix_login` example, driven as a browser would.
 
 mod app;
+mod managed_login;
 mod refresh;
 mod sign_in;
