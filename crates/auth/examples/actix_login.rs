@@ -88,7 +88,7 @@ async fn log_in(
 }
 
 async fn log_out(req: HttpRequest, login: web::Data<CognitoLogin>) -> HttpResponse {
-    login.sign_out(&req).await; // GlobalSignOut, and the session deleted
+    login.sign_out(&req).await; // RevokeToken (this sign-in only), and the session deleted
     HttpResponse::SeeOther()
         .insert_header(("Location", "/"))
         .finish()

@@ -9,10 +9,11 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 /// }
 /// assert!(auth::CALLS.contains(&"GlobalSignOut"));
 /// ```
-pub const CALLS: [&str; 14] = [
+pub const CALLS: [&str; 15] = [
     "InitiateAuth",
     "RespondToAuthChallenge",
     "GlobalSignOut",
+    "RevokeToken",
     "GetUser",
     "SignUp",
     "ConfirmSignUp",

@@ -386,6 +386,33 @@ impl Cognito {
         Ok(())
     }
 
+    /// Ends one sign-in: Cognito revokes `refresh_token` and the access
+    /// tokens issued with it (RevokeToken). The user's other sign-ins go on.
+    ///
+    /// It fails when the app client has token revocation turned off
+    /// (Cognito's default since 2021 is on), or the endpoint lacks the call
+    /// (moto answers 500): [`crate::actix::CognitoLogin::sign_out`] then
+    /// falls back to [`Cognito::sign_out`], which ends every sign-in.
+    ///
+    /// ```
+    /// # async fn example(cognito: auth::Cognito, tokens: auth::Tokens) -> Result<(), auth::AuthError> {
+    /// cognito.revoke_refresh_token(tokens.refresh_token.as_deref().unwrap()).await?;
+    /// assert!(cognito.refresh("alice", tokens.refresh_token.as_deref().unwrap()).await.is_err());
+    /// # Ok(()) }
+    /// ```
+    pub async fn revoke_refresh_token(&self, refresh_token: &str) -> Result<(), AuthError> {
+        let result = self
+            .client
+            .revoke_token()
+            .token(refresh_token)
+            .client_id(&self.client_id)
+            .set_client_secret(self.client_secret.clone())
+            .send()
+            .await;
+        self.settle("RevokeToken", Call::WithToken, result)?;
+        Ok(())
+    }
+
     /// The user name of an access token, asked of Cognito (GetUser): fails
     /// once the token is revoked, which a signature check cannot tell.
     ///

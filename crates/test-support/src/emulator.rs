@@ -89,6 +89,8 @@ pub enum Gap {
     /// Cognito's managed login: the hosted sign-in page and the OAuth 2.0
     /// endpoints (moto has none).
     ManagedLogin,
+    /// RevokeToken, which ends one sign-in (moto answers HTTP 500).
+    RevokeToken,
 }
 
 impl Gap {
@@ -101,7 +103,9 @@ impl Gap {
     pub fn lacking(self) -> Emulator {
         match self {
             Gap::MfaSetup | Gap::PolicyOnNewPassword | Gap::ChallengeSession => Emulator::Ministack,
-            Gap::SizedCapacity | Gap::TtlDeletion | Gap::ManagedLogin => Emulator::Moto,
+            Gap::SizedCapacity | Gap::TtlDeletion | Gap::ManagedLogin | Gap::RevokeToken => {
+                Emulator::Moto
+            }
         }
     }
 
@@ -118,6 +122,7 @@ impl Gap {
             Gap::SizedCapacity => "a flat consumed capacity per call",
             Gap::TtlDeletion => "no deletion of expired items",
             Gap::ManagedLogin => "no managed login (hosted page, /oauth2/token)",
+            Gap::RevokeToken => "no RevokeToken",
         }
     }
 }

@@ -47,6 +47,26 @@ pub(super) struct Hosted {
     pub(super) signed_out: String,
 }
 
+/// Who [`CognitoLogin::sign_out`] signed out, and how far.
+///
+/// ```
+/// # fn example(out: auth::actix::SignedOut) {
+/// if out.everywhere {
+///     // Revocation of this session's token was not possible: every
+///     // sign-in of the user ended; end their other sessions now too.
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignedOut {
+    /// The user who was signed in.
+    pub username: String,
+    /// Whether every sign-in of the user ended (GlobalSignOut), not only
+    /// this session's.
+    pub everywhere: bool,
+}
+
 /// What [`CognitoLogin::current_user`] found for a request, kept in its
 /// extensions so that the guard and extractors check the session once.
 #[derive(Clone)]
@@ -246,22 +266,64 @@ impl CognitoLogin {
         }
     }
 
-    /// Ends `req`'s sign-in: its tokens are revoked at Cognito
-    /// (GlobalSignOut: the user's other sign-ins end at their next refresh)
-    /// and the session is purged. Returns the user name that was signed in,
-    /// so that the app can end the user's other sessions at once.
+    /// Ends `req`'s sign-in, and that one only: Cognito revokes its
+    /// refresh token and the access tokens issued with it (RevokeToken), and
+    /// the session is purged; the user's sign-ins in other sessions go on.
     ///
-    /// A sign-out that Cognito cannot take now is logged: the session ends
-    /// all the same, and with it the only copy of the tokens.
+    /// Where Cognito cannot revoke one token (an app client with token
+    /// revocation off, an endpoint without RevokeToken, a session without a
+    /// refresh token), it signs the user out everywhere instead
+    /// (GlobalSignOut), so that the ended session's refresh token is never
+    /// left usable; [`SignedOut::everywhere`] says so, for the app to end the
+    /// user's other sessions at once. A sign-out that Cognito cannot take at
+    /// all is logged: the session ends all the same, and with it the app's
+    /// only copy of the tokens.
     ///
     /// ```no_run
     /// # async fn example(req: actix_web::HttpRequest, login: auth::actix::CognitoLogin) {
-    /// if let Some(user) = login.sign_out(&req).await {
-    ///     println!("{user} signed out");
+    /// if let Some(out) = login.sign_out(&req).await {
+    ///     println!("{} signed out{}", out.username, if out.everywhere { " everywhere" } else { "" });
     /// }
     /// # }
     /// ```
-    pub async fn sign_out(&self, req: &HttpRequest) -> Option<String> {
+    pub async fn sign_out(&self, req: &HttpRequest) -> Option<SignedOut> {
+        let session = req.get_session();
+        let username = session.get::<String>(USER_KEY).ok().flatten();
+        let mut everywhere = false;
+        if let Ok(Some(tokens)) = session.get::<Tokens>(TOKENS_KEY) {
+            let revoked = match &tokens.refresh_token {
+                Some(refresh) => self.cognito.revoke_refresh_token(refresh).await,
+                None => Err(AuthError::other("no refresh token to revoke")),
+            };
+            if let Err(err) = revoked {
+                tracing::warn!(error = ?err, "RevokeToken failed: signing out everywhere");
+                everywhere = true;
+                if let Err(err) = self.cognito.sign_out(&tokens.access_token).await {
+                    tracing::warn!(error = ?err, "Cognito sign-out failed");
+                }
+            }
+        }
+        session.purge();
+        req.extensions_mut().insert(Checked(None));
+        username.map(|username| SignedOut {
+            username,
+            everywhere,
+        })
+    }
+
+    /// Ends the user's sign-ins everywhere (GlobalSignOut: their sessions
+    /// elsewhere end at their next refresh) and purges `req`'s session.
+    /// Returns the user name that was signed in, so that the app can end
+    /// the user's other sessions at once.
+    ///
+    /// ```no_run
+    /// # async fn example(req: actix_web::HttpRequest, login: auth::actix::CognitoLogin) {
+    /// if let Some(user) = login.sign_out_everywhere(&req).await {
+    ///     println!("{user} signed out on every device");
+    /// }
+    /// # }
+    /// ```
+    pub async fn sign_out_everywhere(&self, req: &HttpRequest) -> Option<String> {
         let session = req.get_session();
         let user = session.get::<String>(USER_KEY).ok().flatten();
         if let Ok(Some(tokens)) = session.get::<Tokens>(TOKENS_KEY)

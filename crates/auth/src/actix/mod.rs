@@ -12,8 +12,10 @@
 //! - [`require_sign_in`] guards a scope: anonymous requests are sent to the
 //!   login with a checked way back ([`return_to`]), or get a 401 if they
 //!   ask for JSON;
-//! - [`CognitoLogin::sign_out`] revokes the tokens at Cognito
-//!   (GlobalSignOut) and purges the session;
+//! - [`CognitoLogin::sign_out`] revokes this session's tokens at Cognito
+//!   (RevokeToken; GlobalSignOut where Cognito cannot revoke one token) and
+//!   purges the session; [`CognitoLogin::sign_out_everywhere`] ends every
+//!   sign-in of the user (GlobalSignOut);
 //! - the user's address, behind proxies you trust, goes to Cognito's
 //!   threat protection ([`CognitoLogin::cognito_for`]).
 //!
@@ -105,7 +107,7 @@ mod signed_in;
 
 pub use client_address::client_address;
 pub use guard::require_sign_in;
-pub use login::CognitoLogin;
+pub use login::{CognitoLogin, SignedOut};
 pub use rejection::AuthRejection;
 pub use signed_in::SignedInUser;
 

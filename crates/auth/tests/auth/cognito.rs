@@ -257,3 +257,35 @@ async fn an_unreachable_cognito_is_service_unavailable_within_the_timeout() {
         "The sign-in service is unavailable, please try again later."
     );
 }
+
+/// RevokeToken ends one sign-in: its refresh token is refused, and another
+/// sign-in of the same user still refreshes.
+#[tokio::test]
+async fn revoking_one_sign_in_leaves_the_others_working() {
+    let pool = Pool::new().await;
+    pool.confirmed_user("a", "aaaaaa").await;
+    let cognito = pool.cognito(AuthFlow::Srp);
+    let laptop = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+    let phone = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+    let laptop_refresh = laptop.refresh_token.as_deref().unwrap();
+    if pool.aws.lacks(Gap::RevokeToken) {
+        // What CognitoLogin::sign_out falls back from.
+        assert!(cognito.revoke_refresh_token(laptop_refresh).await.is_err());
+        return;
+    }
+    cognito.revoke_refresh_token(laptop_refresh).await.unwrap();
+    let refused = cognito.refresh("a", laptop_refresh).await.unwrap_err();
+    assert!(
+        matches!(refused, AuthError::InvalidToken { .. }),
+        "{refused:?}"
+    );
+    let refreshed = cognito
+        .refresh("a", phone.refresh_token.as_deref().unwrap())
+        .await
+        .unwrap();
+    cognito
+        .verifier()
+        .verify(&refreshed.access_token, TokenUse::Access)
+        .await
+        .unwrap();
+}

@@ -343,7 +343,9 @@ impl Authenticator for CognitoUsers {
     }
 
     async fn log_out(&self, req: &HttpRequest) -> LogOutScope {
-        self.login.sign_out(req).await;
-        LogOutScope::EverySession
+        match self.login.sign_out(req).await {
+            Some(out) if out.everywhere => LogOutScope::EverySession,
+            _ => LogOutScope::ThisSession,
+        }
     }
 }

@@ -116,11 +116,12 @@ impl From<AuthRejection> for LoginError {
 /// How far a log-out reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogOutScope {
-    /// This session only (stage 1).
+    /// This session only (stage 1; stage 2, where Cognito revoked this
+    /// session's refresh token alone).
     ThisSession,
-    /// Every session of the user (stage 2: GlobalSignOut revokes all of the
-    /// user's tokens, so their other sessions would only fail at their next
-    /// refresh; they end at once instead).
+    /// Every session of the user (stage 2, where Cognito could not revoke
+    /// one token and signed the user out everywhere: their other sessions
+    /// would only fail at their next refresh; they end at once instead).
     EverySession,
 }
 

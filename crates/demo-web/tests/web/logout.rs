@@ -1,7 +1,10 @@
-//! Logging out: this browser's session on stage 1; at Cognito, and in every
-//! browser, on stage 2.
+//! Logging out: this browser's session; on stage 2 also its tokens at
+//! Cognito.
+
+use std::time::Duration;
 
 use demo_web::settings::Stage;
+use test_support::emulator::Gap;
 
 use crate::common::{Browser, settings, spawn_app};
 use crate::stage2::{app_behind_outage, app_with, pool_with_demo_users, stored_tokens};
@@ -42,22 +45,44 @@ async fn logout_signs_out_at_cognito() {
     assert!(get_user.is_err(), "the access token is revoked at Cognito");
 }
 
+/// Logout revokes this session's refresh token at Cognito (RevokeToken):
+/// the user's session in another browser goes on, and refreshes. Where
+/// Cognito cannot revoke one token (moto), the logout signs the user out
+/// everywhere instead, and ends their other sessions at once.
 #[tokio::test]
-async fn logout_ends_the_users_sessions_in_every_browser() {
+async fn logout_revokes_this_sessions_token_and_the_others_go_on() {
     let pool = pool_with_demo_users().await;
-    let app = app_with(&pool, |_| {}).await;
+    // Every request refreshes: the phone's session shows its token works.
+    let app = app_with(&pool, |c| c.refresh_margin = Duration::from_secs(2 * 3600)).await;
     let (laptop, phone, other) = (Browser::new(), Browser::new(), Browser::new());
     app.log_in(&laptop, "a", "aaaaaa").await;
     app.log_in(&phone, "a", "aaaaaa").await;
     app.log_in(&other, "b", "bbbbbb").await;
     assert_eq!(app.logged_in_items("a").await.len(), 2);
+    let laptop_tokens = stored_tokens(&app, &laptop).await;
 
     laptop.submit(&app.url("/"), &app.url("/logout"), &[]).await;
-    // GlobalSignOut revoked the phone's tokens too: its session ends now,
-    // not at its next refresh.
-    let page = phone.get(&app.url("/restricted")).await;
-    page.assert_shows("This is a restricted area");
-    assert!(app.logged_in_items("a").await.is_empty());
+    laptop.get(&app.url("/")).await.assert_shows("Not Logged");
+    let cognito = auth::Cognito::builder(&pool.aws.config, &pool.pool_id, &pool.client_id).build();
+    let refused = cognito
+        .refresh("a", laptop_tokens.refresh_token.as_deref().unwrap())
+        .await;
+    assert!(
+        refused.is_err(),
+        "the ended session's refresh token is refused"
+    );
+    if pool.aws.lacks(Gap::RevokeToken) {
+        // Signed out everywhere: the phone's session ended with the logout.
+        let page = phone.get(&app.url("/restricted")).await;
+        page.assert_shows("This is a restricted area");
+        assert!(app.logged_in_items("a").await.is_empty());
+    } else {
+        phone
+            .get(&app.url("/restricted"))
+            .await
+            .assert_shows("Hello <strong>a</strong>");
+        assert_eq!(app.logged_in_items("a").await.len(), 1);
+    }
     // Another user's session is untouched.
     other
         .get(&app.url("/"))

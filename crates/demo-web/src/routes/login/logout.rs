@@ -8,7 +8,8 @@ use crate::page::{Page, see_other};
 use crate::routes::CsrfForm;
 
 /// `POST /logout`: signs out at the identity provider, deletes the session
-/// and its cookie (stage 2: and the user's other sessions).
+/// and its cookie (and the user's other sessions, when the provider signed
+/// them out too).
 pub async fn logout(page: Page, form: web::Form<CsrfForm>) -> Result<HttpResponse, AppError> {
     let (state, session) = (page.state(), page.session());
     session.check_csrf(&form.csrf)?;
