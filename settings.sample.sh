@@ -28,6 +28,15 @@ CLIENT_SECRET=
 # Cognito) or password (USER_PASSWORD_AUTH; the only one a local emulator
 # checks, which scripts/demo uses).
 COGNITO_AUTH_FLOW=srp
+# Stage 2's ways to sign in: form (the login page's form; the default),
+# hosted (Cognito's managed login, the hosted sign-in page), or both. The
+# hosted page needs a domain on the pool and an app client set up for it
+# (`provision cognito` does both).
+COGNITO_LOGIN=
+# The app's address as browsers reach it, without a path; empty:
+# http://localhost:PORT. The hosted page comes back to APP_URL/auth/callback,
+# and its logout to APP_URL/ (`provision cognito` registers both).
+APP_URL=
 # Key signing and encrypting the session cookie: 64 bytes or more, or a
 # shorter passphrase (stretched with a KDF; under 32 bytes, a warning).
 # Empty: a random key at each start, which logs everyone out on restart.

@@ -106,6 +106,7 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
             id
         }
     };
+    ensure_managed_login(p, &idp, &pool, &client, &name).await?;
     for (user, password, email) in DEMO_USERS {
         if user_exists(&idp, &pool, user).await? {
             println!("cognito: found user {user}");
@@ -148,6 +149,65 @@ pub async fn ensure(p: &mut Provisioner) -> anyhow::Result<()> {
     if let (Some(user), Some(account)) = (p.settings.get("USER_NAME"), p.settings.get("AWS_ID")) {
         crate::iam::put_policy(p, user, account).await?;
     }
+    Ok(())
+}
+
+/// The app's address, as stage 2 reads it: APP_URL, or localhost at PORT.
+fn app_url(p: &Provisioner) -> String {
+    match p.settings.get("APP_URL") {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => format!(
+            "http://localhost:{}",
+            p.settings.get("PORT").unwrap_or("3000")
+        ),
+    }
+}
+
+/// The pool's managed-login domain, if it has one.
+async fn find_domain(idp: &Client, pool: &str) -> anyhow::Result<Option<String>> {
+    let described = idp
+        .describe_user_pool()
+        .user_pool_id(pool)
+        .send()
+        .await
+        .map_err(|e| failed("cognito-idp:DescribeUserPool", e))?;
+    Ok(described
+        .user_pool()
+        .and_then(|p| p.domain())
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned))
+}
+
+/// Cognito's managed login for the demo (`COGNITO_LOGIN` hosted or both):
+/// a domain for the pool, and the app client's code grant, scopes and
+/// URLs (APP_URL/auth/callback, APP_URL/), set again alike on every run.
+async fn ensure_managed_login(
+    p: &Provisioner,
+    idp: &Client,
+    pool: &str,
+    client: &str,
+    name: &str,
+) -> anyhow::Result<()> {
+    match find_domain(idp, pool).await? {
+        Some(domain) => println!("cognito: found domain {domain}"),
+        None => {
+            let prefix = crate::pool::domain_prefix(name);
+            idp.create_user_pool_domain()
+                .user_pool_id(pool)
+                .domain(&prefix)
+                .send()
+                .await
+                .map_err(|e| failed("cognito-idp:CreateUserPoolDomain", e))?;
+            println!("cognito: created domain {prefix}");
+        }
+    }
+    let app = app_url(p);
+    let (callback, logout) = (format!("{app}/auth/callback"), format!("{app}/"));
+    crate::pool::app_client_with_managed_login(idp, pool, client, name, &callback, &logout)
+        .send()
+        .await
+        .map_err(|e| failed("cognito-idp:UpdateUserPoolClient", e))?;
+    println!("cognito: managed login back to {callback}, logout to {logout}");
     Ok(())
 }
 
@@ -215,6 +275,15 @@ pub async fn teardown(p: &mut Provisioner) -> anyhow::Result<()> {
             {
                 println!("teardown: deleted user {user}");
             }
+        }
+        if let Some(domain) = find_domain(&idp, &pool).await? {
+            idp.delete_user_pool_domain()
+                .user_pool_id(&pool)
+                .domain(&domain)
+                .send()
+                .await
+                .map_err(|e| failed("cognito-idp:DeleteUserPoolDomain", e))?;
+            println!("teardown: deleted domain {domain}");
         }
         if let Some(client) = find_client(&idp, &pool, &name).await? {
             idp.delete_user_pool_client()

@@ -183,6 +183,8 @@ impl Page {
             "manages_accounts",
             &self.state.authenticator.manages_accounts(),
         );
+        context.insert("form_login", &self.state.form_login);
+        context.insert("hosted_login", &self.state.hosted_logout.is_some());
         // Shown wherever a new password is typed.
         if let Some(policy) = self.state.authenticator.password_policy() {
             context.insert("password_policy", &policy.to_string());

@@ -36,6 +36,15 @@ pub struct CognitoSettings {
     pub password_auth: bool,
     /// Refresh the access token when it expires within this margin.
     pub refresh_margin: Duration,
+    /// The login page's form (`COGNITO_LOGIN` form or both).
+    pub form_login: bool,
+    /// Cognito's managed login, beside or instead of the form
+    /// (`COGNITO_LOGIN` hosted or both): the app is then at `app_url`.
+    pub hosted_login: bool,
+    /// The app's address as the browser reaches it (`APP_URL`): the hosted
+    /// page comes back to `<app_url>/auth/callback`, and its logout to
+    /// `<app_url>/`.
+    pub app_url: String,
 }
 
 /// Everything the web app reads from its settings. Secrets are
@@ -143,7 +152,18 @@ impl Settings {
                     "password" => Ok(true),
                     _ => Err("srp or password".into()),
                 })?;
+                let (form_login, hosted_login) = file
+                    .parsed("COGNITO_LOGIN", |ways| match ways {
+                        "form" => Ok((true, false)),
+                        "hosted" => Ok((false, true)),
+                        "both" => Ok((true, true)),
+                        _ => Err("form, hosted or both".into()),
+                    })?
+                    .unwrap_or((true, false));
                 Some(CognitoSettings {
+                    form_login,
+                    hosted_login,
+                    app_url: String::new(),
                     pool_id,
                     client_id: required("CLIENT_ID")?,
                     client_secret: text("CLIENT_SECRET").map(Into::into),
@@ -154,9 +174,20 @@ impl Settings {
             }
         };
         let port = |port: &str| port.parse().map_err(|_| "a port number".to_owned());
+        let port = file.parsed("PORT", port)?.unwrap_or(3000);
+        let app_url = |url: &str| match url::Url::parse(url) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.path() == "/" => {
+                Ok(url.trim_end_matches('/').to_owned())
+            }
+            _ => Err("the app's address, e.g. https://app.example.com (no path)".into()),
+        };
+        let app_url = file
+            .parsed("APP_URL", app_url)?
+            .unwrap_or_else(|| format!("http://localhost:{port}"));
+        let cognito = cognito.map(|c| CognitoSettings { app_url, ..c });
         Ok(Settings {
             stage,
-            port: file.parsed("PORT", port)?.unwrap_or(3000),
+            port,
             host: text("HOST").unwrap_or_else(|| "127.0.0.1".to_owned()),
             aws_region,
             credentials,

@@ -15,7 +15,7 @@ use session_store::DynamoDbSessionStore;
 
 use crate::authenticator::{Authenticator, CognitoUsers, LocalUsers};
 use crate::middleware::{error_pages, log_requests, security_headers, track_metrics};
-use crate::routes::login::{code, form, logout, new_password, quick_login, setup};
+use crate::routes::login::{code, form, hosted, logout, new_password, quick_login, setup};
 use crate::routes::{
     forgot, home, metrics, mfa, password, restricted, session_json, sessions, signup, static_files,
 };
@@ -91,6 +91,22 @@ pub(crate) async fn sdk_config(settings: &Settings) -> SdkConfig {
         loader = loader.credentials_provider(settings_credentials(id, secret.expose_secret()));
     }
     loader.load().await
+}
+
+/// The pool's managed login, its endpoints from the pool's discovery
+/// document, coming back to `app_url`.
+async fn managed_login(
+    cognito: &auth::Cognito,
+    app_url: &str,
+) -> Result<auth::managed_login::ManagedLogin, StartError> {
+    use auth::managed_login::{Endpoints, ManagedLogin};
+    let failed = |e: auth::AuthError| {
+        StartError::Other(format!(
+            "COGNITO_LOGIN asks for the hosted page, but: {e} ({e:?})"
+        ))
+    };
+    let endpoints = Endpoints::discover(cognito).await.map_err(failed)?;
+    ManagedLogin::new(cognito, endpoints, &format!("{app_url}/auth/callback")).map_err(failed)
 }
 
 /// The access key from the settings, in place of the SDK's default chain.
@@ -178,6 +194,9 @@ impl Application {
         }
         let store = store.build();
         store.ensure_table().await?;
+        // Stage 2's managed login, registered for its routes.
+        let mut hosted: Option<web::Data<auth::actix::CognitoLogin>> = None;
+        let mut form_login = true;
         let (authenticator, stage_title): (Arc<dyn Authenticator>, _) =
             match (&settings.stage, &settings.cognito) {
                 (Stage::Store, _) => (Arc::new(LocalUsers), "Stage 1: sessions in DynamoDB"),
@@ -194,9 +213,18 @@ impl Application {
                     if c.password_auth {
                         cognito = cognito.auth_flow(auth::AuthFlow::Password);
                     }
-                    let login = auth::actix::CognitoLogin::new(cognito.build())
+                    let cognito = cognito.build();
+                    let mut login = auth::actix::CognitoLogin::new(cognito.clone())
                         .refresh_margin(c.refresh_margin)
                         .trusted_proxies(settings.trusted_proxies.iter().copied());
+                    form_login = c.form_login;
+                    if c.hosted_login {
+                        login = login.managed_login(
+                            managed_login(&cognito, &c.app_url).await?,
+                            format!("{}/", c.app_url),
+                        );
+                        hosted = Some(web::Data::new(login.clone()));
+                    }
                     (
                         Arc::new(CognitoUsers::new(login)),
                         "Stage 2: sessions in DynamoDB, users in Cognito",
@@ -210,12 +238,22 @@ impl Application {
         authenticator.read_password_policy().await;
         let templates =
             Templates::new().map_err(|e| StartError::Other(format!("templates: {e:?}")))?;
+        let hosted_logout = hosted.as_ref().and_then(|login| login.managed_logout_url());
+        let content_policy = crate::middleware::content_policy(
+            hosted_logout
+                .as_ref()
+                .map(|url| url.origin().ascii_serialization())
+                .as_deref(),
+        );
         let state = web::Data::new(AppState {
             templates,
             store: store.clone(),
             authenticator,
             stage_title,
             metrics: Default::default(),
+            form_login,
+            hosted_logout: hosted_logout.map(String::from),
+            content_policy,
         });
         let port = listener
             .local_addr()
@@ -227,6 +265,7 @@ impl Application {
             store,
             cookie_key(settings.session_secret.as_ref().map(|s| s.expose_secret())),
             &settings,
+            hosted,
         )
         .map_err(|e| StartError::Other(e.to_string()))?;
         Ok(Self { port, server })
@@ -262,6 +301,7 @@ fn run(
     store: DynamoDbSessionStore,
     key: Key,
     settings: &Settings,
+    hosted: Option<web::Data<auth::actix::CognitoLogin>>,
 ) -> std::io::Result<Server> {
     let ttl = CookieDuration::seconds_f64(settings.session_ttl.as_secs_f64());
     let secure = settings.cookie_secure;
@@ -352,9 +392,20 @@ fn run(
                             .post(password::change),
                     )
                     .service(web::resource("/sessions/revoke").post(sessions::revoke))
-                    .service(
-                        web::resource("/sessions/revoke-others").post(sessions::revoke_others),
-                    ),
+                    .service(web::resource("/sessions/revoke-others").post(sessions::revoke_others))
+                    .configure(|routes| {
+                        if let Some(login) = &hosted {
+                            routes
+                                .app_data(login.clone())
+                                .service(
+                                    web::resource("/auth/start")
+                                        .route(get(auth::actix::managed_login::start)),
+                                )
+                                .service(
+                                    web::resource("/auth/callback").route(get(hosted::callback)),
+                                );
+                        }
+                    }),
             )
     })
     .listen(listener)?

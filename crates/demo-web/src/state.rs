@@ -20,4 +20,12 @@ pub(crate) struct AppState {
     pub stage_title: &'static str,
     /// Request, DynamoDB and Cognito metrics.
     pub metrics: Metrics,
+    /// The login page's form (stage 1 always).
+    pub form_login: bool,
+    /// Where the browser goes after logout to end its session at Cognito's
+    /// managed login; `None` without it (the login page then has no link
+    /// to the hosted page).
+    pub hosted_logout: Option<String>,
+    /// The `Content-Security-Policy` of every answer.
+    pub content_policy: actix_web::http::header::HeaderValue,
 }

@@ -38,6 +38,8 @@ pub const KEYS: &[&str] = &[
     "CLIENT_ID",
     "CLIENT_SECRET",
     "COGNITO_AUTH_FLOW",
+    "COGNITO_LOGIN",
+    "APP_URL",
     "SESSION_SECRET",
     "AWS_ENDPOINT_URL",
     "PORT",

@@ -88,6 +88,33 @@ async fn all_twice_gives_the_same_ids_and_one_pool() {
     );
 
     let user_pool = pool.user_pool().unwrap();
+    // Managed login: a domain, and the client's code grant back to the app.
+    let domain = user_pool.domain().unwrap_or_default();
+    assert!(domain.starts_with(&format!("{name}-")), "{domain:?}");
+    assert!(
+        first.contains(&format!("created domain {domain}")),
+        "{first}"
+    );
+    let client = idp
+        .describe_user_pool_client()
+        .user_pool_id(ws.value("POOL_ID"))
+        .client_id(ws.value("CLIENT_ID"))
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap();
+    assert_eq!(
+        client.callback_urls(),
+        ["http://localhost:3000/auth/callback"]
+    );
+    assert_eq!(client.logout_urls(), ["http://localhost:3000/"]);
+    assert!(client.allowed_o_auth_scopes().iter().any(|s| s == "openid"));
+    assert_eq!(
+        client.explicit_auth_flows().len(),
+        5,
+        "the update kept the auth flows"
+    );
     assert_eq!(
         user_pool
             .admin_create_user_config()

@@ -24,7 +24,8 @@ async fn status_before_and_after_and_teardown_leaves_nothing() {
         ws.value("POOL_ID"),
         ws.value("TABLE_NAME"),
     );
-    ws.ok(&["teardown", "--yes"]);
+    let gone = ws.ok(&["teardown", "--yes"]);
+    assert!(gone.contains("teardown: deleted domain"), "{gone}");
     let aws = ws.aws().await;
     assert!(
         aws_sdk_iam::Client::new(&aws)

@@ -40,7 +40,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use super::{AuthRejection, CognitoLogin, return_to};
+use super::{AuthRejection, CognitoLogin, SignedInUser, return_to};
 use crate::AuthError;
 use crate::managed_login::{Callback, PendingLogin};
 
@@ -54,8 +54,10 @@ struct Started {
     next: Option<String>,
 }
 
-/// Mounts `GET start`, `GET callback` and `POST logout` (see the
-/// [module](self)'s example).
+/// Mounts [`start`] as `GET start`, [`callback`] as `GET callback` and
+/// [`logout`] as `POST logout` (see the [module](self)'s example). An app
+/// that does more at sign-in mounts [`start`] and its own callback around
+/// [`finish`].
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/start", web::get().to(start))
@@ -69,8 +71,9 @@ fn see_other(to: &str) -> HttpResponse {
         .finish()
 }
 
-/// Sends the browser to the hosted page, the login kept in the session.
-async fn start(req: HttpRequest) -> Result<HttpResponse, AuthRejection> {
+/// Sends the browser to the hosted page, the login kept in the session;
+/// `?next=` is where the callback goes once signed in.
+pub async fn start(req: HttpRequest) -> Result<HttpResponse, AuthRejection> {
     let login = CognitoLogin::of(&req)?;
     let hosted = login.managed()?;
     let (url, pending) = hosted.login.start();
@@ -84,9 +87,27 @@ async fn start(req: HttpRequest) -> Result<HttpResponse, AuthRejection> {
     Ok(see_other(url.as_str()))
 }
 
-/// Finishes the login the session started, once.
-async fn callback(req: HttpRequest) -> Result<HttpResponse, AuthRejection> {
-    let login = CognitoLogin::of(&req)?;
+/// Finishes the login the session started, once, and goes where it was
+/// asked to come back to.
+pub async fn callback(req: HttpRequest) -> Result<HttpResponse, AuthRejection> {
+    let (_, next) = finish(&req).await?;
+    Ok(see_other(&next))
+}
+
+/// What [`callback`] does before its redirect: the login the session
+/// started taken out of it (it serves once) and finished with the
+/// request's query, the user signed in ([`CognitoLogin::sign_in`]: a new
+/// session id). Returns the user and the local path to go back to.
+///
+/// ```no_run
+/// # async fn example(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, auth::actix::AuthRejection> {
+/// let (user, next) = auth::actix::managed_login::finish(&req).await?;
+/// tracing::info!(user = user.username(), "signed in on the hosted page");
+/// Ok(actix_web::HttpResponse::SeeOther().insert_header(("Location", next)).finish())
+/// # }
+/// ```
+pub async fn finish(req: &HttpRequest) -> Result<(SignedInUser, String), AuthRejection> {
+    let login = CognitoLogin::of(req)?;
     let hosted = login.managed()?;
     let session = req.get_session();
     // Taken out whatever comes next: a login serves once.
@@ -106,13 +127,14 @@ async fn callback(req: HttpRequest) -> Result<HttpResponse, AuthRejection> {
         .finish(pending, &query)
         .await
         .map_err(AuthRejection::Cognito)?;
-    login.sign_in(&req, tokens).await?;
-    Ok(see_other(next.as_deref().unwrap_or("/")))
+    let user = login.sign_in(req, tokens).await?;
+    Ok((user, next.unwrap_or_else(|| "/".to_owned())))
 }
 
-/// Ends the session's sign-in, then the managed-login session of the
-/// browser, which comes back to the app's sign-out URL.
-async fn logout(req: HttpRequest) -> Result<HttpResponse, AuthRejection> {
+/// Ends the session's sign-in ([`CognitoLogin::sign_out`]), then the
+/// managed-login session of the browser, which comes back to the app's
+/// sign-out URL.
+pub async fn logout(req: HttpRequest) -> Result<HttpResponse, AuthRejection> {
     let login = CognitoLogin::of(&req)?;
     let hosted = login.managed()?;
     login.sign_out(&req).await;
@@ -122,6 +144,19 @@ async fn logout(req: HttpRequest) -> Result<HttpResponse, AuthRejection> {
 }
 
 impl CognitoLogin {
+    /// Where the browser goes to end its managed-login session, back to
+    /// the app's sign-out URL; `None` without managed login.
+    ///
+    /// ```no_run
+    /// # fn example(login: auth::actix::CognitoLogin) {
+    /// let after_logout = login.managed_logout_url().map_or("/".to_owned(), |url| url.to_string());
+    /// # }
+    /// ```
+    pub fn managed_logout_url(&self) -> Option<url::Url> {
+        self.hosted()
+            .map(|hosted| hosted.login.logout_url(&hosted.signed_out))
+    }
+
     fn managed(&self) -> Result<&super::login::Hosted, AuthRejection> {
         self.hosted()
             .ok_or(AuthRejection::Cognito(AuthError::Misconfigured {

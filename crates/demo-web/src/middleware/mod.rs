@@ -11,7 +11,7 @@ use actix_web::http::StatusCode;
 
 pub(crate) use error_pages::error_pages;
 pub(crate) use request_log::log_requests;
-pub(crate) use security_headers::security_headers;
+pub(crate) use security_headers::{content_policy, security_headers};
 pub(crate) use track_metrics::track_metrics;
 
 /// The status the client gets for a middleware's result: an error raised by

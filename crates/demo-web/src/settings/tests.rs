@@ -153,3 +153,35 @@ fn secrets_never_show_in_debug_output() {
         "{shown}"
     );
 }
+
+#[test]
+fn the_ways_to_sign_in_and_the_apps_address_are_read_and_checked() {
+    let ways = |items: &str| {
+        let c = load(Stage::Cognito, &format!("{STAGE_2} {items}"), "")
+            .unwrap()
+            .cognito
+            .unwrap();
+        (c.form_login, c.hosted_login, c.app_url)
+    };
+    let local = "http://localhost:3000".to_owned();
+    assert_eq!(ways(""), (true, false, local.clone()), "the form alone");
+    assert_eq!(ways("COGNITO_LOGIN=both"), (true, true, local.clone()));
+    assert_eq!(
+        ways("COGNITO_LOGIN=hosted PORT=8080").2,
+        "http://localhost:8080"
+    );
+    assert_eq!(
+        ways("COGNITO_LOGIN=hosted APP_URL=https://app.example.com/"),
+        (false, true, "https://app.example.com".to_owned())
+    );
+    for items in [
+        "COGNITO_LOGIN=sso",
+        "APP_URL=https://app.example.com/demo",
+        "APP_URL=ftp://app.example.com",
+        "APP_URL=app.example.com",
+    ] {
+        let err = load(Stage::Cognito, &format!("{STAGE_2} {items}"), "").unwrap_err();
+        let key = items.split('=').next().unwrap();
+        assert_eq!(invalid_key(&err), Some(key), "{items}: {err}");
+    }
+}

@@ -243,3 +243,42 @@ async fn stage_2_walk_in_a_browser() {
     window.expect_text("h1", "Hello c").await;
     window.screenshot("stage2-5-new-password-done").await;
 }
+
+/// Cognito's managed login in a real browser: from a guarded page to the
+/// hosted page (ministack's, which checks the password and PKCE), back
+/// signed in on the page it came from, and out through the hosted logout.
+#[tokio::test]
+async fn stage_2_hosted_page_walk_in_a_browser() {
+    let pool = crate::stage2::pool_with_demo_users().await;
+    if pool.aws.lacks(test_support::emulator::Gap::ManagedLogin) {
+        return;
+    }
+    let app = crate::hosted_login::app_with_hosted_login(&pool, true).await;
+    let window = Chromium::new().await;
+    window.goto(&app.url("/restricted")).await;
+    window.click_text("Log in").await;
+    window.expect_text("h1", "Log in").await;
+    window.screenshot("hosted-1-login").await;
+    window.click_text("Sign in with the hosted page").await;
+    window.expect_text("h1", "Sign in").await;
+    window.screenshot("hosted-2-hosted-page").await;
+    window.fill("#username", "a").await;
+    window.fill("#password", "wrong!").await;
+    window.click_text("Sign in").await;
+    window
+        .expect_text(".error", "Incorrect username or password.")
+        .await;
+    window.fill("#username", "a").await;
+    window.fill("#password", "aaaaaa").await;
+    window.click_text("Sign in").await;
+    window.expect_text("h1", "Hello a").await;
+    assert!(
+        window.url().await.ends_with("/restricted"),
+        "{}",
+        window.url().await
+    );
+    window.screenshot("hosted-3-back-signed-in").await;
+    window.click_text("Log out").await;
+    window.expect_text("h1", "Not Logged").await;
+    assert!(app.logged_in_items("a").await.is_empty());
+}

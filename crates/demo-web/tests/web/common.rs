@@ -52,12 +52,20 @@ pub fn cognito_settings(pool: &test_support::cognito::DemoPool) -> CognitoSettin
         region: None,
         password_auth: false,
         refresh_margin: Duration::from_secs(60),
+        form_login: true,
+        hosted_login: false,
+        app_url: "http://127.0.0.1:0".into(),
     }
 }
 
 /// Starts the app on a free port and returns once it accepts requests.
 pub async fn spawn_app(settings: Settings) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    spawn_app_on(settings, listener).await
+}
+
+/// As [`spawn_app`], on `listener` (for settings that name the app's address).
+pub async fn spawn_app_on(settings: Settings, listener: TcpListener) -> TestApp {
     let address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
     let app = Application::build_on(settings.clone(), listener)
         .await

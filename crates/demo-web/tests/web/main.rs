@@ -10,6 +10,7 @@ mod cost;
 mod csrf;
 mod forgot_password;
 mod headers;
+mod hosted_login;
 mod layout;
 mod lifetime;
 mod login;

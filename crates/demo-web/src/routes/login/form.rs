@@ -26,6 +26,9 @@ pub async fn show(page: Page) -> Result<HttpResponse, AppError> {
 /// a redirect back, else the form again with the reason.
 pub async fn submit(page: Page, form: web::Form<LoginForm>) -> Result<HttpResponse, AppError> {
     page.session().check_csrf(&form.csrf)?;
+    if !page.state().form_login {
+        return Err(AppError::NotFound("Sign in with the hosted page."));
+    }
     let (username, password) = (form.username.trim(), form.password.as_str());
     if username.is_empty() || password.is_empty() {
         return super::failed(&page, username, "Input missing", StatusCode::BAD_REQUEST);

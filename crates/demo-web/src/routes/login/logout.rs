@@ -25,5 +25,7 @@ pub async fn logout(page: Page, form: web::Form<CsrfForm>) -> Result<HttpRespons
         tracing::warn!(error = %err, "could not end the user's other sessions");
     }
     session.log_out();
-    Ok(see_other("/"))
+    // Cognito's managed login keeps a session of its own in the browser:
+    // ended there too, which comes back to the home page.
+    Ok(see_other(state.hosted_logout.as_deref().unwrap_or("/")))
 }

@@ -5,6 +5,7 @@
 
 pub mod code;
 pub mod form;
+pub mod hosted;
 pub mod logout;
 pub mod new_password;
 pub mod quick_login;

@@ -13,6 +13,9 @@ pub async fn quick_login(
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
     page.session().check_csrf(&form.csrf)?;
+    if !page.state().form_login {
+        return Err(AppError::NotFound("Sign in with the hosted page."));
+    }
     let password = page
         .state()
         .authenticator
