@@ -50,6 +50,7 @@ pub struct CognitoBuilder {
     client_secret: Option<String>,
     region: Option<String>,
     auth_flow: AuthFlow,
+    rotating: bool,
     timeout: Duration,
     leeway: Duration,
     jwks_url: Option<String>,
@@ -83,6 +84,7 @@ impl Cognito {
             client_secret: None,
             region: None,
             auth_flow: AuthFlow::Srp,
+            rotating: false,
             timeout: Duration::from_secs(5),
             leeway: crate::verify::DEFAULT_LEEWAY,
             jwks_url: None,
@@ -132,6 +134,23 @@ impl CognitoBuilder {
     /// ```
     pub fn auth_flow(mut self, flow: AuthFlow) -> Self {
         self.auth_flow = flow;
+        self
+    }
+
+    /// Whether the app client rotates refresh tokens (Cognito's refresh
+    /// token rotation, default off): [`Cognito::refresh`] then calls
+    /// GetTokensFromRefreshToken, and keeps the new refresh token each
+    /// answer brings. Cognito refuses REFRESH_TOKEN_AUTH for such a client.
+    ///
+    /// ```
+    /// # async fn example(sdk_config: aws_config::SdkConfig) {
+    /// let cognito = auth::Cognito::builder(&sdk_config, "eu-west-1_AbCdEf", "client-id")
+    ///     .rotating_refresh_tokens(true)
+    ///     .build();
+    /// # }
+    /// ```
+    pub fn rotating_refresh_tokens(mut self, rotating: bool) -> Self {
+        self.rotating = rotating;
         self
     }
 
@@ -237,6 +256,7 @@ impl CognitoBuilder {
             client_id: self.client_id,
             client_secret: self.client_secret,
             auth_flow: self.auth_flow,
+            rotating: self.rotating,
             counters: Default::default(),
             user_context: None,
         }

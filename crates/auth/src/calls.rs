@@ -9,8 +9,9 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 /// }
 /// assert!(auth::CALLS.contains(&"GlobalSignOut"));
 /// ```
-pub const CALLS: [&str; 15] = [
+pub const CALLS: [&str; 16] = [
     "InitiateAuth",
+    "GetTokensFromRefreshToken",
     "RespondToAuthChallenge",
     "GlobalSignOut",
     "RevokeToken",

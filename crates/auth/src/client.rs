@@ -53,6 +53,8 @@ pub struct Cognito {
     pub(crate) client_id: String,
     pub(crate) client_secret: Option<String>,
     pub(crate) auth_flow: AuthFlow,
+    /// Refresh with GetTokensFromRefreshToken (the client rotates them).
+    pub(crate) rotating: bool,
     /// Shared by clones: one key cache and one set of counts.
     pub(crate) verifier: Arc<TokenVerifier>,
     pub(crate) counters: Arc<CallCounters>,
@@ -328,10 +330,12 @@ impl Cognito {
     /// New access and ID tokens from a refresh token. `username` is the
     /// `username` claim of the user's tokens (needed for SECRET_HASH).
     ///
-    /// This is InitiateAuth's REFRESH_TOKEN_AUTH, which Cognito refuses for
-    /// an app client with refresh token rotation turned on (such a client
-    /// needs GetTokensFromRefreshToken, not called here: the emulator the
-    /// crate is tested on does not implement it). Keep rotation off.
+    /// This is InitiateAuth's REFRESH_TOKEN_AUTH; for an app client that
+    /// rotates refresh tokens
+    /// ([`CognitoBuilder::rotating_refresh_tokens`](crate::CognitoBuilder::rotating_refresh_tokens)),
+    /// GetTokensFromRefreshToken, whose answer brings a new refresh token:
+    /// keep the returned one. A rotated-out token used again after Cognito's
+    /// grace period is refused ([`AuthError::InvalidToken`]): sign in again.
     ///
     /// ```
     /// # async fn example(cognito: auth::Cognito, username: &str, tokens: auth::Tokens) -> Result<(), auth::AuthError> {
@@ -344,6 +348,9 @@ impl Cognito {
     /// # Ok(()) }
     /// ```
     pub async fn refresh(&self, username: &str, refresh_token: &str) -> Result<Tokens, AuthError> {
+        if self.rotating {
+            return self.refresh_rotating(username, refresh_token).await;
+        }
         let parameters = [("REFRESH_TOKEN", refresh_token)];
         let output = self
             .initiate_auth(
@@ -356,6 +363,36 @@ impl Cognito {
         match next_step(output, username)? {
             SignIn::Tokens(mut tokens) => {
                 // Cognito returns no refresh token here unless it rotates them.
+                tokens.refresh_token = tokens
+                    .refresh_token
+                    .or_else(|| Some(refresh_token.to_owned()));
+                Ok(tokens)
+            }
+            _ => Err(AuthError::other("refresh answered with a challenge")),
+        }
+    }
+
+    async fn refresh_rotating(
+        &self,
+        username: &str,
+        refresh_token: &str,
+    ) -> Result<Tokens, AuthError> {
+        let output = self
+            .client
+            .get_tokens_from_refresh_token()
+            .refresh_token(refresh_token)
+            .client_id(&self.client_id)
+            .set_client_secret(self.client_secret.clone())
+            .send()
+            .await;
+        let output = self.settle("GetTokensFromRefreshToken", Call::WithToken, output)?;
+        let answer = Answer {
+            result: output.authentication_result,
+            ..Answer::default()
+        };
+        match next_step(answer, username)? {
+            SignIn::Tokens(mut tokens) => {
+                // The new one when rotated (an emulator may not rotate).
                 tokens.refresh_token = tokens
                     .refresh_token
                     .or_else(|| Some(refresh_token.to_owned()));

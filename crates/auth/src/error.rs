@@ -159,6 +159,21 @@ impl AuthError {
             "NotAuthorizedException" if call != Call::WithToken && message.contains("session") => {
                 Self::ChallengeExpired
             }
+            // REFRESH_TOKEN_AUTH on a client that rotates refresh tokens:
+            // no token would do; the app's setting is wrong.
+            "NotAuthorizedException" | "InvalidParameterException"
+                if call == Call::WithToken && message.to_ascii_lowercase().contains("rotation") =>
+            {
+                Self::Misconfigured {
+                    reason: format!(
+                        "{}; the app client rotates refresh tokens: build Cognito with \
+                         rotating_refresh_tokens(true)",
+                        reason()
+                    ),
+                }
+            }
+            // A rotated-out refresh token used again after the grace period.
+            "RefreshTokenReuseException" => Self::invalid_token(reason()),
             "NotAuthorizedException" if matches!(call, Call::WithToken | Call::Code) => {
                 Self::invalid_token(reason())
             }

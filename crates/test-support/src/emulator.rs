@@ -91,6 +91,9 @@ pub enum Gap {
     ManagedLogin,
     /// RevokeToken, which ends one sign-in (moto answers HTTP 500).
     RevokeToken,
+    /// GetTokensFromRefreshToken, the refresh of clients that rotate
+    /// refresh tokens (moto has none; ministack answers without rotating).
+    GetTokensFromRefreshToken,
 }
 
 impl Gap {
@@ -103,9 +106,11 @@ impl Gap {
     pub fn lacking(self) -> Emulator {
         match self {
             Gap::MfaSetup | Gap::PolicyOnNewPassword | Gap::ChallengeSession => Emulator::Ministack,
-            Gap::SizedCapacity | Gap::TtlDeletion | Gap::ManagedLogin | Gap::RevokeToken => {
-                Emulator::Moto
-            }
+            Gap::SizedCapacity
+            | Gap::TtlDeletion
+            | Gap::ManagedLogin
+            | Gap::RevokeToken
+            | Gap::GetTokensFromRefreshToken => Emulator::Moto,
         }
     }
 
@@ -123,6 +128,7 @@ impl Gap {
             Gap::TtlDeletion => "no deletion of expired items",
             Gap::ManagedLogin => "no managed login (hosted page, /oauth2/token)",
             Gap::RevokeToken => "no RevokeToken",
+            Gap::GetTokensFromRefreshToken => "no GetTokensFromRefreshToken",
         }
     }
 }

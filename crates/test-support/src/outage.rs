@@ -82,6 +82,10 @@ fn one_request(head: Vec<u8>) -> Vec<u8> {
 pub const COGNITO: &str = "AWSCognitoIdentityProviderService";
 /// The marker of Cognito's InitiateAuth (sign-in and refresh) requests.
 pub const INITIATE_AUTH: &str = "AWSCognitoIdentityProviderService.InitiateAuth";
+/// The marker of Cognito's GetTokensFromRefreshToken requests (the refresh
+/// of clients that rotate refresh tokens).
+pub const GET_TOKENS_FROM_REFRESH_TOKEN: &str =
+    "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken";
 /// The marker of Cognito's RespondToAuthChallenge requests.
 pub const RESPOND_TO_AUTH_CHALLENGE: &str =
     "AWSCognitoIdentityProviderService.RespondToAuthChallenge";

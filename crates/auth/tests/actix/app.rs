@@ -27,6 +27,8 @@ pub struct Options {
     /// Through a forwarder at this address instead of straight to the emulator.
     pub cognito_endpoint: Option<String>,
     pub refresh_margin: Duration,
+    /// The app client rotates refresh tokens.
+    pub rotating: bool,
 }
 
 impl Default for Options {
@@ -34,6 +36,7 @@ impl Default for Options {
         Self {
             cognito_endpoint: None,
             refresh_margin: Duration::from_secs(60),
+            rotating: false,
         }
     }
 }
@@ -52,6 +55,7 @@ pub async fn spawn_app(options: Options) -> App {
     // The emulator checks passwords with USER_PASSWORD_AUTH only.
     let cognito = Cognito::builder(&config, &pool.pool_id, &pool.client_id)
         .auth_flow(AuthFlow::Password)
+        .rotating_refresh_tokens(options.rotating)
         .build();
     let login = CognitoLogin::new(cognito.clone()).refresh_margin(options.refresh_margin);
     let store =

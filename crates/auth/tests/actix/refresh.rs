@@ -63,6 +63,7 @@ async fn an_outage_of_cognito_keeps_a_sign_in_whose_token_holds() {
     let app = spawn_app(Options {
         cognito_endpoint: Some(format!("http://{}", outage.address)),
         refresh_margin: ALWAYS_DUE,
+        ..Options::default()
     })
     .await;
     app.log_in().await;
@@ -73,4 +74,50 @@ async fn an_outage_of_cognito_keeps_a_sign_in_whose_token_holds() {
     outage.restore().await;
     let (_, failed) = app.count("InitiateAuth");
     assert!(failed >= 1, "the refresh was tried");
+}
+
+/// A client that rotates refresh tokens: the session keeps the new one each
+/// refresh brings, and a rotated-out token that Cognito refuses as reused
+/// ends the session (Cognito's documented answers, on the real HTTP path).
+#[tokio::test]
+async fn a_rotated_refresh_token_is_kept_and_its_reuse_ends_the_session() {
+    use test_support::outage::GET_TOKENS_FROM_REFRESH_TOKEN;
+    let aws = test_support::local_aws().await;
+    let outage = Outage::forward_to(&aws.endpoint).await;
+    let app = spawn_app(Options {
+        cognito_endpoint: Some(format!("http://{}", outage.address)),
+        refresh_margin: ALWAYS_DUE,
+        rotating: true,
+    })
+    .await;
+    app.log_in().await;
+    // Real tokens of the pool for Cognito's answer.
+    let real = match app.cognito.sign_in("a", "aaaaaa").await.unwrap() {
+        auth::SignIn::Tokens(tokens) => tokens,
+        other => panic!("{other:?}"),
+    };
+    let answer = |refresh: &str| {
+        serde_json::json!({"AuthenticationResult": {
+            "AccessToken": real.access_token, "IdToken": real.id_token,
+            "RefreshToken": refresh, "ExpiresIn": 3600, "TokenType": "Bearer"
+        }})
+    };
+    outage.succeed(GET_TOKENS_FROM_REFRESH_TOKEN, answer("rotated-1"));
+    assert_eq!(app.browser.get(&app.url("/account")).await.status, 200);
+    outage.succeed(GET_TOKENS_FROM_REFRESH_TOKEN, answer("rotated-2"));
+    assert_eq!(app.browser.get(&app.url("/account")).await.status, 200);
+    let sent = outage.requests(GET_TOKENS_FROM_REFRESH_TOKEN);
+    assert!(
+        sent.last().is_some_and(|r| r.contains("rotated-1")),
+        "the second refresh sends the token the first brought: {sent:?}"
+    );
+
+    outage.answer(
+        GET_TOKENS_FROM_REFRESH_TOKEN,
+        "RefreshTokenReuseException",
+        "Refresh token has been used already.",
+    );
+    let page = app.browser.get(&app.url("/account")).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(app.sessions().await, 0, "the ended session is deleted");
 }

@@ -289,3 +289,119 @@ async fn revoking_one_sign_in_leaves_the_others_working() {
         .await
         .unwrap();
 }
+
+/// A client that rotates refresh tokens refreshes with
+/// GetTokensFromRefreshToken (ministack answers without rotating).
+#[tokio::test]
+async fn a_rotating_client_refreshes_with_get_tokens_from_refresh_token() {
+    let pool = Pool::new().await;
+    if pool.aws.lacks(Gap::GetTokensFromRefreshToken) {
+        return;
+    }
+    pool.confirmed_user("a", "aaaaaa").await;
+    let demo = pool.demo();
+    let cognito = Cognito::builder(&pool.aws.config, &demo.pool_id, &demo.client_id)
+        .rotating_refresh_tokens(true)
+        .build();
+    let signed_in = tokens(cognito.sign_in("a", "aaaaaa").await.unwrap());
+    let refresh = signed_in.refresh_token.as_deref().unwrap();
+    let fresh = cognito.refresh("a", refresh).await.unwrap();
+    cognito
+        .verifier()
+        .verify(&fresh.access_token, TokenUse::Access)
+        .await
+        .unwrap();
+    let count = |call| {
+        cognito
+            .call_counts()
+            .into_iter()
+            .find(|c| c.call == call)
+            .unwrap()
+            .calls
+    };
+    assert_eq!(count("GetTokensFromRefreshToken"), 1);
+    assert_eq!(count("InitiateAuth"), 1, "the sign-in only");
+    let refused = cognito
+        .refresh("a", "not-a-refresh-token")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, AuthError::InvalidToken { .. }),
+        "{refused:?}"
+    );
+}
+
+/// Cognito's answers that no emulator gives, on the real HTTP path: a
+/// rotated refresh token, the reuse of a rotated-out one, and
+/// REFRESH_TOKEN_AUTH refused to a client that rotates.
+#[tokio::test]
+async fn a_rotated_refresh_token_is_kept_and_a_reused_one_is_refused() {
+    use test_support::outage::{GET_TOKENS_FROM_REFRESH_TOKEN, INITIATE_AUTH, Outage};
+    let pool = Pool::new().await;
+    pool.confirmed_user("a", "aaaaaa").await;
+    let real = tokens(
+        pool.cognito(AuthFlow::Password)
+            .sign_in("a", "aaaaaa")
+            .await
+            .unwrap(),
+    );
+    let outage = Outage::forward_to(&pool.aws.endpoint).await;
+    let config = pool
+        .aws
+        .config
+        .to_builder()
+        .endpoint_url(format!("http://{}", outage.address))
+        .build();
+    let demo = pool.demo();
+    let rotating = Cognito::builder(&config, &demo.pool_id, &demo.client_id)
+        .rotating_refresh_tokens(true)
+        .build();
+    outage.succeed(
+        GET_TOKENS_FROM_REFRESH_TOKEN,
+        serde_json::json!({"AuthenticationResult": {
+            "AccessToken": real.access_token, "IdToken": real.id_token,
+            "RefreshToken": "rotated-refresh-token", "ExpiresIn": 3600, "TokenType": "Bearer"
+        }}),
+    );
+    let fresh = rotating.refresh("a", "old-refresh-token").await.unwrap();
+    assert_eq!(
+        fresh.refresh_token.as_deref(),
+        Some("rotated-refresh-token")
+    );
+    let sent = outage.requests(GET_TOKENS_FROM_REFRESH_TOKEN);
+    assert!(
+        sent.iter().any(|r| r.contains("old-refresh-token")),
+        "{sent:?}"
+    );
+
+    outage.answer(
+        GET_TOKENS_FROM_REFRESH_TOKEN,
+        "RefreshTokenReuseException",
+        "Refresh token has been used already.",
+    );
+    let reused = rotating
+        .refresh("a", "old-refresh-token")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(reused, AuthError::InvalidToken { .. }),
+        "{reused:?}"
+    );
+
+    // The same client built without the option: its REFRESH_TOKEN_AUTH is
+    // refused for the client's setting, not for the token.
+    let not_rotating = Cognito::builder(&config, &demo.pool_id, &demo.client_id).build();
+    outage.answer(
+        INITIATE_AUTH,
+        "NotAuthorizedException",
+        "Refresh token rotation is enabled for this client; use GetTokensFromRefreshToken.",
+    );
+    let refused = not_rotating
+        .refresh("a", "old-refresh-token")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, AuthError::Misconfigured { reason } if reason.contains("rotating_refresh_tokens")),
+        "{refused:?}"
+    );
+}
