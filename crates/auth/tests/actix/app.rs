@@ -20,6 +20,7 @@ pub struct App {
     pub store: DynamoDbSessionStore,
     /// The app's Cognito client (its call counts are the app's).
     pub cognito: Cognito,
+    key: actix_web::cookie::Key,
 }
 
 /// How the app reaches Cognito, and when it refreshes.
@@ -48,6 +49,30 @@ pub async fn spawn_app(options: Options) -> App {
     let aws = test_support::local_aws().await;
     let pool = DemoPool::create(&aws).await;
     pool.confirmed_user("a", "aaaaaa").await;
+    let store =
+        DynamoDbSessionStore::builder(&aws.config, test_support::unique_name("login")).build();
+    store.ensure_table().await.expect("ensure_table");
+    let key = actix_web::cookie::Key::generate();
+    let (base, cognito) = serve(&pool, &store, &key, &options).await;
+    App {
+        base,
+        browser: Browser::new(),
+        pool,
+        store,
+        cognito,
+        key,
+    }
+}
+
+/// The example on a free port over `pool`, `store` and `key`: its address
+/// and its Cognito client.
+async fn serve(
+    pool: &DemoPool,
+    store: &DynamoDbSessionStore,
+    key: &actix_web::cookie::Key,
+    options: &Options,
+) -> (String, Cognito) {
+    let aws = test_support::local_aws().await;
     let config = match &options.cognito_endpoint {
         Some(endpoint) => aws.config.to_builder().endpoint_url(endpoint).build(),
         None => aws.config.clone(),
@@ -58,23 +83,19 @@ pub async fn spawn_app(options: Options) -> App {
         .rotating_refresh_tokens(options.rotating)
         .build();
     let login = CognitoLogin::new(cognito.clone()).refresh_margin(options.refresh_margin);
-    let store =
-        DynamoDbSessionStore::builder(&aws.config, test_support::unique_name("login")).build();
-    store.ensure_table().await.expect("ensure_table");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let key = actix_web::cookie::Key::generate();
-    tokio::spawn(actix_login::serve(listener, login, store.clone(), key).unwrap());
-    App {
-        base,
-        browser: Browser::new(),
-        pool,
-        store,
-        cognito,
-    }
+    tokio::spawn(actix_login::serve(listener, login, store.clone(), key.clone()).unwrap());
+    (base, cognito)
 }
 
 impl App {
+    /// A second instance of the app: the same pool, session table and
+    /// cookie key, its own Cognito client (`options`). Its address.
+    pub async fn another_instance(&self, options: &Options) -> String {
+        serve(&self.pool, &self.store, &self.key, options).await.0
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -121,3 +121,55 @@ async fn a_rotated_refresh_token_is_kept_and_its_reuse_ends_the_session() {
     assert_eq!(page.status, 303, "{}", page.body);
     assert_eq!(app.sessions().await, 0, "the ended session is deleted");
 }
+
+/// Two instances refresh one session at once, each getting another rotated
+/// token (Cognito's grace period lets both through): the session keeps
+/// one of them, and the next refresh, on either instance, sends it; the
+/// user stays signed in.
+#[tokio::test]
+async fn two_instances_refreshing_one_session_at_once_keep_it_signed_in() {
+    use test_support::outage::GET_TOKENS_FROM_REFRESH_TOKEN;
+    let aws = test_support::local_aws().await;
+    let (to_one, to_two) = (
+        Outage::forward_to(&aws.endpoint).await,
+        Outage::forward_to(&aws.endpoint).await,
+    );
+    let options = |outage: &Outage| Options {
+        cognito_endpoint: Some(format!("http://{}", outage.address)),
+        refresh_margin: ALWAYS_DUE,
+        rotating: true,
+    };
+    let app = spawn_app(options(&to_one)).await;
+    let second = app.another_instance(&options(&to_two)).await;
+    app.log_in().await;
+    let other_tab = app.browser.same_browser_on(&app.base, &second);
+    let real = match app.cognito.sign_in("a", "aaaaaa").await.unwrap() {
+        auth::SignIn::Tokens(tokens) => tokens,
+        other => panic!("{other:?}"),
+    };
+    let answer = |refresh: &str| {
+        serde_json::json!({"AuthenticationResult": {
+            "AccessToken": real.access_token, "IdToken": real.id_token,
+            "RefreshToken": refresh, "ExpiresIn": 3600, "TokenType": "Bearer"
+        }})
+    };
+    for round in 0..10 {
+        let (one, two) = (format!("one-{round}"), format!("two-{round}"));
+        to_one.succeed(GET_TOKENS_FROM_REFRESH_TOKEN, answer(&one));
+        to_two.succeed(GET_TOKENS_FROM_REFRESH_TOKEN, answer(&two));
+        let (on_one, on_two) = (app.url("/account"), format!("{second}/account"));
+        let (a, b) = futures::join!(app.browser.get(&on_one), other_tab.get(&on_two));
+        assert_eq!((a.status, b.status), (200, 200), "round {round}");
+        // The next refresh sends the one the session kept.
+        to_one.succeed(GET_TOKENS_FROM_REFRESH_TOKEN, answer("next"));
+        let page = app.browser.get(&app.url("/account")).await;
+        assert_eq!(page.status, 200, "round {round}: {}", page.body);
+        let sent = to_one.requests(GET_TOKENS_FROM_REFRESH_TOKEN);
+        let last = sent.last().unwrap();
+        assert!(
+            last.contains(&format!("\"{one}\"")) || last.contains(&format!("\"{two}\"")),
+            "round {round}: {last}"
+        );
+    }
+    assert_eq!(app.sessions().await, 1);
+}
