@@ -348,51 +348,34 @@ impl Cognito {
     /// # Ok(()) }
     /// ```
     pub async fn refresh(&self, username: &str, refresh_token: &str) -> Result<Tokens, AuthError> {
-        if self.rotating {
-            return self.refresh_rotating(username, refresh_token).await;
-        }
-        let parameters = [("REFRESH_TOKEN", refresh_token)];
-        let output = self
-            .initiate_auth(
+        let answer: Answer = if self.rotating {
+            let output = self
+                .client
+                .get_tokens_from_refresh_token()
+                .refresh_token(refresh_token)
+                .client_id(&self.client_id)
+                .set_client_secret(self.client_secret.clone())
+                .send()
+                .await;
+            let output = self.settle("GetTokensFromRefreshToken", Call::WithToken, output)?;
+            Answer {
+                result: output.authentication_result,
+                ..Answer::default()
+            }
+        } else {
+            let parameters = [("REFRESH_TOKEN", refresh_token)];
+            self.initiate_auth(
                 AuthFlowType::RefreshTokenAuth,
                 username,
                 &parameters,
                 Call::WithToken,
             )
-            .await?;
-        match next_step(output, username)? {
-            SignIn::Tokens(mut tokens) => {
-                // Cognito returns no refresh token here unless it rotates them.
-                tokens.refresh_token = tokens
-                    .refresh_token
-                    .or_else(|| Some(refresh_token.to_owned()));
-                Ok(tokens)
-            }
-            _ => Err(AuthError::other("refresh answered with a challenge")),
-        }
-    }
-
-    async fn refresh_rotating(
-        &self,
-        username: &str,
-        refresh_token: &str,
-    ) -> Result<Tokens, AuthError> {
-        let output = self
-            .client
-            .get_tokens_from_refresh_token()
-            .refresh_token(refresh_token)
-            .client_id(&self.client_id)
-            .set_client_secret(self.client_secret.clone())
-            .send()
-            .await;
-        let output = self.settle("GetTokensFromRefreshToken", Call::WithToken, output)?;
-        let answer = Answer {
-            result: output.authentication_result,
-            ..Answer::default()
+            .await?
+            .into()
         };
         match next_step(answer, username)? {
             SignIn::Tokens(mut tokens) => {
-                // The new one when rotated (an emulator may not rotate).
+                // A new refresh token comes only when Cognito rotates them.
                 tokens.refresh_token = tokens
                     .refresh_token
                     .or_else(|| Some(refresh_token.to_owned()));

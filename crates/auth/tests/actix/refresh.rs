@@ -91,17 +91,7 @@ async fn a_rotated_refresh_token_is_kept_and_its_reuse_ends_the_session() {
     })
     .await;
     app.log_in().await;
-    // Real tokens of the pool for Cognito's answer.
-    let real = match app.cognito.sign_in("a", "aaaaaa").await.unwrap() {
-        auth::SignIn::Tokens(tokens) => tokens,
-        other => panic!("{other:?}"),
-    };
-    let answer = |refresh: &str| {
-        serde_json::json!({"AuthenticationResult": {
-            "AccessToken": real.access_token, "IdToken": real.id_token,
-            "RefreshToken": refresh, "ExpiresIn": 3600, "TokenType": "Bearer"
-        }})
-    };
+    let answer = rotated_answer(&app).await;
     outage.succeed(GET_TOKENS_FROM_REFRESH_TOKEN, answer("rotated-1"));
     assert_eq!(app.browser.get(&app.url("/account")).await.status, 200);
     outage.succeed(GET_TOKENS_FROM_REFRESH_TOKEN, answer("rotated-2"));
@@ -143,16 +133,7 @@ async fn two_instances_refreshing_one_session_at_once_keep_it_signed_in() {
     let second = app.another_instance(&options(&to_two)).await;
     app.log_in().await;
     let other_tab = app.browser.same_browser_on(&app.base, &second);
-    let real = match app.cognito.sign_in("a", "aaaaaa").await.unwrap() {
-        auth::SignIn::Tokens(tokens) => tokens,
-        other => panic!("{other:?}"),
-    };
-    let answer = |refresh: &str| {
-        serde_json::json!({"AuthenticationResult": {
-            "AccessToken": real.access_token, "IdToken": real.id_token,
-            "RefreshToken": refresh, "ExpiresIn": 3600, "TokenType": "Bearer"
-        }})
-    };
+    let answer = rotated_answer(&app).await;
     for round in 0..10 {
         let (one, two) = (format!("one-{round}"), format!("two-{round}"));
         to_one.succeed(GET_TOKENS_FROM_REFRESH_TOKEN, answer(&one));
@@ -172,4 +153,20 @@ async fn two_instances_refreshing_one_session_at_once_keep_it_signed_in() {
         );
     }
     assert_eq!(app.sessions().await, 1);
+}
+
+/// Cognito's answer to GetTokensFromRefreshToken for a client that rotates
+/// refresh tokens, with real tokens of the app's pool and the new refresh
+/// token given.
+async fn rotated_answer(app: &crate::app::App) -> impl Fn(&str) -> serde_json::Value {
+    let real = match app.cognito.sign_in("a", "aaaaaa").await.unwrap() {
+        auth::SignIn::Tokens(tokens) => tokens,
+        other => panic!("{other:?}"),
+    };
+    move |refresh: &str| {
+        serde_json::json!({"AuthenticationResult": {
+            "AccessToken": real.access_token, "IdToken": real.id_token,
+            "RefreshToken": refresh, "ExpiresIn": 3600, "TokenType": "Bearer"
+        }})
+    }
 }
