@@ -63,3 +63,17 @@ fn base32(text: &str) -> Vec<u8> {
     }
     out
 }
+
+/// A well-formed code of `secret` that is not the current one (the current
+/// one plus one): what a user who mistyped sends.
+///
+/// ```no_run
+/// # async fn example() {
+/// let wrong = test_support::totp::wrong_code_now("JBSWY3DPEHPK3PXP").await;
+/// assert_eq!(wrong.len(), 6);
+/// # }
+/// ```
+pub async fn wrong_code_now(secret: &str) -> String {
+    let right: u32 = code_now(secret).await.parse().expect("six digits");
+    format!("{:06}", (right + 1) % 1_000_000)
+}

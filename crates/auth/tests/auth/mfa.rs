@@ -15,13 +15,6 @@ async fn pool_with_optional_mfa() -> Pool {
     pool
 }
 
-/// A code of `secret` that is not the current one.
-async fn wrong_code(secret: &str) -> String {
-    let right = totp::code_now(secret).await;
-    let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
-    wrong
-}
-
 #[tokio::test]
 async fn an_enrolled_app_is_asked_for_at_sign_in_until_turned_off() {
     let pool = pool_with_optional_mfa().await;
@@ -35,7 +28,7 @@ async fn an_enrolled_app_is_asked_for_at_sign_in_until_turned_off() {
         .unwrap();
     let uri = secret.otpauth_uri("Demo", "a");
     assert!(uri.starts_with("otpauth://totp/Demo:a?secret="), "{uri}");
-    let wrong = wrong_code(secret.base32()).await;
+    let wrong = totp::wrong_code_now(secret.base32()).await;
     assert_eq!(
         cognito
             .verify_totp(&signed_in.access_token, &wrong, "phone")
@@ -63,7 +56,7 @@ async fn an_enrolled_app_is_asked_for_at_sign_in_until_turned_off() {
         !format!("{challenge:?}").contains(&challenge.session),
         "the session is a secret"
     );
-    let wrong = wrong_code(secret.base32()).await;
+    let wrong = totp::wrong_code_now(secret.base32()).await;
     assert_eq!(
         cognito.answer_mfa(&challenge, &wrong).await,
         Err(AuthError::InvalidCode)
@@ -126,7 +119,7 @@ async fn a_pool_that_requires_an_app_has_it_set_up_at_sign_in() {
     assert!(!format!("{challenge:?}").contains(&challenge.session));
     let (secret, challenge) = cognito.begin_mfa_setup(&challenge).await.unwrap();
     let refused = cognito
-        .finish_mfa_setup(&challenge, &wrong_code(secret.base32()).await)
+        .finish_mfa_setup(&challenge, &totp::wrong_code_now(secret.base32()).await)
         .await;
     assert_eq!(refused, Err(AuthError::InvalidCode));
     let code = totp::code_now(secret.base32()).await;

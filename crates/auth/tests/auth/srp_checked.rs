@@ -158,12 +158,12 @@ async fn an_enrolled_app_is_asked_for_after_srp() {
         panic!("a code is asked for after the password proof");
     };
     assert_eq!(challenge.kind, MfaKind::Totp);
-    let right = totp::code_now(secret.base32()).await;
-    let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let wrong = totp::wrong_code_now(secret.base32()).await;
     assert_eq!(
         cognito.answer_mfa(&challenge, &wrong).await,
         Err(AuthError::InvalidCode)
     );
+    let right = totp::code_now(secret.base32()).await;
     let after_code = tokens(cognito.answer_mfa(&challenge, &right).await.unwrap());
     let claims = cognito
         .verifier()

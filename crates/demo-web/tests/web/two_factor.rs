@@ -21,12 +21,6 @@ fn secret_of(page: &Page) -> String {
     page.body[start..].split('<').next().unwrap().to_owned()
 }
 
-/// A code that is not the current one.
-async fn wrong(secret: &str) -> String {
-    let right: u32 = totp::code_now(secret).await.parse().unwrap();
-    format!("{:06}", (right + 1) % 1_000_000)
-}
-
 /// Sets up `browser`'s user's app: its secret.
 async fn set_up(app: &TestApp, browser: &Browser) -> String {
     let setup = browser
@@ -39,7 +33,7 @@ async fn set_up(app: &TestApp, browser: &Browser) -> String {
         .submit(
             &app.url("/mfa"),
             &app.url("/mfa/verify"),
-            &[("code", &wrong(&secret).await)],
+            &[("code", &totp::wrong_code_now(&secret).await)],
         )
         .await;
     assert_eq!(refused.status, 400, "{}", refused.body);
@@ -83,7 +77,7 @@ async fn an_app_set_up_is_asked_for_at_the_next_login_until_turned_off() {
         .get(&app.url("/login/code"))
         .await
         .assert_shows("Type the code your authenticator app shows.");
-    let refused = code(&app, &phone, &wrong(&secret).await).await;
+    let refused = code(&app, &phone, &totp::wrong_code_now(&secret).await).await;
     assert_eq!(refused.status, 400);
     refused.assert_shows("This code is not the one we sent");
     let done = code(&app, &phone, &totp::code_now(&secret).await).await;
@@ -116,9 +110,14 @@ async fn too_many_wrong_codes_start_the_login_over() {
     let phone = Browser::new();
     app.log_in(&phone, "a", "aaaaaa").await;
     for _ in 0..4 {
-        assert_eq!(code(&app, &phone, &wrong(&secret).await).await.status, 400);
+        assert_eq!(
+            code(&app, &phone, &totp::wrong_code_now(&secret).await)
+                .await
+                .status,
+            400
+        );
     }
-    let over = code(&app, &phone, &wrong(&secret).await).await;
+    let over = code(&app, &phone, &totp::wrong_code_now(&secret).await).await;
     assert_eq!(over.status, 401, "{}", over.body);
     over.assert_shows("Too many wrong codes: please sign in again.");
     // The challenge is gone: even the right code needs a new login.
@@ -201,7 +200,11 @@ async fn a_pool_that_requires_an_app_has_it_set_up_at_login() {
     let secret = secret_of(&page);
     let url = app.url("/login/setup");
     let refused = browser
-        .submit(&url, &url, &[("code", &wrong(&secret).await)])
+        .submit(
+            &url,
+            &url,
+            &[("code", &totp::wrong_code_now(&secret).await)],
+        )
         .await;
     assert_eq!(refused.status, 400, "{}", refused.body);
     let done = browser
