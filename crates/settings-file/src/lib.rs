@@ -445,32 +445,6 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_key_draws_a_warning_naming_the_key_it_misspells() {
-        let log = tempfile::NamedTempFile::new().unwrap();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(log.reopen().unwrap())
-            .with_ansi(false)
-            .finish();
-        let path = Path::new("/nonexistent/settings.sh");
-        let file = tracing::subscriber::with_default(subscriber, || {
-            // Another test's thread may have met the warning's callsite with
-            // no subscriber, and cached that nobody wants it: ask again.
-            tracing::callsite::rebuild_interest_cache();
-            SettingsFile::open_or(path, "SESION_TTL=60\nPORT=1\n").unwrap()
-        });
-        assert_eq!(file.get("SESSION_TTL"), None);
-        let log = std::fs::read_to_string(log.path()).unwrap();
-        let warning = "unknown setting SESION_TTL ignored: did you mean SESSION_TTL?";
-        assert!(
-            log.contains("WARN")
-                && log.contains(warning)
-                && log.contains("/nonexistent/settings.sh"),
-            "{log}"
-        );
-        assert_eq!(log.lines().count(), 1, "{log}");
-    }
-
-    #[test]
     fn a_missing_setting_names_the_key_and_the_file_and_sends_a_first_run_to_the_sample() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("settings.sh");
