@@ -23,6 +23,7 @@ use crate::{Cognito, TokenVerifier};
 /// assert_eq!(auth::AuthFlow::default(), auth::AuthFlow::Srp);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AuthFlow {
     /// USER_SRP_AUTH: the password never leaves this process (default).
     #[default]

@@ -1,19 +1,14 @@
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
-use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
-use aws_sdk_cognitoidentityprovider::types::{
-    AuthFlowType, AuthenticationResultType, ChallengeNameType,
-};
+use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
 
 use crate::calls::{CallCount, CallCounters};
+use crate::challenge::{Answer, next_step};
 use crate::error::Call;
 use crate::srp::{SrpClient, timestamp};
-use crate::{
-    AuthError, AuthFlow, MfaKind, NewPasswordChallenge, SignIn, TokenVerifier, Tokens, secret_hash,
-};
+use crate::{AuthError, AuthFlow, SignIn, TokenVerifier, Tokens, secret_hash};
 
 /// A Cognito user pool app client: sign-in, challenges, refresh, sign-out
 /// and token verification. Holds no per-user state, so one value serves
@@ -43,6 +38,8 @@ use crate::{
 ///     SignIn::MfaSelection(selection) => {
 ///         cognito.select_mfa(&selection, selection.preferred()).await?;
 ///     }
+///     // Cognito may add challenges: SignIn is #[non_exhaustive].
+///     _ => println!("a step this app does not answer"),
 /// }
 /// # Ok(()) }
 /// ```
@@ -161,37 +158,6 @@ impl Cognito {
         self.settle("InitiateAuth", call, output)
     }
 
-    /// One RespondToAuthChallenge call for `username` (as the challenge names
-    /// them), with SECRET_HASH when the client has a secret; counted.
-    pub(crate) async fn respond_to_challenge(
-        &self,
-        call: Call,
-        challenge: ChallengeNameType,
-        username: &str,
-        session: Option<String>,
-        responses: impl IntoIterator<Item = (impl Into<String>, String)>,
-    ) -> Result<SignIn, AuthError> {
-        let mut request = self
-            .client
-            .respond_to_auth_challenge()
-            .client_id(&self.client_id)
-            .challenge_name(challenge)
-            .set_session(session)
-            .set_user_context_data(self.user_context_data())
-            .challenge_responses("USERNAME", username);
-        for (name, value) in responses {
-            request = request.challenge_responses(name, value);
-        }
-        if let Some(hash) = self.secret_hash(username) {
-            request = request.challenge_responses("SECRET_HASH", hash);
-        }
-        let answer = request.send().await;
-        next_step(
-            self.settle("RespondToAuthChallenge", call, answer)?,
-            username,
-        )
-    }
-
     /// Signs `username` in with `password`, by SRP unless configured otherwise.
     ///
     /// ```
@@ -205,6 +171,7 @@ impl Cognito {
     ///     Ok(SignIn::MfaRequired(challenge)) => println!("now a code ({:?})", challenge.kind),
     ///     Ok(SignIn::MfaSetupRequired(_)) => println!("first, an authenticator app"),
     ///     Ok(SignIn::MfaSelection(selection)) => println!("a code: {:?}", selection.choices),
+    ///     Ok(_) => println!("a step this app does not answer"),
     ///     // Safe to show: the same text for a wrong password and an unknown user.
     ///     Err(e) => println!("{e}"),
     /// }
@@ -287,42 +254,6 @@ impl Cognito {
             challenge_username,
             output.session,
             responses,
-        )
-        .await
-    }
-
-    /// Answers NEW_PASSWORD_REQUIRED with a new password and the required
-    /// attributes (`(name, value)` without the `userAttributes.` prefix).
-    /// A password against the pool's policy is [`AuthError::InvalidPassword`]
-    /// and an attribute Cognito refuses [`AuthError::InvalidAttribute`] (ask
-    /// again, with Cognito's message); after the challenge's few minutes it
-    /// is [`AuthError::ChallengeExpired`] (sign in again).
-    ///
-    /// ```
-    /// # async fn example(cognito: auth::Cognito, challenge: auth::NewPasswordChallenge) -> Result<(), auth::AuthError> {
-    /// // `challenge` came from sign_in; the user filled in the required attributes.
-    /// let attributes = [("email".to_owned(), "alice@example.com".to_owned())];
-    /// match cognito.answer_new_password(&challenge, "a new long password", &attributes).await? {
-    ///     auth::SignIn::Tokens(tokens) => println!("signed in for {} s", tokens.expires_in),
-    ///     auth::SignIn::NewPasswordRequired(_) => println!("Cognito asks again"),
-    ///     auth::SignIn::MfaRequired(_) => println!("and now a one-time code"),
-    ///     auth::SignIn::MfaSetupRequired(_) => println!("and now an authenticator app"),
-    ///     auth::SignIn::MfaSelection(_) => println!("and now a choice of code"),
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub async fn answer_new_password(
-        &self,
-        challenge: &NewPasswordChallenge,
-        new_password: &str,
-        attributes: &[(String, String)],
-    ) -> Result<SignIn, AuthError> {
-        self.respond_to_challenge(
-            Call::NewPassword,
-            ChallengeNameType::NewPasswordRequired,
-            &challenge.username,
-            Some(challenge.session.clone()),
-            new_password_responses(new_password, attributes),
         )
         .await
     }
@@ -468,260 +399,4 @@ where
     tokio::task::spawn_blocking(compute)
         .await
         .map_err(|e| AuthError::other(format!("SRP computation: {e}")))
-}
-
-/// The answer to NEW_PASSWORD_REQUIRED besides the user name: the password,
-/// and each attribute under Cognito's `userAttributes.` prefix.
-fn new_password_responses(
-    new_password: &str,
-    attributes: &[(String, String)],
-) -> Vec<(String, String)> {
-    std::iter::once(("NEW_PASSWORD".to_owned(), new_password.to_owned()))
-        .chain(
-            attributes
-                .iter()
-                .map(|(name, value)| (format!("userAttributes.{name}"), value.clone())),
-        )
-        .collect()
-}
-
-/// What InitiateAuth and RespondToAuthChallenge answer alike: tokens, or
-/// the next challenge.
-#[derive(Default)]
-struct Answer {
-    challenge: Option<ChallengeNameType>,
-    parameters: Option<HashMap<String, String>>,
-    session: Option<String>,
-    result: Option<AuthenticationResultType>,
-}
-
-impl From<InitiateAuthOutput> for Answer {
-    fn from(output: InitiateAuthOutput) -> Self {
-        Self {
-            challenge: output.challenge_name,
-            parameters: output.challenge_parameters,
-            session: output.session,
-            result: output.authentication_result,
-        }
-    }
-}
-
-impl From<RespondToAuthChallengeOutput> for Answer {
-    fn from(output: RespondToAuthChallengeOutput) -> Self {
-        Self {
-            challenge: output.challenge_name,
-            parameters: output.challenge_parameters,
-            session: output.session,
-            result: output.authentication_result,
-        }
-    }
-}
-
-/// The tokens of an answer, or the challenge it asks to answer next.
-/// `username`: the name the sign-in began with, for a challenge whose
-/// parameters do not name the user (Cognito's canonical name comes first).
-fn next_step(answer: impl Into<Answer>, username: &str) -> Result<SignIn, AuthError> {
-    let Answer {
-        challenge,
-        parameters,
-        session,
-        result,
-    } = answer.into();
-    if let Some(result) = result {
-        let missing = |what| AuthError::other(format!("authentication result without {what}"));
-        return Ok(SignIn::Tokens(Tokens {
-            access_token: result.access_token.ok_or_else(|| missing("access token"))?,
-            id_token: result.id_token.ok_or_else(|| missing("ID token"))?,
-            refresh_token: result.refresh_token,
-            expires_in: result.expires_in,
-        }));
-    }
-    match challenge {
-        Some(ChallengeNameType::NewPasswordRequired) => {
-            let parameters = parameters.unwrap_or_default();
-            let required_attributes = parameters
-                .get("requiredAttributes")
-                .and_then(|json| serde_json::from_str::<Vec<String>>(json).ok())
-                .unwrap_or_default()
-                .into_iter()
-                .map(|a| a.trim_start_matches("userAttributes.").to_owned())
-                .collect();
-            let username = parameters
-                .get("USER_ID_FOR_SRP")
-                .or_else(|| parameters.get("USERNAME"))
-                .map_or(username, String::as_str)
-                .to_owned();
-            Ok(SignIn::NewPasswordRequired(NewPasswordChallenge {
-                username,
-                session: session
-                    .ok_or_else(|| AuthError::other("NEW_PASSWORD_REQUIRED without a session"))?,
-                required_attributes,
-            }))
-        }
-        Some(ChallengeNameType::SoftwareTokenMfa) => crate::mfa::mfa_challenge(
-            MfaKind::Totp,
-            &parameters.unwrap_or_default(),
-            session,
-            username,
-        ),
-        Some(ChallengeNameType::SmsMfa) => crate::mfa::mfa_challenge(
-            MfaKind::Sms,
-            &parameters.unwrap_or_default(),
-            session,
-            username,
-        ),
-        Some(ChallengeNameType::MfaSetup) => {
-            crate::mfa::setup_challenge(&parameters.unwrap_or_default(), session, username)
-        }
-        Some(ChallengeNameType::SelectMfaType) => {
-            crate::mfa::selection(&parameters.unwrap_or_default(), session, username)
-        }
-        Some(other) => Err(AuthError::UnsupportedChallenge {
-            challenge: other.as_str().to_owned(),
-        }),
-        None => Err(AuthError::other(
-            "neither tokens nor a challenge in the answer",
-        )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn other_challenges_are_unsupported_not_panics() {
-        let challenge = ChallengeNameType::CustomChallenge;
-        let err = next_step(
-            Answer {
-                challenge: Some(challenge.clone()),
-                session: Some("s".into()),
-                ..Answer::default()
-            },
-            "a",
-        )
-        .unwrap_err();
-        assert_eq!(
-            err,
-            AuthError::UnsupportedChallenge {
-                challenge: challenge.as_str().to_owned()
-            }
-        );
-        assert!(matches!(
-            next_step(Answer::default(), "a"),
-            Err(AuthError::Other { .. })
-        ));
-    }
-
-    #[test]
-    fn code_challenges_are_typed() {
-        let parameters = HashMap::from([(
-            "CODE_DELIVERY_DESTINATION".to_owned(),
-            "+*******0100".to_owned(),
-        )]);
-        let step = next_step(
-            Answer {
-                challenge: Some(ChallengeNameType::SmsMfa),
-                parameters: Some(parameters),
-                session: Some("s".into()),
-                result: None,
-            },
-            "alice",
-        );
-        let Ok(SignIn::MfaRequired(challenge)) = step else {
-            panic!("{step:?}")
-        };
-        assert_eq!(
-            (
-                challenge.username.as_str(),
-                challenge.kind,
-                challenge.destination.as_deref()
-            ),
-            ("alice", MfaKind::Sms, Some("+*******0100"))
-        );
-        // Without Cognito's session there is nothing to answer.
-        let step = next_step(
-            Answer {
-                challenge: Some(ChallengeNameType::SoftwareTokenMfa),
-                ..Answer::default()
-            },
-            "alice",
-        );
-        assert!(matches!(step, Err(AuthError::Other { .. })), "{step:?}");
-    }
-
-    #[test]
-    fn a_choice_of_codes_lists_the_kinds_this_crate_answers() {
-        let choose = |list: &str| {
-            let parameters = HashMap::from([("MFAS_CAN_CHOOSE".to_owned(), list.to_owned())]);
-            next_step(
-                Answer {
-                    challenge: Some(ChallengeNameType::SelectMfaType),
-                    parameters: Some(parameters),
-                    session: Some("s".into()),
-                    result: None,
-                },
-                "alice",
-            )
-        };
-        match choose(r#"["SMS_MFA","SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#) {
-            Ok(SignIn::MfaSelection(selection)) => {
-                assert_eq!(selection.choices, [MfaKind::Sms, MfaKind::Totp]);
-                assert_eq!(
-                    (selection.username.as_str(), selection.session.as_str()),
-                    ("alice", "s")
-                );
-            }
-            other => panic!("{other:?}"),
-        }
-        for nothing_to_answer in [r#"["EMAIL_OTP"]"#, "not json"] {
-            let step = choose(nothing_to_answer);
-            assert!(
-                matches!(step, Err(AuthError::UnsupportedChallenge { .. })),
-                "{step:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn required_attributes_are_answered_under_their_prefix() {
-        let attributes = [
-            ("name".to_owned(), "Carol".to_owned()),
-            ("custom:team".to_owned(), "ops".to_owned()),
-        ];
-        assert_eq!(
-            new_password_responses("cccccc", &attributes),
-            [
-                ("NEW_PASSWORD", "cccccc"),
-                ("userAttributes.name", "Carol"),
-                ("userAttributes.custom:team", "ops"),
-            ]
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        );
-    }
-
-    #[test]
-    fn new_password_required_is_typed() {
-        let parameters = HashMap::from([
-            ("USER_ID_FOR_SRP".to_owned(), "c".to_owned()),
-            (
-                "requiredAttributes".to_owned(),
-                r#"["userAttributes.email"]"#.to_owned(),
-            ),
-        ]);
-        let step = next_step(
-            Answer {
-                challenge: Some(ChallengeNameType::NewPasswordRequired),
-                parameters: Some(parameters),
-                session: Some("s".into()),
-                result: None,
-            },
-            "alias@example.com",
-        );
-        let SignIn::NewPasswordRequired(challenge) = step.unwrap() else {
-            panic!()
-        };
-        assert_eq!(challenge.username, "c");
-        assert_eq!(challenge.required_attributes, ["email"]);
-    }
 }

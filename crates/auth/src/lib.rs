@@ -6,6 +6,7 @@ mod account;
 pub mod actix;
 mod builder;
 mod calls;
+mod challenge;
 mod client;
 mod error;
 mod jwks;

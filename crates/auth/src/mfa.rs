@@ -1,6 +1,6 @@
-//! Two-factor sign-in with a time-based one-time password (TOTP): a user
-//! enrols an authenticator app, turns it on or off, and answers the code
-//! challenge at sign-in. Cognito's SMS codes are answered the same way.
+//! Two-factor sign-in with a time-based one-time password (TOTP): the
+//! challenges' types, and a signed-in user enrolling an authenticator app
+//! and turning it on or off. The challenges are answered in `challenge`.
 
 use aws_sdk_cognitoidentityprovider::types::{
     ChallengeNameType, SoftwareTokenMfaSettingsType, VerifySoftwareTokenResponseType,
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Call;
 use crate::tokens::redact;
-use crate::{AuthError, Cognito, SignIn};
+use crate::{AuthError, Cognito};
 
 /// Which code a sign-in waits for.
 ///
@@ -38,7 +38,7 @@ impl MfaKind {
         }
     }
 
-    fn challenge(self) -> ChallengeNameType {
+    pub(crate) fn challenge(self) -> ChallengeNameType {
         match self {
             MfaKind::Totp => ChallengeNameType::SoftwareTokenMfa,
             MfaKind::Sms => ChallengeNameType::SmsMfa,
@@ -237,142 +237,6 @@ impl TotpSecret {
 }
 
 impl Cognito {
-    /// The key of an app for a user who must set one up to sign in
-    /// (AssociateSoftwareToken with the sign-in's session), and the
-    /// challenge to finish with [`Cognito::finish_mfa_setup`].
-    ///
-    /// ```
-    /// # async fn example(cognito: auth::Cognito, challenge: auth::MfaSetupChallenge) -> Result<(), auth::AuthError> {
-    /// let (secret, next) = cognito.begin_mfa_setup(&challenge).await?;
-    /// // Show secret.otpauth_uri(..) as a QR code; keep `next` server-side.
-    /// # let _ = (secret, next);
-    /// # Ok(()) }
-    /// ```
-    pub async fn begin_mfa_setup(
-        &self,
-        challenge: &MfaSetupChallenge,
-    ) -> Result<(TotpSecret, MfaSetupChallenge), AuthError> {
-        let output = self
-            .client
-            .associate_software_token()
-            .session(&challenge.session)
-            .send()
-            .await;
-        let output = self.settle("AssociateSoftwareToken", Call::Challenge, output)?;
-        let secret = output
-            .secret_code
-            .ok_or_else(|| AuthError::other("AssociateSoftwareToken answered no secret"))?;
-        let next = MfaSetupChallenge {
-            username: challenge.username.clone(),
-            session: output.session.unwrap_or_else(|| challenge.session.clone()),
-        };
-        Ok((TotpSecret(secret), next))
-    }
-
-    /// Confirms the new app with one of its codes (VerifySoftwareToken) and
-    /// finishes the sign-in (RespondToAuthChallenge MFA_SETUP): usually
-    /// tokens. A wrong code is [`AuthError::InvalidCode`].
-    ///
-    /// ```
-    /// # async fn example(cognito: auth::Cognito, next: auth::MfaSetupChallenge) -> Result<(), auth::AuthError> {
-    /// match cognito.finish_mfa_setup(&next, "123456").await {
-    ///     Ok(auth::SignIn::Tokens(_)) => println!("set up, and signed in"),
-    ///     Err(auth::AuthError::InvalidCode) => println!("not the app's code: try again"),
-    ///     other => println!("{other:?}"),
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub async fn finish_mfa_setup(
-        &self,
-        challenge: &MfaSetupChallenge,
-        code: &str,
-    ) -> Result<SignIn, AuthError> {
-        let output = self
-            .client
-            .verify_software_token()
-            .session(&challenge.session)
-            .user_code(code)
-            .send()
-            .await;
-        let output = self.settle("VerifySoftwareToken", Call::Challenge, output)?;
-        if output.status != Some(VerifySoftwareTokenResponseType::Success) {
-            return Err(AuthError::InvalidCode);
-        }
-        let session = output.session.unwrap_or_else(|| challenge.session.clone());
-        self.respond_to_challenge(
-            Call::Challenge,
-            ChallengeNameType::MfaSetup,
-            &challenge.username,
-            Some(session),
-            std::iter::empty::<(&str, String)>(),
-        )
-        .await
-    }
-
-    /// Answers a sign-in's one-time-code challenge: the next step, usually
-    /// tokens. A wrong code is [`AuthError::InvalidCode`]; the challenge may
-    /// be answered again until it expires.
-    ///
-    /// ```
-    /// # async fn example(cognito: auth::Cognito, challenge: auth::MfaChallenge) -> Result<(), auth::AuthError> {
-    /// match cognito.answer_mfa(&challenge, "123456").await {
-    ///     Ok(auth::SignIn::Tokens(_)) => println!("signed in"),
-    ///     Err(auth::AuthError::InvalidCode) => println!("wrong code, try again"),
-    ///     other => println!("{other:?}"),
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub async fn answer_mfa(
-        &self,
-        challenge: &MfaChallenge,
-        code: &str,
-    ) -> Result<SignIn, AuthError> {
-        let answer = match challenge.kind {
-            MfaKind::Totp => "SOFTWARE_TOKEN_MFA_CODE",
-            MfaKind::Sms => "SMS_MFA_CODE",
-        };
-        self.respond_to_challenge(
-            Call::Challenge,
-            challenge.kind.challenge(),
-            &challenge.username,
-            Some(challenge.session.clone()),
-            [(answer, code.to_owned())],
-        )
-        .await
-    }
-
-    /// Chooses which code a [`SignIn::MfaSelection`] sign-in goes on with
-    /// (RespondToAuthChallenge SELECT_MFA_TYPE): usually
-    /// [`SignIn::MfaRequired`] of that kind. A kind not among the
-    /// selection's choices is [`AuthError::UnsupportedChallenge`], without
-    /// a call.
-    ///
-    /// ```
-    /// # async fn example(cognito: auth::Cognito, selection: auth::MfaSelection) -> Result<(), auth::AuthError> {
-    /// let next = cognito.select_mfa(&selection, auth::MfaKind::Totp).await?;
-    /// # let _ = next;
-    /// # Ok(()) }
-    /// ```
-    pub async fn select_mfa(
-        &self,
-        selection: &MfaSelection,
-        kind: MfaKind,
-    ) -> Result<SignIn, AuthError> {
-        if !selection.choices.contains(&kind) {
-            return Err(AuthError::UnsupportedChallenge {
-                challenge: format!("SELECT_MFA_TYPE without {}", kind.challenge_name()),
-            });
-        }
-        self.respond_to_challenge(
-            Call::Challenge,
-            ChallengeNameType::SelectMfaType,
-            &selection.username,
-            Some(selection.session.clone()),
-            [("ANSWER", kind.challenge_name().to_owned())],
-        )
-        .await
-    }
-
     /// Starts enrolling an authenticator app for the signed-in user of
     /// `access_token` (AssociateSoftwareToken): show the secret (as a QR code
     /// of [`TotpSecret::otpauth_uri`]), then confirm with
@@ -453,79 +317,4 @@ impl Cognito {
         self.settle("SetUserMFAPreference", Call::WithToken, output)?;
         Ok(())
     }
-}
-
-/// MFA_SETUP, from Cognito's answer.
-pub(crate) fn setup_challenge(
-    parameters: &std::collections::HashMap<String, String>,
-    session: Option<String>,
-    username: &str,
-) -> Result<SignIn, AuthError> {
-    Ok(SignIn::MfaSetupRequired(MfaSetupChallenge {
-        username: parameters
-            .get("USER_ID_FOR_SRP")
-            .or_else(|| parameters.get("USERNAME"))
-            .map_or(username, String::as_str)
-            .to_owned(),
-        session: session.ok_or_else(|| AuthError::other("MFA_SETUP without a session"))?,
-    }))
-}
-
-/// The challenge of `kind`, from Cognito's answer; `username` is the name
-/// the sign-in began with, unless Cognito names the user otherwise.
-pub(crate) fn mfa_challenge(
-    kind: MfaKind,
-    parameters: &std::collections::HashMap<String, String>,
-    session: Option<String>,
-    username: &str,
-) -> Result<SignIn, AuthError> {
-    let username = parameters
-        .get("USER_ID_FOR_SRP")
-        .or_else(|| parameters.get("USERNAME"))
-        .map_or(username, String::as_str)
-        .to_owned();
-    Ok(SignIn::MfaRequired(MfaChallenge {
-        username,
-        session: session.ok_or_else(|| {
-            AuthError::other(format!("{} without a session", kind.challenge_name()))
-        })?,
-        kind,
-        destination: parameters.get("CODE_DELIVERY_DESTINATION").cloned(),
-    }))
-}
-
-/// The choice of SELECT_MFA_TYPE, from Cognito's answer: `MFAS_CAN_CHOOSE`
-/// is a JSON list of challenge names. Kinds this crate does not answer are
-/// left out; none left is [`AuthError::UnsupportedChallenge`].
-pub(crate) fn selection(
-    parameters: &std::collections::HashMap<String, String>,
-    session: Option<String>,
-    username: &str,
-) -> Result<SignIn, AuthError> {
-    let names: Vec<String> = parameters
-        .get("MFAS_CAN_CHOOSE")
-        .and_then(|json| serde_json::from_str(json).ok())
-        .unwrap_or_default();
-    let choices: Vec<MfaKind> = names
-        .iter()
-        .filter_map(|name| match name.as_str() {
-            "SOFTWARE_TOKEN_MFA" => Some(MfaKind::Totp),
-            "SMS_MFA" => Some(MfaKind::Sms),
-            _ => None,
-        })
-        .collect();
-    if choices.is_empty() {
-        return Err(AuthError::UnsupportedChallenge {
-            challenge: format!("SELECT_MFA_TYPE among {names:?}"),
-        });
-    }
-    Ok(SignIn::MfaSelection(MfaSelection {
-        username: parameters
-            .get("USER_ID_FOR_SRP")
-            .or_else(|| parameters.get("USERNAME"))
-            .map_or(username, String::as_str)
-            .to_owned(),
-        session: session.ok_or_else(|| AuthError::other("SELECT_MFA_TYPE without a session"))?,
-        choices,
-    }))
 }

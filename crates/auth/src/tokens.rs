@@ -79,12 +79,15 @@ pub fn redact(token: &str) -> String {
 ///     }
 ///     // Here a web app shows the key of a new app; see Cognito::begin_mfa_setup.
 ///     SignIn::MfaSetupRequired(_) | SignIn::MfaSelection(_) => return Ok(()),
+///     // #[non_exhaustive]: Cognito may add challenges.
+///     _ => return Ok(()),
 /// };
 /// # let _ = tokens;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
+#[non_exhaustive]
 pub enum SignIn {
     /// Signed in.
     Tokens(Tokens),

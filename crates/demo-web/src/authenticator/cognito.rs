@@ -81,6 +81,10 @@ impl CognitoUsers {
                 let (secret, challenge) = self.login.cognito().begin_mfa_setup(&challenge).await?;
                 Ok(LogIn::SetupRequired(challenge, secret))
             }
+            other => {
+                tracing::warn!(next = ?other, "a sign-in step this app does not answer");
+                Err(LoginError::StartAgain("Please sign in again.".into()))
+            }
         }
     }
 
