@@ -9,8 +9,11 @@ use actix_session::{SessionMiddleware, config::PersistentSession};
 use actix_web::cookie::{Key, time::Duration};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use auth::actix::{AuthRejection, CognitoLogin, SignedInUser, require_sign_in, return_to};
-use auth::{Cognito, SignIn};
+use actix_web::{Responder, ResponseError};
+use auth::Cognito;
+use auth::actix::{
+    AuthRejection, CognitoLogin, Credentials, SignedInUser, require_sign_in, return_to,
+};
 use session_store::DynamoDbSessionStore;
 
 fn page(status: u16, body: String) -> HttpResponse {
@@ -55,35 +58,16 @@ async fn home(
     }
 }
 
-#[derive(serde::Deserialize)]
-struct Credentials {
-    username: String,
-    password: String,
-}
-
+// The form again with Cognito's message (safe to show), in the error's status.
 async fn log_in(
     req: HttpRequest,
     login: web::Data<CognitoLogin>,
     form: web::Form<Credentials>,
-) -> actix_web::Result<HttpResponse> {
-    match login
-        .cognito_for(&req)
-        .sign_in(&form.username, &form.password)
-        .await
-    {
-        Ok(SignIn::Tokens(tokens)) => {
-            login.sign_in(&req, tokens).await?; // a new session id, tokens kept server-side
-            let back = return_to::requested(&req).unwrap_or_else(|| "/".to_owned());
-            Ok(HttpResponse::SeeOther()
-                .insert_header(("Location", back))
-                .finish())
-        }
+) -> HttpResponse {
+    match login.sign_in_with_password(&req, &form).await {
         // NEW_PASSWORD_REQUIRED, MFA...: answered with Cognito's calls; see the demo.
-        Ok(_) => Ok(login_form(&req, 501, "This example answers no challenges.")),
-        Err(err @ auth::AuthError::ServiceUnavailable { .. }) => {
-            Ok(login_form(&req, 503, &err.to_string()))
-        }
-        Err(err) => Ok(login_form(&req, 401, &err.to_string())),
+        Ok(step) => step.respond_to(&req),
+        Err(err) => login_form(&req, err.status_code().as_u16(), &err.to_string()),
     }
 }
 

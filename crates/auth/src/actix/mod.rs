@@ -1,6 +1,8 @@
 //! Cognito sign-ins in an actix-web app (feature `actix`), kept server-side
 //! in an [actix-session](actix_session) session:
 //!
+//! - [`CognitoLogin::sign_in_with_password`] signs in a login form's user
+//!   in one call;
 //! - [`CognitoLogin::sign_in`] starts the session of a user Cognito signed
 //!   in: the tokens are verified, the session id renewed (no session
 //!   fixation), and the user name and tokens kept in the session, never in
@@ -25,79 +27,13 @@
 //! actix-session's Redis one): a cookie store would put the tokens in the
 //! browser.
 //!
-//! A complete app (`examples/actix_login.rs` has it with a form and a
-//! DynamoDB session store):
-//!
-//! ```no_run
-//! use actix_session::SessionMiddleware;
-//! use actix_web::{App, HttpRequest, HttpResponse, HttpServer, middleware::from_fn, web};
-//! use auth::actix::{CognitoLogin, SignedInUser, require_sign_in, return_to};
-//! use auth::{Cognito, SignIn};
-//!
-//! async fn home(user: Option<SignedInUser>) -> String {
-//!     match user {
-//!         Some(user) => format!("Hello, {}", user.username()),
-//!         None => "Hello, stranger".into(),
-//!     }
-//! }
-//!
-//! #[derive(serde::Deserialize)]
-//! struct Credentials { username: String, password: String }
-//!
-//! async fn log_in(
-//!     req: HttpRequest,
-//!     login: web::Data<CognitoLogin>,
-//!     form: web::Form<Credentials>,
-//! ) -> actix_web::Result<HttpResponse> {
-//!     let cognito = login.cognito_for(&req);
-//!     match cognito.sign_in(&form.username, &form.password).await {
-//!         Ok(SignIn::Tokens(tokens)) => {
-//!             login.sign_in(&req, tokens).await?;
-//!             let back = return_to::requested(&req).unwrap_or_else(|| "/".into());
-//!             Ok(HttpResponse::SeeOther().insert_header(("Location", back)).finish())
-//!         }
-//!         Ok(_) => Ok(HttpResponse::Ok().body("a challenge: answer it with Cognito's calls")),
-//!         Err(err) => Ok(HttpResponse::Unauthorized().body(err.to_string())),
-//!     }
-//! }
-//!
-//! async fn log_out(req: HttpRequest, login: web::Data<CognitoLogin>) -> HttpResponse {
-//!     login.sign_out(&req).await;
-//!     HttpResponse::SeeOther().insert_header(("Location", "/")).finish()
-//! }
-//!
-//! #[actix_web::main]
-//! async fn main() -> std::io::Result<()> {
-//!     let aws = aws_config::load_from_env().await;
-//!     let cognito = Cognito::builder(&aws, "eu-west-1_AbCdEf", "app-client-id").build();
-//!     let login = web::Data::new(CognitoLogin::new(cognito).login_path("/login"));
-//!     let store = session_store::DynamoDbSessionStore::builder(&aws, "sessions").build();
-//!     let key = actix_web::cookie::Key::generate(); // from your settings
-//!     HttpServer::new(move || {
-//!         App::new()
-//!             .app_data(login.clone())
-//!             .wrap(SessionMiddleware::new(store.clone(), key.clone()))
-//!             .route("/", web::get().to(home))
-//!             .route("/login", web::post().to(log_in))
-//!             .route("/logout", web::post().to(log_out))
-//!             .service(
-//!                 web::scope("/account")
-//!                     .wrap(from_fn(require_sign_in))
-//!                     .route("", web::get().to(|user: SignedInUser| async move {
-//!                         format!("{} is in groups {:?}", user.username(), user.claims().groups)
-//!                     })),
-//!             )
-//!     })
-//!     .bind("127.0.0.1:8080")?
-//!     .run()
-//!     .await
-//! }
-//! ```
-//!
-//! `Option<SignedInUser>` treats a Cognito outage as anonymous; take
-//! `Result<SignedInUser, AuthRejection>` to tell them apart.
+//! A complete app with a form sign-in is in the [crate's
+//! documentation](crate#in-an-actix-web-app-feature-actix); one with
+//! Cognito's managed login is [`managed_login`]'s.
 
 mod client_address;
+mod error_response;
+mod form_login;
 mod guard;
 mod login;
 pub mod managed_login;
@@ -106,6 +42,7 @@ pub mod return_to;
 mod signed_in;
 
 pub use client_address::client_address;
+pub use form_login::{Credentials, FormSignIn};
 pub use guard::require_sign_in;
 pub use login::{CognitoLogin, SignedOut};
 pub use rejection::AuthRejection;

@@ -13,11 +13,10 @@ use crate::AuthError;
 /// - `SignInRequired`: 303 to the login (which comes back to the page), or
 ///   401 with `{"error": "sign_in_required", "login": ...}` when the client
 ///   asks for JSON and not HTML;
-/// - `Cognito`: by the error: 400 for a managed login's callback that is
-///   not its answer or tokens that do not verify ([`AuthError::LoginRefused`],
-///   [`AuthError::InvalidToken`]), 401 for wrong credentials, 429 for too
-///   many attempts, else 503 (the session is kept: a later request tries
-///   again);
+/// - `Cognito`: as the [`AuthError`] answers (400 for a managed login's
+///   callback that is not its answer, 401 for wrong credentials, 429 for
+///   too many attempts, 503 while Cognito is down: the session is kept, a
+///   later request tries again);
 /// - `Session`, `NotConfigured`: 500, with no detail for the client.
 ///
 /// ```
@@ -78,14 +77,7 @@ impl ResponseError for AuthRejection {
         match self {
             AuthRejection::SignInRequired { json: false, .. } => StatusCode::SEE_OTHER,
             AuthRejection::SignInRequired { json: true, .. } => StatusCode::UNAUTHORIZED,
-            AuthRejection::Cognito(
-                AuthError::LoginRefused { .. }
-                | AuthError::InvalidToken { .. }
-                | AuthError::ChallengeExpired,
-            ) => StatusCode::BAD_REQUEST,
-            AuthRejection::Cognito(AuthError::InvalidCredentials) => StatusCode::UNAUTHORIZED,
-            AuthRejection::Cognito(AuthError::TooManyAttempts) => StatusCode::TOO_MANY_REQUESTS,
-            AuthRejection::Cognito(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AuthRejection::Cognito(err) => err.status_code(),
             AuthRejection::Session(_) | AuthRejection::NotConfigured => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -99,17 +91,7 @@ impl ResponseError for AuthRejection {
                 .finish(),
             AuthRejection::SignInRequired { login, json: true } => HttpResponse::Unauthorized()
                 .json(serde_json::json!({"error": "sign_in_required", "login": login})),
-            AuthRejection::Cognito(err) => {
-                let status = self.status_code();
-                let mut answer = HttpResponse::build(status);
-                if status == StatusCode::SERVICE_UNAVAILABLE {
-                    tracing::warn!(error = ?err, "sign-in not checked");
-                    answer.insert_header((header::RETRY_AFTER, "5"));
-                } else {
-                    tracing::info!(error = ?err, "sign-in refused");
-                }
-                answer.body(err.to_string())
-            }
+            AuthRejection::Cognito(err) => err.error_response(),
             AuthRejection::Session(_) | AuthRejection::NotConfigured => {
                 tracing::error!(error = %self, "sign-in failed");
                 HttpResponse::InternalServerError().body("Something went wrong on our side.")

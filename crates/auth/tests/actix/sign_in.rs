@@ -100,3 +100,32 @@ async fn sign_out_revokes_the_tokens_and_deletes_the_session() {
     assert_eq!(app.sessions().await, 0, "deleted from the table");
     assert_eq!(app.browser.get(&app.url("/account")).await.status, 303);
 }
+
+#[tokio::test]
+async fn a_challenge_the_app_does_not_answer_is_a_501_and_signs_no_one_in() {
+    let app = spawn_app(Options::default()).await;
+    app.pool.invite_user("invited", "temporary1").await;
+    let fields = [("username", "invited"), ("password", "temporary1")];
+    let page = app.browser.post(&app.url("/login"), &fields).await;
+    assert_eq!(page.status, 501, "{}", page.body);
+    page.assert_shows("a sign-in step this site does not offer");
+    assert_eq!(app.browser.get(&app.url("/account")).await.status, 303);
+}
+
+#[tokio::test]
+async fn cognito_down_at_sign_in_is_a_503_and_the_form_says_so() {
+    let aws = test_support::local_aws().await;
+    let outage = test_support::outage::Outage::forward_to(&aws.endpoint).await;
+    let app = spawn_app(Options {
+        cognito_endpoint: Some(format!("http://{}", outage.address)),
+        ..Options::default()
+    })
+    .await;
+    outage.cut();
+    let fields = [("username", "a"), ("password", "aaaaaa")];
+    let page = app.browser.post(&app.url("/login"), &fields).await;
+    assert_eq!(page.status, 503, "{}", page.body);
+    page.assert_shows("The sign-in service is unavailable, please try again later.");
+    outage.restore().await;
+    app.log_in().await;
+}
