@@ -8,17 +8,14 @@ use actix_session::config::{PersistentSession, TtlExtensionPolicy};
 use actix_web::cookie::{Key, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{App, FromRequest, Handler, HttpServer, Responder, Route, guard, web};
+use actix_web::{App, HttpServer, web};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use secrecy::ExposeSecret;
 use session_store::DynamoDbSessionStore;
 
 use crate::authenticator::{Authenticator, CognitoUsers, LocalUsers};
 use crate::middleware::{error_pages, log_requests, security_headers, track_metrics};
-use crate::routes::login::{code, form, hosted, logout, new_password, quick_login, setup};
-use crate::routes::{
-    forgot, home, metrics, mfa, password, restricted, session_json, sessions, signup, static_files,
-};
+use crate::routes;
 use crate::settings::{Settings, Stage};
 use crate::state::AppState;
 use crate::templates::Templates;
@@ -282,19 +279,6 @@ impl Application {
     }
 }
 
-/// A GET route that answers HEAD too, as HTTP asks of every GET resource
-/// (`curl -I`, uptime checks): actix-web sends HEAD's headers without the body.
-fn get<F, Args>(handler: F) -> Route
-where
-    F: Handler<Args>,
-    Args: FromRequest + 'static,
-    F::Output: Responder + 'static,
-{
-    web::route()
-        .guard(guard::Any(guard::Get()).or(guard::Head()))
-        .to(handler)
-}
-
 fn run(
     listener: TcpListener,
     state: web::Data<AppState>,
@@ -326,84 +310,14 @@ fn run(
             .wrap(from_fn(track_metrics))
             .wrap(from_fn(log_requests))
             // Outside the session middleware: fetching them costs no DynamoDB call.
-            .service(web::resource("/static/style.css").route(get(static_files::style)))
-            .service(
-                web::resource(["/static/favicon.svg", "/favicon.ico"])
-                    .route(get(static_files::icon)),
-            )
-            .service(web::resource("/metrics").route(get(metrics::metrics)))
+            .configure(routes::without_session)
             .service(
                 web::scope("")
                     .wrap(sessions)
-                    .service(web::resource("/").route(get(home::home)))
-                    .service(web::resource("/session.json").route(get(session_json::session_json)))
-                    .service(
-                        web::resource("/login")
-                            .route(get(form::show))
-                            .post(form::submit),
-                    )
-                    .service(web::resource("/quicklogin/{username}").post(quick_login::quick_login))
-                    .service(
-                        web::resource("/login/code")
-                            .route(get(code::show))
-                            .post(code::submit),
-                    )
-                    .service(
-                        web::resource("/login/setup")
-                            .route(get(setup::show))
-                            .post(setup::submit),
-                    )
-                    .service(web::resource("/mfa").route(get(mfa::show)))
-                    .service(web::resource("/mfa/setup").post(mfa::setup))
-                    .service(web::resource("/mfa/verify").post(mfa::verify))
-                    .service(web::resource("/mfa/off").post(mfa::off))
-                    .service(web::resource("/logout").post(logout::logout))
-                    .service(web::resource("/restricted").route(get(restricted::restricted)))
-                    .service(
-                        web::resource("/new-password")
-                            .route(get(new_password::show))
-                            .post(new_password::submit),
-                    )
-                    .service(web::resource("/sessions").route(get(sessions::list)))
-                    .service(
-                        web::resource("/signup")
-                            .route(get(signup::show))
-                            .post(signup::submit),
-                    )
-                    .service(
-                        web::resource("/signup/confirm")
-                            .route(get(signup::show_confirm))
-                            .post(signup::confirm),
-                    )
-                    .service(web::resource("/signup/resend").post(signup::resend))
-                    .service(
-                        web::resource("/forgot")
-                            .route(get(forgot::show))
-                            .post(forgot::submit),
-                    )
-                    .service(
-                        web::resource("/forgot/reset")
-                            .route(get(forgot::show_reset))
-                            .post(forgot::reset),
-                    )
-                    .service(
-                        web::resource("/password")
-                            .route(get(password::show))
-                            .post(password::change),
-                    )
-                    .service(web::resource("/sessions/revoke").post(sessions::revoke))
-                    .service(web::resource("/sessions/revoke-others").post(sessions::revoke_others))
+                    .configure(routes::routes)
                     .configure(|routes| {
                         if let Some(login) = &hosted {
-                            routes
-                                .app_data(login.clone())
-                                .service(
-                                    web::resource("/auth/start")
-                                        .route(get(auth::actix::managed_login::start)),
-                                )
-                                .service(
-                                    web::resource("/auth/callback").route(get(hosted::callback)),
-                                );
+                            routes::login::hosted::routes(routes, login.clone());
                         }
                     }),
             )

@@ -29,15 +29,6 @@ pub struct ResetForm {
     password_again: String,
 }
 
-/// The first form, for `username`, with `message` (a login that found the
-/// account must reset its password).
-pub(crate) fn ask(page: &Page, username: &str, message: &str) -> Result<HttpResponse, AppError> {
-    let mut context = tera::Context::new();
-    context.insert("username", username);
-    context.insert("error", message);
-    page.render_as(StatusCode::UNAUTHORIZED, "forgot.html", context)
-}
-
 /// `GET /forgot`: the first form.
 pub async fn show(page: Page) -> Result<HttpResponse, AppError> {
     page.require_account_pages()?;
@@ -118,7 +109,7 @@ pub async fn reset(page: Page, form: web::Form<ResetForm>) -> Result<HttpRespons
     {
         Ok(()) => {
             page.session().clear_reset();
-            super::login::notice(&page, &username, "Your password is reset: log in.")
+            super::forms::login_notice(&page, &username, "Your password is reset: log in.")
         }
         Err(err) => reset_page(&page, err.status(), ("error", &err.to_string())),
     }

@@ -71,7 +71,7 @@ pub async fn submit(page: Page, form: web::Form<SignUpForm>) -> Result<HttpRespo
         .await
     {
         Ok(SignedUp::Confirmed) => {
-            super::login::notice(&page, username, "Your account is ready: log in.")
+            super::forms::login_notice(&page, username, "Your account is ready: log in.")
         }
         Ok(SignedUp::CodeSent) => {
             page.session().set_signup(username)?;
@@ -125,7 +125,7 @@ pub async fn confirm(page: Page, form: web::Form<CodeForm>) -> Result<HttpRespon
     {
         Ok(()) => {
             page.session().clear_signup();
-            super::login::notice(&page, &username, "Your account is confirmed: log in.")
+            super::forms::login_notice(&page, &username, "Your account is confirmed: log in.")
         }
         Err(err) => confirm_page(&page, err.status(), ("error", &err.to_string())),
     }

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::authenticator::LoginError;
 use crate::error::AppError;
 use crate::page::{Page, see_other};
+use crate::routes::forms;
 use auth::actix::return_to;
 
 /// Wrong codes a sign-in may take before it starts over.
@@ -72,7 +73,7 @@ pub async fn submit(page: Page, form: web::Form<CodeForm>) -> Result<HttpRespons
         Err(LoginError::Rejected(_)) => {
             session.clear_code_challenge();
             let message = "Too many wrong codes: please sign in again.";
-            super::failed_again(
+            forms::login_failed(
                 &page,
                 &challenge.username,
                 message,
@@ -81,7 +82,7 @@ pub async fn submit(page: Page, form: web::Form<CodeForm>) -> Result<HttpRespons
         }
         Err(err) => {
             session.clear_code_challenge();
-            super::failed_again(
+            forms::login_failed(
                 &page,
                 &challenge.username,
                 &err.to_string(),

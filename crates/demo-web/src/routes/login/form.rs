@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::page::Page;
+use crate::routes::forms;
 
 /// The login form's fields.
 #[derive(Deserialize)]
@@ -19,7 +20,7 @@ pub struct LoginForm {
 
 /// `GET /login`: the form.
 pub async fn show(page: Page) -> Result<HttpResponse, AppError> {
-    super::login_page(&page, StatusCode::OK, tera::Context::new())
+    forms::login(&page, StatusCode::OK, tera::Context::new())
 }
 
 /// `POST /login`: checks the credentials; on success a new session id and
@@ -31,7 +32,7 @@ pub async fn submit(page: Page, form: web::Form<LoginForm>) -> Result<HttpRespon
     }
     let (username, password) = (form.username.trim(), form.password.as_str());
     if username.is_empty() || password.is_empty() {
-        return super::failed(&page, username, "Input missing", StatusCode::BAD_REQUEST);
+        return forms::login_failed(&page, username, "Input missing", StatusCode::BAD_REQUEST);
     }
     super::attempt(&page, username, password).await
 }

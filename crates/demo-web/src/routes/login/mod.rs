@@ -17,17 +17,8 @@ use actix_web::http::StatusCode;
 use crate::authenticator::{LogIn, LoginError};
 use crate::error::AppError;
 use crate::page::{Page, see_other};
+use crate::routes::forms;
 use auth::actix::return_to;
-
-/// The login page, its form returning where the request's `next` says.
-fn login_page(
-    page: &Page,
-    status: StatusCode,
-    mut context: tera::Context,
-) -> Result<HttpResponse, AppError> {
-    context.insert("back", &return_to::passed_on(page.request()));
-    page.render_as(status, "login.html", context)
-}
 
 /// Checks the credentials: on success signs in (or asks for a new
 /// password), else shows the form again with the reason.
@@ -44,14 +35,14 @@ async fn attempt(page: &Page, username: &str, password: &str) -> Result<HttpResp
             return Ok(see_other("/signup/confirm"));
         }
         Err(err @ LoginError::ResetRequired) => {
-            return crate::routes::forgot::ask(page, username, &err.to_string());
+            return forms::forgot(page, username, &err.to_string());
         }
         Err(LoginError::Rejected(message) | LoginError::StartAgain(message)) => {
             (message, StatusCode::UNAUTHORIZED)
         }
         Err(LoginError::Unavailable(message)) => (message, StatusCode::SERVICE_UNAVAILABLE),
     };
-    failed(page, username, &message, status)
+    forms::login_failed(page, username, &message, status)
 }
 
 /// After a successful check: sign in (new session id) and go where the
@@ -80,36 +71,4 @@ fn signed_in(page: &Page, outcome: LogIn) -> Result<HttpResponse, AppError> {
             Ok(see_other(&form))
         }
     }
-}
-
-/// The login form with `message` (an account just made or confirmed), its
-/// user name filled in.
-pub(crate) fn notice(page: &Page, username: &str, message: &str) -> Result<HttpResponse, AppError> {
-    let mut context = tera::Context::new();
-    context.insert("notice", message);
-    context.insert("username", username);
-    login_page(page, StatusCode::OK, context)
-}
-
-/// The login form again, with why the last attempt failed.
-pub(crate) fn failed_again(
-    page: &Page,
-    username: &str,
-    message: &str,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    failed(page, username, message, status)
-}
-
-/// The login form again, with why the last attempt failed.
-fn failed(
-    page: &Page,
-    username: &str,
-    message: &str,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    let mut context = tera::Context::new();
-    context.insert("error", message);
-    context.insert("username", username);
-    login_page(page, status, context)
 }

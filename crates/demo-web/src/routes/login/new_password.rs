@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::authenticator::LoginError;
 use crate::error::AppError;
 use crate::page::{Page, see_other};
+use crate::routes::forms;
 use auth::actix::return_to;
 
 /// The new password form's fields.
@@ -111,7 +112,7 @@ pub async fn submit(
     let Some(challenge) = session.challenge()? else {
         // The session ended while the form was open (or the challenge was
         // answered already): the password typed cannot be used.
-        return super::failed(
+        return forms::login_failed(
             &page,
             "",
             "This sign-in has ended before the new password was sent. Please sign in again.",
@@ -145,7 +146,7 @@ pub async fn submit(
         }
         Err(LoginError::StartAgain(message)) => {
             session.clear_challenge();
-            super::failed(
+            forms::login_failed(
                 &page,
                 &challenge.username,
                 &message,

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::authenticator::LoginError;
 use crate::error::AppError;
 use crate::page::{Page, see_other};
+use crate::routes::forms;
 use auth::actix::return_to;
 
 /// The form's field.
@@ -73,7 +74,7 @@ pub async fn submit(page: Page, form: web::Form<CodeForm>) -> Result<HttpRespons
         }
         Err(err) => {
             session.clear_setup_challenge();
-            super::failed_again(
+            forms::login_failed(
                 &page,
                 &challenge.username,
                 &err.to_string(),
