@@ -1,36 +1,4 @@
-//! An AWS SDK HTTP client with one connection pool per thread.
-//!
-//! actix-web serves on several worker threads, each running its own
-//! single-threaded runtime. The SDK's default HTTP client keeps one pool of
-//! connections for the whole process, and a pooled connection's I/O runs on
-//! the runtime that opened it. A call on one worker that takes a connection
-//! opened on another thread therefore waits for that thread's runtime: two
-//! cross-thread wake-ups per call at best, and a stall for as long as that
-//! thread is busy (or for good, when its runtime no longer runs).
-//!
-//! [`PerThreadHttpClient`] gives each thread its own instance of an HTTP
-//! client, hence its own pool: a call's connection is always driven by the
-//! caller's runtime. [`per_thread_pools`] applies it to an [`SdkConfig`].
-//!
-//! On a multi-threaded (work-stealing) runtime it buys nothing, since any of
-//! its threads may drive any connection there; it only keeps idle
-//! connections per thread instead of per process.
-//!
-//! ```no_run
-//! # async fn example() {
-//! let config = per_thread_http::per_thread_pools(&aws_config::load_from_env().await);
-//! let dynamodb = aws_sdk_dynamodb::Client::new(&config);
-//! # let _ = dynamodb;
-//! # }
-//! ```
-//!
-//! # Stability
-//!
-//! - The crate is 0.x: a breaking change of its public API bumps the minor
-//!   version (see CHANGELOG.md).
-//! - Built and tested with aws-smithy-runtime 1 and aws-types 1 (the versions
-//!   in Cargo.lock). MSRV: Rust 1.94.1, as declared.
-
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 use std::fmt;
