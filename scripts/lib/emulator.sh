@@ -36,18 +36,14 @@ emulator_start() {
   port="$(free_port)"
   local log="${EMULATOR_LOG:-$root/target/moto.log}"
   mkdir -p "$(dirname "$log")"
-  # Repeatable pool/client ids across restarts of the emulator.
+  # Its settings (TOTP checked, ids stable across restarts) are moto_env.py's.
   local server=("$root/.venv/bin/python" "$root/scripts/lib/moto-server.py")
   if [ "${EMULATOR_KEEPALIVE:-0}" = 1 ]; then
     "$root/.venv/bin/python" -c 'import waitress' 2>/dev/null ||
       "$root/.venv/bin/pip" install --quiet --disable-pip-version-check "waitress==$WAITRESS_VERSION"
     server=("$root/.venv/bin/python" "$root/scripts/lib/moto-keepalive.py")
   fi
-  # TOTP codes checked, as Cognito does (the tests compute them).
-  MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY=HASH \
-  MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY=HASH \
-  MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true \
-    "${server[@]}" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+  "${server[@]}" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
   EMULATOR_PID=$!
   trap emulator_stop EXIT
   trap 'exit 130' INT

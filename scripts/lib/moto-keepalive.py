@@ -10,6 +10,7 @@ import collections
 import json
 import threading
 
+import moto_env  # noqa: F401 (this project's moto settings)
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from waitress import serve
 

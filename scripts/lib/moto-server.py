@@ -11,6 +11,7 @@ call. DynamoDB's endpoints take any number of connections.
 Usage: moto-server.py [moto_server's arguments]."""
 import sys
 
+import moto_env  # noqa: F401 (this project's moto settings)
 import werkzeug.serving
 
 werkzeug.serving.BaseWSGIServer.request_queue_size = 1024

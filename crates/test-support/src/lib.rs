@@ -201,14 +201,6 @@ pub fn random_text(len: usize) -> String {
     text
 }
 
-/// The emulator checks TOTP codes only with this in its environment (any
-/// code passes otherwise); scripts/lib/emulator.sh sets it too.
-///
-/// ```
-/// assert_eq!(test_support::EMULATOR_CHECKS_TOTP.1, "true");
-/// ```
-pub const EMULATOR_CHECKS_TOTP: (&str, &str) = ("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true");
-
 /// `http://127.0.0.1:PORT` on a port nothing listens on (one just freed):
 /// an endpoint that refuses every connection.
 ///
@@ -344,7 +336,8 @@ impl PrivateEmulator {
     /// ```
     pub fn restart(&mut self) -> Result<(), String> {
         self.kill();
-        // The scripts' launcher, which gives moto a longer listen queue.
+        // The scripts' launcher: moto's settings (scripts/lib/moto_env.py)
+        // and a longer listen queue, as wherever this project runs moto.
         let launcher = workspace_root().join("scripts/lib/moto-server.py");
         let args = [
             launcher.to_string_lossy().as_ref(),
@@ -358,10 +351,7 @@ impl PrivateEmulator {
         let process = process::Process::start(
             &program,
             &args,
-            &[(
-                EMULATOR_CHECKS_TOTP.0.to_owned(),
-                EMULATOR_CHECKS_TOTP.1.to_owned(),
-            )],
+            &[],
             "moto-test",
             self.port,
             "/moto-api/data.json",

@@ -1,6 +1,6 @@
 //! RFC 6238 one-time codes, as an authenticator app computes them, for the
 //! tests of two-factor sign-in (the emulator checks them when run with
-//! [`crate::EMULATOR_CHECKS_TOTP`]).
+//! `scripts/lib/moto_env.py`; ministack always does).
 
 use hmac::{Hmac, Mac};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
