@@ -291,29 +291,21 @@ impl SettingsFile {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let name = self.path.file_name().map_or_else(
-            || "settings".to_owned(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
         let unwritable = |source| FileError::Unwritable {
             file: self.path.display().to_string(),
             source,
         };
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut text = self.lines.join("\n");
         text.push('\n');
-        let mut file = options.open(&temp).map_err(unwritable)?;
-        file.write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-            .and_then(|()| std::fs::rename(&temp, &self.path))
-            .map_err(|err| {
-                let _ = std::fs::remove_file(&temp);
-                unwritable(err)
-            })
+        // Beside the file, so that the rename is atomic; tempfile creates it
+        // with mode 0600 (the file holds secrets) and removes it on failure.
+        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(unwritable)?;
+        temp.write_all(text.as_bytes())
+            .and_then(|()| temp.as_file().sync_all())
+            .map_err(unwritable)?;
+        temp.persist(&self.path)
+            .map(drop)
+            .map_err(|err| unwritable(err.error))
     }
 }
 
