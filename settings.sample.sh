@@ -15,7 +15,8 @@ SECRET_ACCESS_KEY=
 AWS_REGION=eu-west-3
 # DynamoDB table holding the sessions.
 TABLE_NAME=aws-express-session-dynamodb-cognito
-# Region of the Cognito user pool (Cognito is not in every region).
+# Region of the Cognito user pool (Cognito is not in every region); empty:
+# the region of POOL_ID, which a different one contradicts.
 COGNITO_REGION=eu-west-1
 # Name of the Cognito user pool (`provision cognito` creates it).
 POOL_NAME=aws-express-session-dynamodb-cognito
@@ -25,8 +26,8 @@ CLIENT_ID=
 # Secret of the app client, only if it has one.
 CLIENT_SECRET=
 # Stage 2's login: srp (the default; the password itself never goes to
-# Cognito) or password (USER_PASSWORD_AUTH; the only one a local emulator
-# checks, which scripts/demo uses).
+# Cognito) or password (USER_PASSWORD_AUTH, over TLS; of the local emulators,
+# moto checks only this one, which `DEMO_EMULATOR=moto scripts/demo` uses).
 COGNITO_AUTH_FLOW=srp
 # Stage 2's ways to sign in: form (the login page's form; the default),
 # hosted (Cognito's managed login, the hosted sign-in page), or both. The

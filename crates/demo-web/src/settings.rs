@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use secrecy::SecretString;
+use settings_file::declared::{AuthFlow, LoginWays};
 use settings_file::{FileError, SettingsFile};
 
 pub use crate::stage::Stage;
@@ -117,137 +118,81 @@ impl Settings {
         Ok(settings)
     }
 
-    /// Settings from `file` (a missing file is empty) and `env`, which wins.
+    /// Settings from `file` (a missing file is empty) and `env`, which wins:
+    /// every value checked as [`settings_file::Declared`] types it, then what each stage
+    /// requires, the defaults, and the rules between settings.
     pub fn load(
         stage: Stage,
         file: &Path,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, SettingsError> {
         let file = SettingsFile::open(file)?.with_env(env);
-        let text = |key| file.get(key).map(str::to_owned);
-        let required = |key| file.required(key).map(str::to_owned);
-        let seconds = |key, least| file.parsed(key, seconds(least));
-        let (aws_region, table_name) = (required("AWS_REGION")?, required("TABLE_NAME")?);
-        let credentials = match (file.get("ACCESS_KEY_ID"), file.get("SECRET_ACCESS_KEY")) {
+        let given = file.declared()?;
+        let required = |value: Option<String>, key| value.ok_or_else(|| file.missing(key));
+        let credentials = match (given.access_key_id, given.secret_access_key) {
             (None, None) => None,
-            _ => Some((
-                required("ACCESS_KEY_ID")?,
-                required("SECRET_ACCESS_KEY")?.into(),
-            )),
+            (Some(id), Some(secret)) => Some((id, secret)),
+            (None, Some(_)) => return Err(file.missing("ACCESS_KEY_ID").into()),
+            (Some(_), None) => return Err(file.missing("SECRET_ACCESS_KEY").into()),
         };
+        let port = given.port.unwrap_or(3000);
         let cognito = match stage {
             Stage::Store => None,
             Stage::Cognito => {
-                let pool_id = required("POOL_ID")?;
+                let pool_id = required(given.pool_id, "POOL_ID")?;
                 // Calls to another region than the pool's find no pool.
-                let region =
-                    file.parsed("COGNITO_REGION", |region| match pool_id.split_once('_') {
-                        Some((pool_region, _)) if pool_region != region => {
-                            Err("POOL_ID's region (the part before `_`), or nothing".into())
-                        }
-                        _ => Ok(region.to_owned()),
-                    })?;
-                let password_auth = file.parsed("COGNITO_AUTH_FLOW", |flow| match flow {
-                    "srp" => Ok(false),
-                    "password" => Ok(true),
-                    _ => Err("srp or password".into()),
-                })?;
-                let (form_login, hosted_login) = file
-                    .parsed("COGNITO_LOGIN", |ways| match ways {
-                        "form" => Ok((true, false)),
-                        "hosted" => Ok((false, true)),
-                        "both" => Ok((true, true)),
-                        _ => Err("form, hosted or both".into()),
-                    })?
-                    .unwrap_or((true, false));
+                if let (Some(region), Some((pool_region, _))) =
+                    (&given.cognito_region, pool_id.split_once('_'))
+                    && region != pool_region
+                {
+                    return Err(FileError::Invalid {
+                        key: "COGNITO_REGION",
+                        value: region.clone(),
+                        expected: "POOL_ID's region (the part before `_`), or nothing".into(),
+                    }
+                    .into());
+                }
+                let ways = given.cognito_login.unwrap_or(LoginWays::Form);
                 Some(CognitoSettings {
-                    form_login,
-                    hosted_login,
-                    app_url: String::new(),
                     pool_id,
-                    client_id: required("CLIENT_ID")?,
-                    client_secret: text("CLIENT_SECRET").map(Into::into),
-                    region,
-                    password_auth: password_auth.unwrap_or(false),
-                    refresh_margin: seconds("TOKEN_REFRESH_MARGIN", ZERO)?.unwrap_or(60 * SECOND),
+                    client_id: required(given.client_id, "CLIENT_ID")?,
+                    client_secret: given.client_secret,
+                    region: given.cognito_region,
+                    password_auth: given.cognito_auth_flow == Some(AuthFlow::Password),
+                    refresh_margin: given.token_refresh_margin.map_or(60 * SECOND, Into::into),
+                    form_login: matches!(ways, LoginWays::Form | LoginWays::Both),
+                    hosted_login: matches!(ways, LoginWays::Hosted | LoginWays::Both),
+                    app_url: given
+                        .app_url
+                        .map_or_else(|| format!("http://localhost:{port}"), |url| url.0),
                 })
             }
         };
-        let port = |port: &str| port.parse().map_err(|_| "a port number".to_owned());
-        let port = file.parsed("PORT", port)?.unwrap_or(3000);
-        let app_url = |url: &str| match url::Url::parse(url) {
-            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.path() == "/" => {
-                Ok(url.trim_end_matches('/').to_owned())
-            }
-            _ => Err("the app's address, e.g. https://app.example.com (no path)".into()),
-        };
-        let app_url = file
-            .parsed("APP_URL", app_url)?
-            .unwrap_or_else(|| format!("http://localhost:{port}"));
-        let cognito = cognito.map(|c| CognitoSettings { app_url, ..c });
         Ok(Settings {
             stage,
             port,
-            host: text("HOST").unwrap_or_else(|| "127.0.0.1".to_owned()),
-            aws_region,
+            host: given.host.unwrap_or_else(|| "127.0.0.1".to_owned()),
+            aws_region: required(given.aws_region, "AWS_REGION")?,
             credentials,
-            endpoint_url: text("AWS_ENDPOINT_URL"),
-            table_name,
-            session_secret: text("SESSION_SECRET").map(Into::into),
-            cookie_secure: file.parsed("COOKIE_SECURE", flag)?.unwrap_or(true),
-            session_ttl: seconds("SESSION_TTL", SECOND)?.unwrap_or(stage.default_session_ttl()),
-            session_max_lifetime: seconds("SESSION_MAX_LIFETIME", SECOND)?,
-            touch_interval: seconds("TOUCH_INTERVAL", ZERO)?.unwrap_or(30 * SECOND),
-            dynamodb_timeout: seconds("DYNAMODB_TIMEOUT", MS)?.unwrap_or(3 * SECOND),
-            trusted_proxies: file.parsed("TRUSTED_PROXIES", proxies)?.unwrap_or_default(),
+            endpoint_url: given.aws_endpoint_url,
+            table_name: required(given.table_name, "TABLE_NAME")?,
+            session_secret: given.session_secret,
+            cookie_secure: given.cookie_secure.is_none_or(|secure| secure.0),
+            session_ttl: given
+                .session_ttl
+                .map_or(stage.default_session_ttl(), Into::into),
+            session_max_lifetime: given.session_max_lifetime.map(Into::into),
+            touch_interval: given.touch_interval.map_or(30 * SECOND, Into::into),
+            dynamodb_timeout: given.dynamodb_timeout.map_or(3 * SECOND, Into::into),
+            trusted_proxies: (given.trusted_proxies.into_iter().flatten())
+                .map(|proxy| proxy.0)
+                .collect(),
             cognito,
         })
     }
 }
 
-const ZERO: Duration = Duration::ZERO;
-const MS: Duration = Duration::from_millis(1);
 const SECOND: Duration = Duration::from_secs(1);
-
-/// Seconds as a duration from `least` to 400 days, the longest a browser
-/// keeps a cookie (RFC 6265bis): beyond it, times overflow or mean nothing.
-fn seconds(least: Duration) -> impl Fn(&str) -> Result<Duration, String> {
-    const MAX: Duration = Duration::from_secs(400 * 24 * 3600);
-    move |value| {
-        (value.parse().ok())
-            .and_then(|s| Duration::try_from_secs_f64(s).ok())
-            .filter(|d| (least..=MAX).contains(d))
-            .ok_or_else(|| {
-                format!(
-                    "a number of seconds from {} to 400 days",
-                    least.as_secs_f64()
-                )
-            })
-    }
-}
-
-/// `true` or `false`, or the other words shells and INI files use for them.
-fn flag(value: &str) -> Result<bool, String> {
-    match value.to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" => Ok(false),
-        _ => Err("true or false".into()),
-    }
-}
-
-/// `10.0.0.0/8, 192.0.2.7` as networks; an address alone is a network of one.
-fn proxies(list: &str) -> Result<Vec<ipnet::IpNet>, String> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-        .map(|item| {
-            item.parse()
-                .ok()
-                .or_else(|| item.parse::<std::net::IpAddr>().ok().map(Into::into))
-        })
-        .collect::<Option<_>>()
-        .ok_or_else(|| "IP addresses or CIDR ranges, separated by commas".into())
-}
 
 #[cfg(test)]
 mod tests;

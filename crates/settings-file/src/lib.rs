@@ -21,37 +21,23 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
-/// Every key a settings file may hold: what the binaries read, and what
-/// `provision` writes there for the record (`AWS_ID`, `USER_NAME`,
-/// `POOL_NAME`). `settings.sample.sh` lists each of them.
-pub const KEYS: &[&str] = &[
-    "AWS_ID",
-    "USER_NAME",
-    "ACCESS_KEY_ID",
-    "SECRET_ACCESS_KEY",
-    "AWS_REGION",
-    "TABLE_NAME",
-    "COGNITO_REGION",
-    "POOL_NAME",
-    "POOL_ID",
-    "CLIENT_ID",
-    "CLIENT_SECRET",
-    "COGNITO_AUTH_FLOW",
-    "COGNITO_LOGIN",
-    "APP_URL",
-    "SESSION_SECRET",
-    "AWS_ENDPOINT_URL",
-    "PORT",
-    "HOST",
-    "COOKIE_SECURE",
-    "SESSION_TTL",
-    "SESSION_MAX_LIFETIME",
-    "TOUCH_INTERVAL",
-    "DYNAMODB_TIMEOUT",
-    "TRUSTED_PROXIES",
-    "TOKEN_REFRESH_MARGIN",
-];
+mod de;
+pub mod declared;
+
+pub use declared::Declared;
+
+/// Every key a settings file may hold: the fields of [`Declared`], in its
+/// order. What the binaries read, and what `provision` writes there for the
+/// record (`AWS_ID`, `USER_NAME`, `POOL_NAME`). `settings.sample.sh` lists
+/// each of them.
+///
+/// ```
+/// assert_eq!(settings_file::KEYS[..2], ["AWS_ID", "USER_NAME"]);
+/// assert!(settings_file::KEYS.contains(&"SESSION_TTL"));
+/// ```
+pub static KEYS: LazyLock<&'static [&'static str]> = LazyLock::new(de::field_names::<Declared>);
 
 /// A settings file that cannot be read or written, a required setting
 /// missing or a value not valid. No message quotes a line of the file: it
@@ -72,7 +58,8 @@ pub enum FileError {
         /// Whether the file exists.
         file_found: bool,
     },
-    /// A value that [`SettingsFile::parsed`] refuses.
+    /// A value that [`SettingsFile::declared`] refuses, or that breaks a
+    /// rule between settings.
     #[error("setting {key}={value:?} is not valid: expected {expected}")]
     Invalid {
         /// The key.
@@ -207,40 +194,49 @@ impl SettingsFile {
     ///     (not found: copy settings.sample.sh) or in the environment");
     /// ```
     pub fn required(&self, key: &'static str) -> Result<&str, FileError> {
-        self.get(key).ok_or_else(|| FileError::Missing {
+        self.get(key).ok_or_else(|| self.missing(key))
+    }
+
+    /// The error of `key` missing: it names the key and the file, and sends
+    /// a first run (no file) to the sample.
+    ///
+    /// ```
+    /// let file = settings_file::SettingsFile::open("/nonexistent/settings.sh".as_ref()).unwrap();
+    /// let pool_id = file.declared().unwrap().pool_id.ok_or_else(|| file.missing("POOL_ID"));
+    /// assert!(pool_id.unwrap_err().to_string().starts_with("missing setting POOL_ID"));
+    /// ```
+    pub fn missing(&self, key: &'static str) -> FileError {
+        FileError::Missing {
             key,
             file: self.path.display().to_string(),
             file_found: self.found,
-        })
+        }
     }
 
-    /// The value of `key` through `parse`, if set; a value `parse` refuses
-    /// (giving what it expected) is an error naming the key. That error
-    /// shows the value: not for a secret.
+    /// Every setting, typed ([`Declared`]): the environment over the file,
+    /// an empty value absent. A value its type refuses is an error naming
+    /// the key and what was expected. That error shows the value: a secret's
+    /// type (a string) refuses none.
     ///
     /// ```
     /// let file = settings_file::SettingsFile::open("/nonexistent".as_ref()).unwrap();
     /// let file = file.with_env(|key| (key == "PORT").then(|| "http".to_owned()));
-    /// let port = |v: &str| v.parse::<u16>().map_err(|_| "a port number".to_owned());
-    /// let err = file.parsed("PORT", port).unwrap_err();
-    /// assert_eq!(err.to_string(), r#"setting PORT="http" is not valid: expected a port number"#);
-    /// assert_eq!(file.parsed("HOST", port).unwrap(), None);
+    /// let err = file.declared().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     r#"setting PORT="http" is not valid: expected a whole number from 0 to 65535"#
+    /// );
     /// ```
-    pub fn parsed<T>(
-        &self,
-        key: &'static str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Result<Option<T>, FileError> {
-        let Some(value) = self.get(key) else {
-            return Ok(None);
-        };
-        parse(value)
-            .map(Some)
-            .map_err(|expected| FileError::Invalid {
+    pub fn declared(&self) -> Result<Declared, FileError> {
+        let values = KEYS.iter().filter_map(|&key| Some((key, self.get(key)?)));
+        de::fill(values.collect()).map_err(|refusal| {
+            let (key, value) = refusal.at.unwrap_or(("", String::new()));
+            FileError::Invalid {
                 key,
-                value: value.to_owned(),
-                expected,
-            })
+                value,
+                expected: refusal.expected,
+            }
+        })
     }
 
     /// The keys that nothing here reads, sorted, each with the known key it
@@ -360,13 +356,15 @@ mod tests {
     }
 
     #[test]
-    fn the_sample_lists_every_key_and_only_those() {
-        let sample = values(include_str!("../../../settings.sample.sh"));
-        let mut in_sample: Vec<&str> = sample.keys().map(String::as_str).collect();
-        in_sample.sort_unstable();
-        let mut known = KEYS.to_vec();
-        known.sort_unstable();
-        assert_eq!(in_sample, known);
+    fn the_sample_lists_every_key_and_only_those_in_the_declared_order() {
+        let sample = include_str!("../../../settings.sample.sh");
+        let in_sample: Vec<&str> = sample
+            .lines()
+            .filter_map(|line| line.split_once('=').map(|(key, _)| key))
+            .filter(|key| !key.starts_with('#'))
+            .collect();
+        assert_eq!(in_sample, *KEYS);
+        assert_eq!(values(sample).len(), KEYS.len());
     }
 
     #[test]

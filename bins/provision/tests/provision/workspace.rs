@@ -36,7 +36,7 @@ impl Workspace {
     pub fn command(&self, args: &[&str]) -> std::process::Command {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_provision"));
         // The settings are the file's alone, whatever the shell holds.
-        for key in settings_file::KEYS {
+        for &key in settings_file::KEYS.iter() {
             command.env_remove(key);
         }
         command
