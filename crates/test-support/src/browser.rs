@@ -1,6 +1,7 @@
 //! A real browser for tests: Debian's headless Chromium driven through
-//! ChromeDriver's W3C WebDriver API. One chromedriver per test binary; each
-//! [`Browser`] is a separate profile (its own cookies).
+//! ChromeDriver by [fantoccini]'s WebDriver client. One chromedriver per
+//! test binary; each [`Browser`] is a separate profile (its own cookies).
+//! The methods panic with what went wrong, as a test wants.
 //!
 //! ```no_run
 //! # async fn example() {
@@ -16,13 +17,13 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use base64::Engine;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// The W3C key of an element reference.
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn chromedriver() -> &'static str {
     static DRIVER: OnceLock<(String, crate::process::Process)> = OnceLock::new();
@@ -63,8 +64,9 @@ fn chromedriver() -> &'static str {
 /// # }
 /// ```
 pub struct Browser {
-    http: reqwest::Client,
-    session: String,
+    client: Client,
+    /// The WebDriver session, which [`Drop`] ends.
+    session: Option<String>,
     /// Removed when the browser is dropped, after its window closed.
     _profile: tempfile::TempDir,
 }
@@ -88,17 +90,12 @@ impl Browser {
     /// # }
     /// ```
     pub async fn new() -> Self {
-        let base = chromedriver();
         let profile = tempfile::Builder::new()
             .prefix("chromium-profile")
             .tempdir()
             .expect("a profile directory");
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .unwrap();
         // Flags of a headless Chromium on a machine with no network but loopback.
-        let args = [
+        let mut args = [
             "--headless=new",
             "--no-sandbox",
             "--disable-gpu",
@@ -109,61 +106,29 @@ impl Browser {
             "--disable-component-update",
             "--disable-sync",
             "--window-size=1000,900",
-        ];
-        let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        ]
+        .map(String::from)
+        .to_vec();
         args.push(format!("--user-data-dir={}", profile.path().display()));
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
+        let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
-        }}});
-        let answer: Value = http
-            .post(format!("{base}/session"))
-            .json(&capabilities)
-            .send()
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        // Plain HTTP to chromedriver on loopback: no TLS to build.
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(chromedriver())
             .await
-            .expect("chromedriver answers")
-            .json()
-            .await
-            .expect("a JSON answer");
-        let session = answer["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no browser session: {answer}"))
-            .to_owned();
+            .unwrap_or_else(|e| panic!("no browser session: {e}"));
+        let session = client.session_id().await.ok().flatten();
         Self {
-            http,
+            client,
             session,
             _profile: profile,
         }
-    }
-
-    async fn try_call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<Value, Value> {
-        let url = format!("{}/session/{}{path}", chromedriver(), self.session);
-        let mut request = self.http.request(method, &url);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let answer: Value = request
-            .send()
-            .await
-            .expect("chromedriver answers")
-            .json()
-            .await
-            .expect("JSON");
-        match answer["value"].get("error") {
-            Some(_) => Err(answer["value"].clone()),
-            None => Ok(answer["value"].clone()),
-        }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        self.try_call(method, path, body)
-            .await
-            .unwrap_or_else(|error| panic!("WebDriver {path}: {error}"))
     }
 
     /// Opens `url` and waits for the page to load.
@@ -174,8 +139,8 @@ impl Browser {
     /// # }
     /// ```
     pub async fn goto(&self, url: &str) {
-        self.call(reqwest::Method::POST, "/url", Some(json!({"url": url})))
-            .await;
+        let opened = self.client.goto(url).await;
+        opened.unwrap_or_else(|e| panic!("open {url}: {e}"));
     }
 
     /// The current URL.
@@ -187,25 +152,14 @@ impl Browser {
     /// # }
     /// ```
     pub async fn url(&self) -> String {
-        self.call(reqwest::Method::GET, "/url", None)
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        let url = self.client.current_url().await;
+        url.unwrap_or_else(|e| panic!("the current URL: {e}"))
+            .into()
     }
 
-    async fn find(&self, css: &str) -> String {
-        let value = self
-            .call(
-                reqwest::Method::POST,
-                "/element",
-                Some(json!({"using": "css selector", "value": css})),
-            )
-            .await;
-        value[ELEMENT]
-            .as_str()
-            .unwrap_or_else(|| panic!("no element {css}"))
-            .to_owned()
+    async fn find(&self, locator: Locator<'_>) -> Element {
+        let found = self.client.find(locator).await;
+        found.unwrap_or_else(|e| panic!("no element {locator:?}: {e}"))
     }
 
     /// Clicks the first element matching `css`. The click may return before
@@ -218,13 +172,8 @@ impl Browser {
     /// # }
     /// ```
     pub async fn click(&self, css: &str) {
-        let id = self.find(css).await;
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{id}/click"),
-            Some(json!({})),
-        )
-        .await;
+        let clicked = self.find(Locator::Css(css)).await.click().await;
+        clicked.unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
     /// Clicks the button or link whose text is `text` (see [`Browser::click`]).
@@ -235,23 +184,9 @@ impl Browser {
     /// # }
     /// ```
     pub async fn click_text(&self, text: &str) {
-        let value = self
-            .call(
-                reqwest::Method::POST,
-                "/element",
-                Some(json!({"using": "xpath", "value": format!("//*[(self::button or self::a) and normalize-space(.)='{text}']")})),
-            )
-            .await;
-        let id = value[ELEMENT]
-            .as_str()
-            .unwrap_or_else(|| panic!("no button or link {text:?}"))
-            .to_owned();
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{id}/click"),
-            Some(json!({})),
-        )
-        .await;
+        let xpath = format!("//*[(self::button or self::a) and normalize-space(.)='{text}']");
+        let clicked = self.find(Locator::XPath(&xpath)).await.click().await;
+        clicked.unwrap_or_else(|e| panic!("click {text:?}: {e}"));
     }
 
     /// Types `text` into the first field matching `css`.
@@ -264,13 +199,8 @@ impl Browser {
     /// # }
     /// ```
     pub async fn fill(&self, css: &str, text: &str) {
-        let id = self.find(css).await;
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{id}/value"),
-            Some(json!({"text": text})),
-        )
-        .await;
+        let typed = self.find(Locator::Css(css)).await.send_keys(text).await;
+        typed.unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     /// Waits until the first element matching `css` reads `expected`
@@ -285,19 +215,9 @@ impl Browser {
     pub async fn expect_text(&self, css: &str, expected: &str) {
         let mut last = String::new();
         for _ in 0..200 {
-            let found = self
-                .try_call(
-                    reqwest::Method::POST,
-                    "/element",
-                    Some(json!({"using": "css selector", "value": css})),
-                )
-                .await;
-            if let Some(id) = found
-                .ok()
-                .and_then(|v| v[ELEMENT].as_str().map(str::to_owned))
-                && let Ok(Value::String(text)) = self
-                    .try_call(reqwest::Method::GET, &format!("/element/{id}/text"), None)
-                    .await
+            // A page being replaced has no element, or a stale one: try again.
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = element.text().await
             {
                 if text == expected {
                     return;
@@ -320,12 +240,8 @@ impl Browser {
     /// # }
     /// ```
     pub async fn text(&self, css: &str) -> String {
-        let id = self.find(css).await;
-        self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None)
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        let text = self.find(Locator::Css(css)).await.text().await;
+        text.unwrap_or_else(|e| panic!("the text of {css}: {e}"))
     }
 
     /// Resizes the window to `width` × `height` CSS pixels (e.g. a phone's 390 × 844).
@@ -336,12 +252,8 @@ impl Browser {
     /// # }
     /// ```
     pub async fn resize(&self, width: u32, height: u32) {
-        self.call(
-            reqwest::Method::POST,
-            "/window/rect",
-            Some(json!({"width": width, "height": height})),
-        )
-        .await;
+        let resized = self.client.set_window_size(width, height).await;
+        resized.unwrap_or_else(|e| panic!("resize to {width}×{height}: {e}"));
     }
 
     /// Runs `script` (a function body) in the page and returns what it returns.
@@ -353,12 +265,8 @@ impl Browser {
     /// # }
     /// ```
     pub async fn script(&self, script: &str) -> Value {
-        self.call(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({"script": script, "args": []})),
-        )
-        .await
+        let result = self.client.execute(script, Vec::new()).await;
+        result.unwrap_or_else(|e| panic!("script {script:?}: {e}"))
     }
 
     /// Saves a PNG of the window as `target/screenshots/<name>.png` and returns its path.
@@ -370,10 +278,8 @@ impl Browser {
     /// # }
     /// ```
     pub async fn screenshot(&self, name: &str) -> PathBuf {
-        let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(data.as_str().unwrap_or_default())
-            .expect("a base64 PNG");
+        let png = self.client.screenshot().await;
+        let png = png.unwrap_or_else(|e| panic!("screenshot: {e}"));
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("{name}.png"));
@@ -383,9 +289,15 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// Ends the session with a request of its own, which closes the
+    /// window: fantoccini's own shutdown runs on the test's runtime, which
+    /// is gone once the test returns, and Chromium would outlive
+    /// chromedriver.
     fn drop(&mut self) {
-        // Best effort: the window closes with chromedriver at exit anyway.
-        let url = format!("{}/session/{}", chromedriver(), self.session);
+        let Some(session) = self.session.take() else {
+            return;
+        };
+        let url = format!("{}/session/{session}", chromedriver());
         let _ = std::thread::spawn(move || {
             let _ = reqwest::blocking::Client::new()
                 .delete(url)
