@@ -1,19 +1,17 @@
-//! CPU cost of the auth crate's per-request and per-login work, as a table:
-//! `cargo bench -p auth --bench cpu`. No AWS involved: tokens are signed with
-//! a key generated here, and SRP runs against made-up challenge values (the
-//! cost does not depend on them).
+//! CPU cost of the auth crate's per-request and per-login work:
+//! `cargo bench -p auth --bench cpu` (divan prints the table). No AWS
+//! involved: tokens are signed with a key generated here, and SRP runs
+//! against made-up challenge values (the cost does not depend on them).
 //!
-//! Stage 2 of the demo verifies the session's access token on every request,
-//! so the first row is paid per request; the SRP rows once per login, on
-//! tokio's blocking threads (`Cognito::sign_in` keeps them off the worker).
+//! Stage 2 of the demo verifies the session's access token on every
+//! request; a login costs one SRP exchange and one signature, on tokio's
+//! blocking threads (`Cognito::sign_in` keeps them off the worker).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use auth::srp::SrpClient;
 use auth::{JwkSet, TokenUse, TokenVerifier};
 use jsonwebtoken::Algorithm;
 use serde_json::json;
-use test_support::bench::{ROUNDS, per_call};
 
 // Shared with the verification tests, which use more of it than the bench does.
 #[path = "../tests/auth/keys.rs"]
@@ -22,6 +20,10 @@ mod keys;
 
 const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench";
 const CLIENT: &str = "bench-client";
+
+fn main() {
+    divan::main();
+}
 
 /// A token signed by a fresh 2048-bit key (Cognito's size), and a verifier
 /// that trusts that key.
@@ -37,57 +39,74 @@ fn signed_token(alg: Algorithm) -> (String, TokenVerifier) {
     });
     let token = keys::sign_with(&keys, "k1", alg, &claims);
     let set: JwkSet = serde_json::from_value(keys.jwks).unwrap();
-    (
-        token,
-        TokenVerifier::with_keys(ISSUER, CLIENT, &set).unwrap(),
-    )
+    let verifier = TokenVerifier::with_keys(ISSUER, CLIENT, &set).unwrap();
+    (token, verifier)
 }
 
-fn main() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let block_on = |f| runtime.block_on(f);
-    let mut rows: Vec<(&str, (f64, u64))> = Vec::new();
+/// Paid on every stage 2 request.
+mod per_request {
+    use divan::Bencher;
 
-    let (token, verifier) = signed_token(Algorithm::RS256);
-    rows.push((
-        "verify an access token (RS256)",
-        per_call(|| {
-            block_on(verifier.verify(&token, TokenUse::Access)).unwrap();
-        }),
-    ));
-    let (forged, _) = signed_token(Algorithm::RS256); // same kid, another key
-    rows.push((
-        "reject a forged signature",
-        per_call(|| {
-            block_on(verifier.verify(&forged, TokenUse::Access)).unwrap_err();
-        }),
-    ));
-    rows.push((
-        "reject a malformed token",
-        per_call(|| {
-            block_on(verifier.verify("not.a.token", TokenUse::Access)).unwrap_err();
-        }),
-    ));
-    let (token, verifier) = signed_token(Algorithm::RS512);
-    rows.push((
-        "verify an access token (RS512)",
-        per_call(|| {
-            block_on(verifier.verify(&token, TokenUse::Access)).unwrap();
-        }),
-    ));
-    rows.push((
-        "SRP: a new exchange (A = g^a)",
-        per_call(|| {
-            std::hint::black_box(SrpClient::new());
-        }),
-    ));
-    let srp = SrpClient::new();
-    rows.push((
-        "SRP: the password claim signature",
-        per_call(|| {
-            let signature = srp.password_claim_signature(
+    use super::*;
+
+    /// `verifier.verify(token)` on a runtime of one thread, as an actix
+    /// worker runs it; `Ok` or not as `valid` says.
+    fn verify(bencher: Bencher, token: &str, verifier: &TokenVerifier, valid: bool) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        bencher.bench_local(|| {
+            let verified = runtime.block_on(verifier.verify(token, TokenUse::Access));
+            assert_eq!(verified.is_ok(), valid);
+        });
+    }
+
+    #[divan::bench]
+    fn verify_an_access_token_rs256(bencher: Bencher) {
+        let (token, verifier) = signed_token(Algorithm::RS256);
+        verify(bencher, &token, &verifier, true);
+    }
+
+    #[divan::bench]
+    fn verify_an_access_token_rs512(bencher: Bencher) {
+        let (token, verifier) = signed_token(Algorithm::RS512);
+        verify(bencher, &token, &verifier, true);
+    }
+
+    #[divan::bench]
+    fn reject_a_forged_signature(bencher: Bencher) {
+        let (_, verifier) = signed_token(Algorithm::RS256);
+        let (forged, _) = signed_token(Algorithm::RS256); // same kid, another key
+        verify(bencher, &forged, &verifier, false);
+    }
+
+    #[divan::bench]
+    fn reject_a_malformed_token(bencher: Bencher) {
+        let (_, verifier) = signed_token(Algorithm::RS256);
+        verify(bencher, "not.a.token", &verifier, false);
+    }
+
+    #[divan::bench]
+    fn secret_hash_hmac_sha256() -> String {
+        auth::secret_hash("secret", divan::black_box("alice"), CLIENT)
+    }
+}
+
+/// Paid once per login.
+mod per_login {
+    use auth::srp::SrpClient;
+    use divan::Bencher;
+
+    #[divan::bench]
+    fn srp_a_new_exchange() -> SrpClient {
+        SrpClient::new()
+    }
+
+    #[divan::bench]
+    fn srp_the_password_claim_signature(bencher: Bencher) {
+        let srp = SrpClient::new();
+        bencher.bench_local(|| {
+            srp.password_claim_signature(
                 "us-east-1_bench",
                 "alice",
                 "a password",
@@ -95,23 +114,8 @@ fn main() {
                 "e3b0c44298fc1c149afbf4c8996fb924",
                 "c2VjcmV0IGJsb2Nr",
                 "Mon Feb 10 18:30:12 UTC 2025",
-            );
-            std::hint::black_box(signature.unwrap());
-        }),
-    ));
-    rows.push((
-        "SECRET_HASH (HMAC-SHA256)",
-        per_call(|| {
-            std::hint::black_box(auth::secret_hash("secret", "alice", CLIENT));
-        }),
-    ));
-
-    println!("{:<36} {:>10} {:>10}", "operation", "µs/call", "calls");
-    for (name, (micros, calls)) in rows {
-        println!("{name:<36} {micros:>10.1} {calls:>10}");
+            )
+            .unwrap()
+        });
     }
-    println!(
-        "µs/call: the fastest of {ROUNDS} rounds (release build, one thread). A stage 2 \
-         request verifies one access token; a login costs one SRP exchange and signature."
-    );
 }

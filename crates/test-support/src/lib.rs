@@ -24,7 +24,6 @@
 //! # }
 //! ```
 
-pub mod bench;
 pub mod browser;
 pub mod cognito;
 pub mod emulator;
