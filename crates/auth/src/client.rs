@@ -342,7 +342,7 @@ impl Cognito {
     ///
     /// It fails when the app client has token revocation turned off
     /// (Cognito's default since 2021 is on), or the endpoint lacks the call
-    /// (moto answers 500): [`crate::actix::CognitoLogin::sign_out`] then
+    /// (moto answers 500): `actix::CognitoLogin::sign_out` (feature `actix`) then
     /// falls back to [`Cognito::sign_out`], which ends every sign-in.
     ///
     /// ```

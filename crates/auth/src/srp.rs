@@ -6,6 +6,13 @@
 //! [`Cognito::sign_in`](crate::Cognito::sign_in) runs the whole exchange; the
 //! parts are public for other Cognito clients (see [`SrpClient`]).
 //!
+//! Written here rather than taken from a crate: RustCrypto's `srp` neither
+//! derives Cognito's key (HKDF, "Caldera Derived Key") nor signs its
+//! timestamped claim, and the Cognito-specific crates we found compute the
+//! powers with num-bigint's `modpow`, whose window table is indexed by the
+//! secret exponent; these run in constant time (crypto-bigint's Montgomery
+//! form).
+//!
 //! ```
 //! let srp = auth::srp::SrpClient::new();
 //! // SRP_A: a fresh 3072-bit public value for each sign-in.

@@ -4,6 +4,11 @@
 //! gives. The HTTP-level proxy for DynamoDB's own behaviour (kept-alive
 //! connections, throttling) is [`crate::proxy`].
 //!
+//! Hand-written, on tokio: a test needs an outage at the wire (connections
+//! refused or reset mid-answer, as a network gives them, not an error the
+//! SDK is told to return) and Cognito's documented errors that no emulator
+//! sends, on the real HTTP path; mocking crates answer at another level.
+//!
 //! ```no_run
 //! # async fn example() {
 //! use test_support::outage::{COGNITO, Outage};
