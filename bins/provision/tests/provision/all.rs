@@ -138,18 +138,8 @@ async fn all_twice_gives_the_same_ids_and_one_pool() {
         "two-factor sign-in by authenticator app, for those who turn it on"
     );
 
-    let client = idp
-        .describe_user_pool_client()
-        .user_pool_id(ws.value("POOL_ID"))
-        .client_id(ws.value("CLIENT_ID"))
-        .send()
-        .await
-        .unwrap();
     assert_eq!(
-        client
-            .user_pool_client()
-            .unwrap()
-            .prevent_user_existence_errors(),
+        client.prevent_user_existence_errors(),
         Some(&aws_sdk_cognitoidentityprovider::types::PreventUserExistenceErrorTypes::Enabled),
         "an unknown user must look like a wrong password, in timing too"
     );
